@@ -1,0 +1,58 @@
+# Two commands matter: `make run` (embedded instance) and `make test` (the whole suite on the real stack).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST_PORT ?= 127.0.0.1:8000
+# Tests use their own Celery queue so a developer's running worker never takes their tasks.
+TEST_QUEUE := carbonexia-test-$(shell date +%s%N)
+PYTEST_SQLITE := -m "not postgres and not worker"
+
+.PHONY: install install-dev run test test-postgres test-sqlite lint bench services worker clean
+
+$(VENV)/.runtime: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+run: install
+	@mkdir -p var/media
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST_PORT)
+
+services: install-dev
+	bash scripts/provision-test-services.sh
+
+lint: install-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py makemigrations --check --dry-run -v1
+
+test: services lint
+	$(MAKE) --no-print-directory test-postgres test-sqlite
+
+# The real stack: TimescaleDB, Redis and a Celery worker started by the fixtures.
+test-postgres:
+	set -a; . var/test-services.env; set +a; \
+	DATABASE_URL=$$TEST_DATABASE_URL CELERY_QUEUE=$(TEST_QUEUE) $(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The embedded default: SQLite, tasks in-process, local-memory cache.
+test-sqlite:
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -q $(PYTEST_SQLITE) $(PYTEST_ARGS)
+
+bench: services
+	set -a; . var/test-services.env; set +a; $(PY) -m bench
+
+worker: install
+	$(VENV)/bin/celery -A carbonexia worker -B --loglevel=info
+
+clean:
+	rm -rf $(VENV) var/test-services.env

@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from . import services, throttling
+
+
+class RegisterIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class UserOut(serializers.Serializer):
+    user_id = serializers.UUIDField(source="id")
+    email = serializers.EmailField()
+    role = serializers.CharField()
+
+
+class MeOut(UserOut):
+    full_name = serializers.CharField()
+
+
+class LoginIn(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class RefreshIn(serializers.Serializer):
+    refresh_token = serializers.CharField()
+
+
+class TokensOut(serializers.Serializer):
+    access_token = serializers.CharField()
+    refresh_token = serializers.CharField()
+    token_type = serializers.CharField(default="bearer")
+    expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
+
+
+def _tokens(access: str, refresh: str) -> dict:
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "token_type": "bearer",
+        "expires_in": int(settings.ACCESS_TOKEN_LIFETIME.total_seconds()),
+    }
+
+
+def _validated(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class RegisterView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=RegisterIn, responses={201: UserOut}, summary="Create a facility manager account")
+    def post(self, request):
+        user = services.user_register(**_validated(RegisterIn, request))
+        return Response(UserOut(user).data, status=status.HTTP_201_CREATED)
+
+
+class LoginView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=LoginIn, responses={200: TokensOut}, summary="Exchange email and password for tokens")
+    def post(self, request):
+        data = _validated(LoginIn, request)
+        address = request.META.get("REMOTE_ADDR", "")
+        wait = throttling.login_retry_after(email=data["email"], address=address)
+        if wait is not None:
+            raise Throttled(wait=wait, detail="Too many failed logins; try again later.")
+        user = authenticate(request, email=data["email"].strip().lower(), password=data["password"])
+        if user is None:
+            throttling.login_failed(email=data["email"], address=address)
+            services.login_failure_record(email=data["email"], address=address)
+            raise AuthenticationFailed("The email or password is wrong.")
+        refresh = RefreshToken.for_user(user)
+        return Response(_tokens(str(refresh.access_token), str(refresh)))
+
+
+class RefreshView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=RefreshIn,
+        responses={200: TokensOut},
+        summary="Rotate the refresh token; the old one stops working",
+    )
+    def post(self, request):
+        data = _validated(RefreshIn, request)
+        serializer = TokenRefreshSerializer(data={"refresh": data["refresh_token"]})
+        try:
+            serializer.is_valid(raise_exception=True)
+        except (TokenError, serializers.ValidationError):
+            raise AuthenticationFailed("The refresh token is invalid, expired or already used.") from None
+        return Response(_tokens(serializer.validated_data["access"], serializer.validated_data["refresh"]))
+
+
+class LogoutView(APIView):
+    @extend_schema(request=RefreshIn, responses={204: None}, summary="End a session: the refresh token dies")
+    def post(self, request):
+        data = _validated(RefreshIn, request)
+        try:
+            token = RefreshToken(data["refresh_token"])
+            if str(token.get("user_id")) != str(request.user.pk):
+                raise TokenError("not this user's token")
+            token.blacklist()
+        except TokenError:
+            raise AuthenticationFailed("The refresh token is invalid, expired or already used.") from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: MeOut}, summary="The caller's account")
+    def get(self, request):
+        return Response(MeOut(request.user).data)

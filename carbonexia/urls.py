@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.urls import urlpatterns as account_urls
+from carbonexia.common.health import health
+from carbonexia.common.routes import api_path
+
+handler400 = "carbonexia.common.exceptions.json_bad_request"
+handler403 = "carbonexia.common.exceptions.json_permission_denied"
+handler404 = "carbonexia.common.exceptions.json_not_found"
+handler500 = "carbonexia.common.exceptions.json_server_error"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    *api_path("health", health, name="health"),
+    *api_path("schema", SpectacularAPIView.as_view(), name="schema"),
+    *api_path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    *account_urls,
+    path("", RedirectView.as_view(url="/docs", permanent=False)),
+]

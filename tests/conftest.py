@@ -1,0 +1,109 @@
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import Role, User
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+PASSWORD = "Sturdy-Passphrase-42"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    on_postgres = django_settings.DATABASES["default"]["ENGINE"].startswith("timescale")
+    for item in items:
+        if item.get_closest_marker("postgres") and not on_postgres:
+            raise pytest.UsageError(f"{item.nodeid} needs PostgreSQL: deselect it with -m 'not postgres' on SQLite")
+        if item.get_closest_marker("worker") and not django_settings.REDIS_URL:
+            raise pytest.UsageError(f"{item.nodeid} needs Redis: deselect it with -m 'not worker' without REDIS_URL")
+
+
+@pytest.fixture(autouse=True)
+def _quick_hashing_and_own_cache(settings):
+    settings.PASSWORD_HASHERS = ["tests.support.hashers.QuickBCryptSHA256PasswordHasher"]
+    # Each test gets its own key space (throttle counters, cached results); a shared Redis is never flushed.
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"} for name, config in django_settings.CACHES.items()
+    }
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = Role.FACILITY_MANAGER, email: str | None = None) -> User:
+        email = email or f"user{next(counter)}-{role}@example.test"
+        return User.objects.create_user(
+            email=email, password=PASSWORD, role=role, is_staff=role != Role.FACILITY_MANAGER
+        )
+
+    return make
+
+
+@pytest.fixture
+def owner(make_user):
+    return make_user(email="owner@example.test")
+
+
+@pytest.fixture
+def outsider(make_user):
+    return make_user(email="outsider@example.test")
+
+
+@pytest.fixture
+def verifier(make_user):
+    return make_user(Role.VERIFIER, email="verifier@example.test")
+
+
+def client_for(user: User | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def anon():
+    return APIClient()
+
+
+@pytest.fixture
+def as_owner(owner):
+    return client_for(owner)
+
+
+@pytest.fixture
+def as_outsider(outsider):
+    return client_for(outsider)
+
+
+@pytest.fixture
+def as_verifier(verifier):
+    return client_for(verifier)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    from tests.support.worker import WorkerProcess
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    worker = WorkerProcess(ARTIFACTS / "celery-worker.log")
+    with django_db_blocker.unblock():
+        worker.start()
+        try:
+            worker.wait_ready()
+        except Exception:
+            worker.stop()
+            raise
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def live_worker(celery_worker_process, transactional_db):
+    """A test that hands work to the real worker: its rows must be committed for the worker to see."""
+    return celery_worker_process
