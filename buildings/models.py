@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from carbonexia.common.models import BaseModel
+
+
+class BuildingType(models.TextChoices):
+    COMMERCIAL_OFFICE = "commercial_office", "Commercial office"
+    RETAIL = "retail", "Retail"
+    HOSPITAL = "hospital", "Hospital"
+    HOTEL = "hotel", "Hotel"
+    EDUCATION = "education", "Education"
+    DATA_CENTER = "data_center", "Data center"
+    INDUSTRIAL = "industrial", "Industrial"
+    WAREHOUSE = "warehouse", "Warehouse"
+    RESIDENTIAL = "residential", "Residential"
+    OTHER = "other", "Other"
+
+
+_PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Building(BaseModel):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="buildings")
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=500, blank=True)
+    building_type = models.CharField(max_length=32, choices=BuildingType.choices, default=BuildingType.OTHER)
+    area_sqft = models.FloatField(validators=[MinValueValidator(0.0, message="must be greater than 0")])
+    timezone = models.CharField(max_length=64, default="UTC")
+    occupancy_weekday = models.PositiveSmallIntegerField(default=100, validators=_PERCENT)
+    occupancy_weekend = models.PositiveSmallIntegerField(default=20, validators=_PERCENT)
+    grid_region = models.CharField(max_length=16, blank=True)
+    weather_station = models.ForeignKey(
+        "metering.WeatherStation", null=True, blank=True, on_delete=models.SET_NULL, related_name="buildings"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(area_sqft__gt=0), name="building_area_positive"),
+            models.CheckConstraint(condition=models.Q(occupancy_weekday__lte=100), name="building_weekday_pct"),
+            models.CheckConstraint(condition=models.Q(occupancy_weekend__lte=100), name="building_weekend_pct"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class EventType(models.TextChoices):
+    RETROFIT = "retrofit", "Retrofit"
+    OCCUPANCY_CHANGE = "occupancy_change", "Occupancy change"
+    SHUTDOWN = "shutdown", "Shutdown"
+    EQUIPMENT_FAILURE = "equipment_failure", "Equipment failure"
+
+
+class ProjectEvent(BaseModel):
+    """Evidence for additionality (retrofits) and non-routine adjustments (shutdowns, occupancy)."""
+
+    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="events")
+    event_type = models.CharField(max_length=32, choices=EventType.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    occupancy_pct = models.PositiveSmallIntegerField(null=True, blank=True, validators=_PERCENT)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["start_date", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="event_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_type_display()} from {self.start_date}"
