@@ -106,6 +106,9 @@ class MeterReading(models.Model):
             models.CheckConstraint(condition=models.Q(value_kwh__gte=0), name="meter_reading_kwh_non_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.time.isoformat()} {self.value_kwh} kWh"
+
 
 class TemperatureResolution(models.TextChoices):
     HOUR = "hour", "Hourly"
@@ -128,6 +131,9 @@ class TemperatureReading(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["station", "resolution", "time"], name="temperature_station_time"),
         ]
+
+    def __str__(self):
+        return f"{self.time.isoformat()} {self.temperature_c} °C ({self.resolution})"
 
 
 class FactorType(models.TextChoices):
