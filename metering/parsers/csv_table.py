@@ -1,0 +1,124 @@
+"""Read an uploaded CSV into stripped string columns chosen by header aliases, keeping line numbers.
+
+Decoding: UTF-8 (a BOM is dropped), falling back to Latin-1. The delimiter is whichever of `,` `;` tab
+occurs most in the header line. Header names match aliases after lower-casing and turning every run of
+other characters into `_`, so "Consumption (kWh)" matches `consumption_kwh`. Lines whose chosen fields
+are all empty are skipped. A quoted field spanning lines would shift the reported line numbers.
+"""
+
+import codecs
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import InvalidFile
+
+_DELIMITERS = (",", ";", "\t")
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A column to find: aliases in order of preference; a tuple alias joins several columns with a space."""
+
+    key: str
+    label: str
+    aliases: tuple[str | tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    values: dict[str, pd.Series]  # spec key -> stripped strings
+    columns: dict[str, str]  # spec key -> the header as written, for error messages
+    lines: np.ndarray  # 1-based line number of each row
+    decimal_comma: bool  # the delimiter leaves the comma free to be a decimal separator
+
+
+def read_table(data: bytes, *, specs: tuple[ColumnSpec, ...]) -> Table:
+    text = _decode(data)
+    header_line = re.match(r"[^\r\n]*", text).group()
+    if not header_line.strip():
+        raise InvalidFile("Line 1 is empty; the file must start with a header row.")
+    delimiter = max(_DELIMITERS, key=header_line.count)
+    frame = _read_csv(text, delimiter=delimiter)
+    written = [str(name).strip() for name in frame.iloc[0]]
+    found = {spec.key: _locate([_normalise(name) for name in written], spec) for spec in specs}
+    missing = [spec for spec in specs if found[spec.key] is None]
+    if missing:
+        wanted = " and ".join(f"no {spec.label} column (name it one of {_aliases(spec)})" for spec in missing)
+        raise InvalidFile(f"The header on line 1 has {wanted}.")
+
+    body = frame.iloc[1:].reset_index(drop=True)
+    values = {key: _joined(body, positions) for key, positions in found.items()}
+    blank = np.logical_and.reduce([column.eq("").to_numpy() for column in values.values()])
+    if blank.all():
+        raise InvalidFile("The file has a header but no data rows.")
+    lines = np.arange(2, len(body) + 2)[~blank]
+    return Table(
+        values={key: column[~blank].reset_index(drop=True) for key, column in values.items()},
+        columns={key: " + ".join(written[i] for i in positions) for key, positions in found.items()},
+        lines=lines,
+        decimal_comma=delimiter != ",",
+    )
+
+
+def _decode(data: bytes) -> str:
+    data = data.removeprefix(codecs.BOM_UTF8)
+    if not data.strip():
+        raise InvalidFile("The file is empty.")
+    if b"\x00" in data:
+        raise InvalidFile("The file is binary, not CSV text (it has NUL bytes; save UTF-16 text as UTF-8).")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    if _CONTROL.search(text):
+        raise InvalidFile("The file contains control characters, so it is not CSV text.")
+    return text
+
+
+def _read_csv(text: str, *, delimiter: str) -> pd.DataFrame:
+    # header=None keeps the header as row 0, so a data row with more fields than it is an error
+    # rather than silently truncated or shifted into an index.
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+        )
+    except pd.errors.ParserError as exc:
+        counts = _FIELD_COUNT.search(str(exc))
+        if counts:
+            expected, line, saw = counts.groups()
+            raise InvalidFile(f"Line {line} has {saw} fields but the header has {expected}.") from None
+        if "EOF inside string" in str(exc):
+            raise InvalidFile("The file has a quoted field that is never closed.") from None
+        raise InvalidFile("The file is not well-formed CSV.") from None
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
+
+
+def _locate(header: list[str], spec: ColumnSpec) -> tuple[int, ...] | None:
+    for alias in spec.aliases:
+        names = (alias,) if isinstance(alias, str) else alias
+        if all(name in header for name in names):
+            return tuple(header.index(name) for name in names)
+    return None
+
+
+def _aliases(spec: ColumnSpec) -> str:
+    return ", ".join(alias if isinstance(alias, str) else " + ".join(alias) for alias in spec.aliases)
+
+
+def _joined(body: pd.DataFrame, positions: tuple[int, ...]) -> pd.Series:
+    columns = [body[position].str.strip() for position in positions]
+    return columns[0].str.cat(columns[1:], sep=" ").str.strip() if len(columns) > 1 else columns[0]

@@ -1,0 +1,37 @@
+"""Meter readings from an uploaded CSV: a header row, a timestamp column and a kWh column."""
+
+import math
+
+import pandas as pd
+
+from .csv_table import ColumnSpec
+from .series import Quantity, parse_csv
+
+KWH = Quantity(
+    column=ColumnSpec(
+        key="kwh",
+        label="kWh",
+        aliases=(
+            "kwh",
+            "value_kwh",
+            "energy_kwh",
+            "consumption_kwh",
+            "usage_kwh",
+            "consumption",
+            "energy",
+            "value",
+        ),
+    ),
+    low=0.0,
+    high=math.inf,
+    out_of_range="{value} is negative; kWh must be zero or more.",
+)
+
+
+def parse_meter_csv(data: bytes, *, tz: str) -> pd.DataFrame:
+    """Parse a whole upload into `ts` (datetime64[ns, UTC]) and `kwh` (float64), sorted by `ts`.
+
+    Raises InvalidFile if the bytes are not a CSV with recognisable columns, and InvalidRows (every bad
+    value, by line number) if any row is bad: the file is taken whole or not at all.
+    """
+    return parse_csv(data, tz=tz, quantity=KWH, with_resolution=False)

@@ -1,0 +1,56 @@
+"""Turn number text into floats, and flag values outside a quantity's bounds."""
+
+import numpy as np
+import pandas as pd
+
+from .errors import RowErrors, quoted
+
+
+def parse_numbers(values: pd.Series, *, column: str, decimal_comma: bool, errors: RowErrors) -> pd.Series:
+    """Parse strings to float64; bad values are reported and become NaN.
+
+    With `decimal_comma`, `12,5` means 12.5. A value with a `.` in a column that also has commas is an
+    error, because `1.234` there most likely groups thousands.
+    """
+    text = values
+    if decimal_comma:
+        comma = values.str.contains(",", regex=False)
+        if comma.any():
+            point = values.str.contains(".", regex=False)
+            errors.add(
+                point,
+                column=column,
+                message=lambda value: (
+                    f"{quoted(value)} has a '.' but this column uses decimal commas; write numbers without "
+                    "thousands separators."
+                ),
+                value=values,
+            )
+            text = values.str.replace(",", ".", regex=False).where(~point)
+    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    empty = values.eq("")
+    errors.add(empty, column=column, message="The value is empty.")
+    not_finite = text.notna() & ~empty & ~np.isfinite(numbers)
+    errors.add(
+        not_finite,
+        column=column,
+        message=lambda value: f"{quoted(value)} is not a finite number.",
+        value=values,
+    )
+    return numbers.where(~not_finite)
+
+
+def flag_out_of_range(
+    numbers: pd.Series,
+    *,
+    low: float,
+    high: float,
+    message: str,
+    raw: pd.Series,
+    column: str | np.ndarray,
+    errors: RowErrors,
+) -> pd.Series:
+    """Report numbers outside [low, high] with `message` ({value} is the quoted raw value) and blank them."""
+    outside = (numbers < low) | (numbers > high)
+    errors.add(outside, column=column, message=lambda value: message.format(value=quoted(value)), value=raw)
+    return numbers.where(~outside)

@@ -1,0 +1,153 @@
+"""Parse timestamp text into UTC instants.
+
+Accepted forms:
+- ISO 8601 with an offset (`2024-03-31T14:45:00+05:30`, `...Z`, `...+0530`): an exact instant.
+- ISO 8601 without one (`2024-03-31T14:45`, `2024-03-31 14:45:00.5`): wall-clock time in `tz`.
+- A date alone (`2024-03-31`): the first instant of that local day, marked `date_only` (a daily value).
+- `DD/MM/YYYY[ HH:MM[:SS]]` or `MM/DD/YYYY...`: the order is read off the whole column, as the one that
+  some value is valid in only (13/02/2024 makes the column day-first). When no value settles it, or
+  values settle it both ways, every slashed value is an error, never a guess.
+
+In the hour repeated when clocks go back, the order of the rows decides: within one local day, the
+repeated values before the clock reading steps back are the first occurrence, those after it the second.
+A day whose repeated values step back other than exactly once is an error ("ambiguous"), as is a time
+skipped when clocks go forward ("does not exist").
+"""
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import RowErrors, quoted
+
+# Values are classified by shape (every digit replaced by 9), so the regexes run once per distinct shape
+# rather than once per row, and each class is parsed by one vectorised pd.to_datetime call.
+_DIGITS = str.maketrans("0123456789", "9999999999")
+_TIME = r"[T ]99:99(?::99(?:\.9{1,9})?)?"
+_EXACT = re.compile(rf"9999-99-99{_TIME}(?:Z|[+-]99:?99)")
+_LOCAL = re.compile(rf"9999-99-99(?:{_TIME})?")
+_SLASHED = re.compile(r"9{1,2}/9{1,2}/9999(?: 9{1,2}:99(?::99)?)?")
+_FORM_COLUMNS = ["kind", "date_only", "padding"]
+_UNKNOWN = ("", False, "")
+
+
+@dataclass(frozen=True)
+class Instants:
+    ts: pd.Series  # datetime64[ns, UTC]; NaT where the value was bad or missing
+    date_only: np.ndarray  # bool: the value was a date alone
+
+
+def parse_timestamps(values: pd.Series, *, tz: str, column: str | np.ndarray, errors: RowErrors) -> Instants:
+    """Parse strings; None marks a value the caller has already reported, and yields NaT silently."""
+    values = values.reset_index(drop=True)
+    codes, shapes = pd.factorize(values.str.translate(_DIGITS))
+    # A missing value has code -1, which picks the final row: _UNKNOWN.
+    forms = pd.DataFrame([*map(_form, shapes), _UNKNOWN], columns=_FORM_COLUMNS).iloc[codes]
+    kind = forms["kind"].to_numpy()
+    date_only = forms["date_only"].to_numpy(dtype=bool)
+    empty = values.eq("").to_numpy()
+    unrecognised = values.notna().to_numpy() & ~empty & (kind == "")
+    errors.add(empty, column=column, message="The timestamp is empty.")
+    errors.add(
+        unrecognised,
+        column=column,
+        message=lambda value: f"{quoted(value)} is not a timestamp; use ISO 8601, e.g. 2024-03-31T14:45.",
+        value=values,
+    )
+    exact = pd.to_datetime(values.where(kind == "exact"), format="ISO8601", errors="coerce", utc=True)
+    naive = pd.to_datetime(values.where(kind == "local"), format="ISO8601", errors="coerce")
+    slashed = kind == "slashed"
+    unsettled = np.zeros(len(values), dtype=bool)
+    if slashed.any():
+        day_month = _day_month(values.where(slashed) + forms["padding"].to_numpy())
+        if day_month is None:
+            unsettled = slashed
+            errors.add(
+                unsettled,
+                column=column,
+                message=lambda value: (
+                    f"{quoted(value)} could be day/month or month/day and the other dates do not settle "
+                    "which; write dates as YYYY-MM-DD."
+                ),
+                value=values,
+            )
+        else:
+            naive = naive.where(~slashed, day_month)
+    errors.add(
+        values.notna().to_numpy() & ~empty & ~unrecognised & ~unsettled & exact.isna() & naive.isna(),
+        column=column,
+        message=lambda value: f"{quoted(value)} is not a valid date and time.",
+        value=values,
+    )
+    local = _localize(naive, pd.Series(date_only), tz=tz, values=values, column=column, errors=errors)
+    ts = exact.where(kind == "exact", local).astype("datetime64[ns, UTC]")
+    return Instants(ts=ts, date_only=date_only)
+
+
+def _form(shape: str) -> tuple[str, bool, str]:
+    """(kind, is a date alone, text that pads a slashed value to D/M/Y H:M:S) for one value shape."""
+    if _EXACT.fullmatch(shape):
+        return "exact", False, ""
+    if _LOCAL.fullmatch(shape):
+        return "local", ":" not in shape, ""
+    if _SLASHED.fullmatch(shape):
+        return "slashed", ":" not in shape, (" 00:00:00", ":00", "")[shape.count(":")]
+    return _UNKNOWN
+
+
+def _day_month(text: pd.Series) -> pd.Series | None:
+    """Parse D/M/Y or M/D/Y text in the order some value rules the other out in; None if not exactly one."""
+    day_first = pd.to_datetime(text, format="%d/%m/%Y %H:%M:%S", errors="coerce")
+    month_first = pd.to_datetime(text, format="%m/%d/%Y %H:%M:%S", errors="coerce")
+    only_day_first = (day_first.notna() & month_first.isna()).any()
+    only_month_first = (month_first.notna() & day_first.isna()).any()
+    if only_day_first == only_month_first:
+        return None
+    return day_first if only_day_first else month_first
+
+
+def _localize(
+    naive: pd.Series,
+    date_only: pd.Series,
+    *,
+    tz: str,
+    values: pd.Series,
+    column: str | np.ndarray,
+    errors: RowErrors,
+) -> pd.Series:
+    earlier = np.ones(len(naive), dtype=bool)
+    # A date names its whole day: if a clock change skips or repeats midnight, take the day's first instant.
+    days = naive.where(date_only).dt.tz_localize(tz, ambiguous=earlier, nonexistent="shift_forward")
+    times = naive.where(~date_only)
+    first = times.dt.tz_localize(tz, ambiguous=earlier, nonexistent="NaT")
+    second = times.dt.tz_localize(tz, ambiguous=~earlier, nonexistent="NaT")
+    errors.add(
+        times.notna() & first.isna(),
+        column=column,
+        message=lambda value: f"{quoted(value)} does not exist in {tz}: the clocks skip over it.",
+        value=values,
+    )
+    repeated = first.notna() & (first != second)
+    later, unsettled = _order_repeats(times[repeated], index=values.index)
+    errors.add(
+        unsettled,
+        column=column,
+        message=lambda value: (
+            f"{quoted(value)} is ambiguous in {tz}: the clocks go back over it and the order of the rows "
+            "does not show which occurrence is meant; add a UTC offset."
+        ),
+        value=values,
+    )
+    resolved = first.where(~later, second).where(~unsettled)
+    return days.where(date_only, resolved).dt.tz_convert("UTC")
+
+
+def _order_repeats(times: pd.Series, *, index: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """For repeated wall-clock `times` in row order, masks over `index`: (second occurrence, cannot tell)."""
+    day = times.dt.normalize()
+    steps_back = times.groupby(day).diff() <= pd.Timedelta(0)
+    settled = steps_back.groupby(day).transform("sum") == 1
+    later = steps_back.groupby(day).cumsum() >= 1
+    return (later & settled).reindex(index, fill_value=False), (~settled).reindex(index, fill_value=False)
