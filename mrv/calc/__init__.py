@@ -1,0 +1,152 @@
+"""Pure MRV calculation core: plain Python, numpy, pandas and scipy in and out; nothing from Django.
+
+Units: kWh, °C, kg CO2e per kWh; fractions (0.15 = 15 %) unless a name ends in ``_pct``. Months are
+``pd.Period`` or ``"YYYY-MM"``; daily series are indexed by calendar dates. Bad input raises
+``CalcInputError`` (a ValueError) whose message is one sentence for the user.
+
+Degree days (degree_days)
+    daily_mean_temperature(*, temperature_c, timezone, min_hourly_coverage=0.5) -> pd.Series
+    heating_degree_days(daily_mean_c, base_c) -> ndarray        # (n,) or (n, k) for k bases
+    cooling_degree_days(daily_mean_c, base_c) -> ndarray
+
+Change-point models (changepoint, changepoint_model)
+    fit_daily(*, usage_kwh, temperature_c, occupancy=None, settings=CALTRACK_SETTINGS) -> ChangePointModel
+    fit_billing_periods(*, period_kwh, period_days, temperature_c, day_period, occupancy=None,
+                        settings=CALTRACK_SETTINGS) -> ChangePointModel
+    ChangePointModel.predict(*, temperature_c, occupancy=None) -> ndarray   # usage per day
+    ChangePointModel.to_dict() -> dict;  ChangePointModel.from_dict(dict) -> ChangePointModel
+    ChangePointSettings(heating_balance_points_c, cooling_balance_points_c, max_p_value,
+                        min_nonzero_days, min_total_degree_days)
+
+Fit statistics (fit_stats)
+    fit_statistics(*, observed, predicted, n_parameters) -> FitStats(n, n_parameters, r2, cv_rmse, nmbe)
+    guideline_14_failures(stats, *, granularity) -> list[str]       # "monthly" | "daily" | "hourly"
+    passes_guideline_14(stats, *, granularity) -> bool
+
+Savings uncertainty (uncertainty)
+    fsu(*, baseline, reporting_baseline_kwh, savings_kwh, reporting_months, reporting_points,
+        confidence=0.9) -> float | None
+    savings_lower_bound(savings, fractional_uncertainty) -> float
+    lag1_autocorrelation(residuals) -> float
+    BaselineUncertainty(granularity, n, n_parameters, cv_rmse, autocorrelation)
+
+Data quality (quality)
+    assess_month(*, readings, month, timezone, interval=None) -> MonthQuality(label, total_kwh,
+        measured_kwh, missing_pct, expected_count, present_count, interval)
+    infer_interval(index) -> pd.Timedelta
+
+Eligibility (eligibility) and occupancy (occupancy)
+    check_eligibility(facts, *, min_occupancy_pct=80.0) -> Eligibility(eligible, reasons, warnings)
+    MonthFacts(month, savings_kwh, quality, missing_pct, baseline_valid, emission_factor_available,
+               emission_factor_carried_forward=False, verifier_approved=False, events=())
+    ProjectEvent(event_type, start, end=None, occupancy_pct=None)
+    daily_occupancy(*, start, end, weekday_pct, weekend_pct, events=()) -> pd.Series   # fractions
+
+Baselines (baselines, adjusted_baseline, baseline_choice)
+    calculate_baseline(*, method=None, monthly_kwh=None, daily_temperature_c=None, daily_occupancy=None,
+                       daily_kwh=None, static_kwh=None, settings=CALTRACK_SETTINGS) -> BaselineResult
+    choose_baseline_method(*, monthly_kwh, daily_temperature_c=None, daily_occupancy=None)
+        -> MethodChoice(method, why)
+    historical_baseline(*, monthly_kwh) / static_baseline(*, static_kwh)
+    occupancy_baseline(*, monthly_kwh, daily_occupancy)
+    weather_baseline(*, monthly_kwh, daily_temperature_c, daily_kwh=None, settings=CALTRACK_SETTINGS)
+    regression_baseline(*, monthly_kwh, daily_temperature_c, daily_occupancy, daily_kwh=None, settings=...)
+    adjusted_baseline_kwh(*, model, month, daily_temperature_c=None, daily_occupancy=None) -> float
+    model_uncertainty(model) -> BaselineUncertainty | None
+    BaselineResult(method, baseline_monthly_kwh, model, fit, valid, warnings, method_reason)
+        .normalization, .uncertainty, .fit_dict(), .adjusted_baseline_kwh(*, month, ...)
+
+Savings (savings)
+    month_savings(*, period, adjusted_baseline_kwh, actual_kwh, emission_factor_kg_per_kwh,
+                  non_routine_adjustment_kwh=0.0) -> MonthSavings(..., savings_kwh, co2_saved_kg)
+    savings_totals(*, months, uncertainty, confidence=0.9) -> SavingsTotals(..., savings_kwh, co2_saved_kg,
+                   co2_saved_tons, fsu, co2_credited_tons, uncertainty_note)
+
+Typical flow
+    baseline = calculate_baseline(monthly_kwh={"2024-01": 38000, ...}, daily_temperature_c=temps)
+    store baseline.method, .baseline_monthly_kwh, .model (JSON), .fit_dict(), .valid, .warnings
+    per reporting month:
+        quality = assess_month(readings=kwh, month="2025-03", timezone=tz)
+        adjusted = adjusted_baseline_kwh(model=stored_model, month="2025-03", daily_temperature_c=temps)
+        month = month_savings(period="2025-03", adjusted_baseline_kwh=adjusted, actual_kwh=quality.total_kwh,
+                              emission_factor_kg_per_kwh=factor)
+        check_eligibility(MonthFacts(month="2025-03", savings_kwh=month.savings_kwh, quality=quality.label,
+                                     missing_pct=quality.missing_pct, ...))
+    totals = savings_totals(months=eligible_months, uncertainty=model_uncertainty(stored_model))
+"""
+
+from mrv.calc.adjusted_baseline import adjusted_baseline_kwh, model_uncertainty
+from mrv.calc.baseline_choice import MethodChoice, calculate_baseline, choose_baseline_method
+from mrv.calc.baselines import (
+    METHODS,
+    BaselineResult,
+    historical_baseline,
+    occupancy_baseline,
+    regression_baseline,
+    static_baseline,
+    weather_baseline,
+)
+from mrv.calc.changepoint import CALTRACK_SETTINGS, ChangePointSettings, fit_billing_periods, fit_daily
+from mrv.calc.changepoint_model import MODEL_TYPES, ChangePointModel
+from mrv.calc.degree_days import cooling_degree_days, daily_mean_temperature, heating_degree_days
+from mrv.calc.eligibility import EVENT_TYPES, Eligibility, MonthFacts, ProjectEvent, check_eligibility
+from mrv.calc.errors import CalcInputError
+from mrv.calc.fit_stats import (
+    GUIDELINE_14_LIMITS,
+    FitStats,
+    fit_statistics,
+    guideline_14_failures,
+    passes_guideline_14,
+)
+from mrv.calc.occupancy import daily_occupancy
+from mrv.calc.quality import QUALITY_LABELS, MonthQuality, assess_month, infer_interval
+from mrv.calc.savings import MonthSavings, SavingsTotals, month_savings, savings_totals
+from mrv.calc.uncertainty import BaselineUncertainty, fsu, lag1_autocorrelation, savings_lower_bound
+
+__all__ = [
+    "CALTRACK_SETTINGS",
+    "EVENT_TYPES",
+    "GUIDELINE_14_LIMITS",
+    "METHODS",
+    "MODEL_TYPES",
+    "QUALITY_LABELS",
+    "BaselineResult",
+    "BaselineUncertainty",
+    "CalcInputError",
+    "ChangePointModel",
+    "ChangePointSettings",
+    "Eligibility",
+    "FitStats",
+    "MethodChoice",
+    "MonthFacts",
+    "MonthQuality",
+    "MonthSavings",
+    "ProjectEvent",
+    "SavingsTotals",
+    "adjusted_baseline_kwh",
+    "assess_month",
+    "calculate_baseline",
+    "check_eligibility",
+    "choose_baseline_method",
+    "cooling_degree_days",
+    "daily_mean_temperature",
+    "daily_occupancy",
+    "fit_billing_periods",
+    "fit_daily",
+    "fit_statistics",
+    "fsu",
+    "guideline_14_failures",
+    "heating_degree_days",
+    "historical_baseline",
+    "infer_interval",
+    "lag1_autocorrelation",
+    "model_uncertainty",
+    "month_savings",
+    "occupancy_baseline",
+    "passes_guideline_14",
+    "regression_baseline",
+    "savings_lower_bound",
+    "savings_totals",
+    "static_baseline",
+    "weather_baseline",
+]

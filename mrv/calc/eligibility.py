@@ -1,0 +1,125 @@
+"""Whether one month's savings may become credits, with reasons a facility manager understands.
+
+A month is eligible when all of these hold:
+- the building has a valid baseline;
+- energy use fell (savings > 0);
+- the data quality is OK or INTERPOLATED, or FLAGGED and approved by a verifier;
+- a retrofit was completed (its end date, else its start date) before the month began;
+- no shutdown or equipment_failure event overlaps the month;
+- no occupancy_change event with occupancy below ``min_occupancy_pct`` of normal overlaps the month;
+- an emission factor exists for the month (one carried forward from earlier is a warning only).
+Event dates are calendar dates, both included; an event without an end date is still ongoing.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+import pandas as pd
+
+from mrv.calc.errors import CalcInputError
+from mrv.calc.quality import QUALITY_LABELS
+
+EVENT_TYPES = ("retrofit", "occupancy_change", "shutdown", "equipment_failure")
+MIN_OCCUPANCY_PCT = 80.0
+_DISRUPTIONS = {"shutdown": "a shutdown event", "equipment_failure": "an equipment failure event"}
+
+
+@dataclass(frozen=True)
+class ProjectEvent:
+    event_type: str
+    start: date
+    end: date | None = None
+    occupancy_pct: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.event_type not in EVENT_TYPES:
+            raise CalcInputError(f"Unknown event type {self.event_type!r}.")
+        if self.end is not None and self.end < self.start:
+            raise CalcInputError("An event cannot end before it starts.")
+
+    def overlaps(self, first_day: date, last_day: date) -> bool:
+        return self.start <= last_day and (self.end is None or self.end >= first_day)
+
+    def describe_dates(self) -> str:
+        return f"from {self.start} until {self.end}" if self.end else f"since {self.start}, still ongoing"
+
+
+@dataclass(frozen=True)
+class MonthFacts:
+    """Everything the eligibility rules look at for one month."""
+
+    month: pd.Period | str
+    savings_kwh: float
+    quality: str
+    missing_pct: float
+    baseline_valid: bool
+    emission_factor_available: bool
+    emission_factor_carried_forward: bool = False
+    verifier_approved: bool = False
+    events: Sequence[ProjectEvent] = field(default_factory=tuple)
+
+
+class Eligibility(NamedTuple):
+    eligible: bool
+    reasons: list[str]
+    warnings: list[str]
+
+
+def check_eligibility(facts: MonthFacts, *, min_occupancy_pct: float = MIN_OCCUPANCY_PCT) -> Eligibility:
+    """Apply every rule; ``reasons`` explains each failure, ``warnings`` what passed with a caveat."""
+    if facts.quality not in QUALITY_LABELS:
+        raise CalcInputError(f"Unknown data quality label {facts.quality!r}.")
+    period = pd.Period(facts.month, freq="M")
+    first_day, last_day = period.start_time.date(), period.end_time.date()
+    quality_reasons, warnings = _quality_check(facts)
+    reasons: list[str] = []
+    if not facts.baseline_valid:
+        reasons.append("no valid baseline: the building's baseline is missing or not accurate enough")
+    if facts.savings_kwh <= 0:
+        reasons.append("no energy reduction: this month's use was at or above the baseline")
+    reasons += quality_reasons
+    reasons += _retrofit_reasons(facts.events, first_day)
+    for event in facts.events:
+        if not event.overlaps(first_day, last_day):
+            continue
+        if event.event_type in _DISRUPTIONS:
+            reasons.append(f"the period overlaps {_DISRUPTIONS[event.event_type]} ({event.describe_dates()})")
+        elif (
+            event.event_type == "occupancy_change"
+            and event.occupancy_pct is not None
+            and event.occupancy_pct < min_occupancy_pct
+        ):
+            reasons.append(
+                f"occupancy fell to {event.occupancy_pct:g}% of normal ({event.describe_dates()}), below "
+                f"{min_occupancy_pct:g}%, so lower use may come from fewer people rather than the retrofit"
+            )
+    if not facts.emission_factor_available:
+        reasons.append("no emission factor is available for the building's grid region")
+    elif facts.emission_factor_carried_forward:
+        warnings.append("no emission factor covers this month; the latest earlier factor was carried forward")
+    return Eligibility(eligible=not reasons, reasons=reasons, warnings=warnings)
+
+
+def _quality_check(facts: MonthFacts) -> tuple[list[str], list[str]]:
+    """(reasons, warnings) from the month's data quality."""
+    missing = f"{facts.missing_pct:.1f}% of meter readings are missing"
+    if facts.quality == "INTERPOLATED":
+        return [], [f"{missing}; the gaps were filled by linear interpolation"]
+    if facts.quality == "FLAGGED" and facts.verifier_approved:
+        return [], [f"{missing}; a verifier reviewed and approved this month"]
+    if facts.quality == "FLAGGED":
+        return [f"{missing} (more than 5%), so a verifier must review this month first"], []
+    if facts.quality == "REJECTED":
+        return [f"{missing} (more than 20%), too many to calculate savings reliably"], []
+    return [], []
+
+
+def _retrofit_reasons(events: Sequence[ProjectEvent], first_day: date) -> list[str]:
+    completions = [event.end or event.start for event in events if event.event_type == "retrofit"]
+    if not completions:
+        return ["no retrofit is recorded, so the savings cannot be attributed to one"]
+    if min(completions) >= first_day:
+        return [f"the retrofit was not finished before this month began (finished {min(completions)})"]
+    return []

@@ -1,0 +1,83 @@
+"""Shape checks for the monthly and daily series the baseline methods take, and daily coverage per month."""
+
+import re
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from mrv.calc.errors import CalcInputError
+
+# CalTRACK 2.0 §2.2.3.2: temperature data must cover 90 % of each billing period. We apply the same
+# rule to daily occupancy and daily kWh.
+MIN_COVERAGE = 0.9
+_YEAR_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def as_monthly_kwh(monthly_kwh: pd.Series | Mapping[str, float]) -> pd.Series:
+    """kWh per month as a float Series on a sorted monthly PeriodIndex.
+
+    Accepts a Series or mapping keyed by ``"YYYY-MM"`` strings, monthly Periods or Timestamps.
+    """
+    series = pd.Series(monthly_kwh, dtype=float)
+    if series.empty:
+        raise CalcInputError("At least one month of energy use is needed.")
+    # pandas alone would read "January" as the year 1, so text must look like YYYY-MM.
+    text = [label for label in series.index if isinstance(label, str)]
+    if not all(_YEAR_MONTH.fullmatch(label) for label in text):
+        raise CalcInputError("Months must be given as YYYY-MM.")
+    try:
+        series.index = pd.PeriodIndex(series.index, freq="M")
+    except (TypeError, ValueError) as error:
+        raise CalcInputError("Months must be given as YYYY-MM.") from error
+    if series.index.has_duplicates:
+        raise CalcInputError("Each month may appear only once.")
+    if not np.isfinite(series.to_numpy()).all() or (series < 0).any():
+        raise CalcInputError("Monthly energy use must be a finite number of kWh, 0 or more.")
+    return series.sort_index().rename("kwh")
+
+
+def as_daily(values: pd.Series, *, what: str) -> pd.Series:
+    """Values on a naive index of calendar dates (a tz-aware index keeps its own wall-clock date)."""
+    if not isinstance(values.index, pd.DatetimeIndex):
+        raise CalcInputError(f"The daily {what} values need dates.")
+    index = values.index.tz_localize(None) if values.index.tz is not None else values.index
+    daily = pd.Series(values.to_numpy(dtype=float), index=index.normalize(), name=what).dropna()
+    if daily.index.has_duplicates:
+        raise CalcInputError(f"The daily {what} values have more than one value for some dates.")
+    if not np.isfinite(daily.to_numpy()).all():
+        raise CalcInputError(f"The daily {what} values must be finite numbers.")
+    return daily.sort_index()
+
+
+def daily_frame(months: pd.PeriodIndex, columns: Mapping[str, pd.Series]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Days in ``months`` that have a value in every column, and each day's position in ``months``.
+
+    Raises CalcInputError naming the months where such days cover less than MIN_COVERAGE.
+    """
+    frame = pd.DataFrame({name: as_daily(values, what=name) for name, values in columns.items()})
+    frame, position = _in_months(frame, months)
+    short = _shortfalls(position, months)
+    if short:
+        raise CalcInputError(
+            f"Daily {' and '.join(columns)} data must cover at least {MIN_COVERAGE:.0%} of the days "
+            f"of every month; too little in {', '.join(short)}."
+        )
+    return frame, position
+
+
+def coverage_shortfalls(daily: pd.Series, months: pd.PeriodIndex) -> list[str]:
+    """Months whose days ``daily`` covers less than MIN_COVERAGE, as "2024-03 (40%)" strings."""
+    _, position = _in_months(as_daily(daily, what="data").to_frame(), months)
+    return _shortfalls(position, months)
+
+
+def _in_months(frame: pd.DataFrame, months: pd.PeriodIndex) -> tuple[pd.DataFrame, np.ndarray]:
+    complete = frame.dropna()
+    position = months.get_indexer(complete.index.to_period("M"))
+    return complete[position >= 0], position[position >= 0]
+
+
+def _shortfalls(position: np.ndarray, months: pd.PeriodIndex) -> list[str]:
+    coverage = np.bincount(position, minlength=len(months)) / months.days_in_month.to_numpy()
+    return [f"{months[i]} ({coverage[i]:.0%})" for i in np.flatnonzero(coverage < MIN_COVERAGE)]

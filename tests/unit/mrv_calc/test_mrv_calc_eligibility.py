@@ -1,0 +1,153 @@
+from datetime import date
+
+import pytest
+
+from mrv.calc import CalcInputError, MonthFacts, ProjectEvent, check_eligibility
+
+RETROFIT = ProjectEvent("retrofit", date(2024, 1, 10), date(2024, 2, 20))
+
+
+def facts(**overrides) -> MonthFacts:
+    """A month that passes every rule: March 2024 after a retrofit finished on 20 February."""
+    values = dict(
+        month="2024-03",
+        savings_kwh=1200.0,
+        quality="OK",
+        missing_pct=0.0,
+        baseline_valid=True,
+        emission_factor_available=True,
+        events=(RETROFIT,),
+    )
+    return MonthFacts(**(values | overrides))
+
+
+def test_a_clean_month_is_eligible():
+    assert check_eligibility(facts()) == (True, [], [])
+
+
+def test_no_valid_baseline():
+    result = check_eligibility(facts(baseline_valid=False))
+    assert not result.eligible
+    assert result.reasons == ["no valid baseline: the building's baseline is missing or not accurate enough"]
+
+
+@pytest.mark.parametrize("savings", [0.0, -50.0])
+def test_no_reduction(savings):
+    result = check_eligibility(facts(savings_kwh=savings))
+    assert result.reasons == ["no energy reduction: this month's use was at or above the baseline"]
+
+
+def test_interpolated_month_is_eligible_with_a_warning():
+    result = check_eligibility(facts(quality="INTERPOLATED", missing_pct=3.2))
+    assert result == (
+        True,
+        [],
+        ["3.2% of meter readings are missing; the gaps were filled by linear interpolation"],
+    )
+
+
+def test_flagged_month_needs_a_verifier():
+    result = check_eligibility(facts(quality="FLAGGED", missing_pct=12.0))
+    assert result.reasons == [
+        "12.0% of meter readings are missing (more than 5%), so a verifier must review this month first"
+    ]
+    approved = check_eligibility(facts(quality="FLAGGED", missing_pct=12.0, verifier_approved=True))
+    assert approved == (
+        True,
+        [],
+        ["12.0% of meter readings are missing; a verifier reviewed and approved this month"],
+    )
+
+
+def test_rejected_month_is_ineligible_even_if_approved():
+    result = check_eligibility(facts(quality="REJECTED", missing_pct=31.0, verifier_approved=True))
+    assert result.reasons == [
+        "31.0% of meter readings are missing (more than 20%), too many to calculate savings reliably"
+    ]
+
+
+def test_no_retrofit_recorded():
+    result = check_eligibility(facts(events=()))
+    assert result.reasons == ["no retrofit is recorded, so the savings cannot be attributed to one"]
+
+
+@pytest.mark.parametrize(
+    ("retrofit", "eligible"),
+    [
+        (ProjectEvent("retrofit", date(2024, 2, 29)), True),  # one-day retrofit the day before
+        (ProjectEvent("retrofit", date(2024, 3, 1)), False),  # finished on the month's first day
+        (ProjectEvent("retrofit", date(2024, 2, 1), date(2024, 3, 5)), False),  # still being installed
+    ],
+)
+def test_retrofit_must_be_finished_before_the_month(retrofit, eligible):
+    result = check_eligibility(facts(events=(retrofit,)))
+    assert result.eligible is eligible
+    if not eligible:
+        assert result.reasons[0].startswith("the retrofit was not finished before this month began")
+
+
+@pytest.mark.parametrize(
+    ("event", "overlaps"),
+    [
+        (ProjectEvent("shutdown", date(2024, 3, 5), date(2024, 3, 9)), True),
+        (ProjectEvent("shutdown", date(2024, 2, 20), date(2024, 3, 1)), True),  # ends on the first day
+        (ProjectEvent("shutdown", date(2024, 3, 31), date(2024, 4, 3)), True),  # starts on the last day
+        (ProjectEvent("shutdown", date(2024, 2, 20), date(2024, 2, 29)), False),  # ends the day before
+        (ProjectEvent("shutdown", date(2024, 4, 1)), False),  # starts after
+        (ProjectEvent("shutdown", date(2024, 1, 1)), True),  # no end date: still shut down
+    ],
+)
+def test_shutdown_overlap_uses_inclusive_dates(event, overlaps):
+    result = check_eligibility(facts(events=(RETROFIT, event)))
+    assert result.eligible is not overlaps
+
+
+def test_shutdown_and_equipment_failure_reasons():
+    events = (
+        RETROFIT,
+        ProjectEvent("shutdown", date(2024, 3, 5), date(2024, 3, 9)),
+        ProjectEvent("equipment_failure", date(2024, 3, 20)),
+    )
+    assert check_eligibility(facts(events=events)).reasons == [
+        "the period overlaps a shutdown event (from 2024-03-05 until 2024-03-09)",
+        "the period overlaps an equipment failure event (since 2024-03-20, still ongoing)",
+    ]
+
+
+@pytest.mark.parametrize(("occupancy_pct", "eligible"), [(60, False), (79.9, False), (80, True), (95, True)])
+def test_occupancy_drop_below_80_percent(occupancy_pct, eligible):
+    change = ProjectEvent("occupancy_change", date(2024, 3, 10), date(2024, 3, 20), occupancy_pct)
+    result = check_eligibility(facts(events=(RETROFIT, change)))
+    assert result.eligible is eligible
+    if not eligible:
+        assert result.reasons[0].startswith(f"occupancy fell to {occupancy_pct:g}% of normal")
+
+
+def test_occupancy_threshold_is_configurable():
+    change = ProjectEvent("occupancy_change", date(2024, 3, 1), occupancy_pct=85.0)
+    assert not check_eligibility(facts(events=(RETROFIT, change)), min_occupancy_pct=90).eligible
+
+
+def test_emission_factor_missing_or_carried_forward():
+    missing = check_eligibility(facts(emission_factor_available=False))
+    assert missing.reasons == ["no emission factor is available for the building's grid region"]
+    carried = check_eligibility(facts(emission_factor_carried_forward=True))
+    assert carried == (
+        True,
+        [],
+        ["no emission factor covers this month; the latest earlier factor was carried forward"],
+    )
+
+
+def test_every_failed_rule_is_reported():
+    result = check_eligibility(facts(baseline_valid=False, savings_kwh=-1.0, events=(), quality="REJECTED"))
+    assert len(result.reasons) == 4
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(CalcInputError):
+        check_eligibility(facts(quality="GOOD"))
+    with pytest.raises(CalcInputError):
+        ProjectEvent("party", date(2024, 1, 1))
+    with pytest.raises(CalcInputError):
+        ProjectEvent("shutdown", date(2024, 1, 5), date(2024, 1, 1))
