@@ -1,0 +1,158 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from carbonexia.common.pagination import PageNumberPagination
+from carbonexia.common.timezones import known_timezones
+from metering.selectors import station_for_link
+
+from . import selectors, services
+from .models import Building, BuildingType, EventType, ProjectEvent
+
+
+class OccupancyProfile(serializers.Serializer):
+    weekday = serializers.IntegerField(min_value=0, max_value=100)
+    weekend = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class BuildingOut(serializers.ModelSerializer):
+    building_id = serializers.UUIDField(source="id")
+    occupancy_profile = serializers.SerializerMethodField()
+    weather_station_id = serializers.UUIDField(allow_null=True)
+
+    class Meta:
+        model = Building
+        fields = [
+            "building_id",
+            "name",
+            "address",
+            "building_type",
+            "area_sqft",
+            "timezone",
+            "occupancy_profile",
+            "grid_region",
+            "weather_station_id",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_occupancy_profile(self, building) -> OccupancyProfile:
+        return {"weekday": building.occupancy_weekday, "weekend": building.occupancy_weekend}
+
+
+class BuildingIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    building_type = serializers.ChoiceField(choices=BuildingType.choices, required=False)
+    area_sqft = serializers.FloatField(min_value=0.000001, max_value=1e9)
+    timezone = serializers.CharField(max_length=64, required=False)
+    occupancy_profile = OccupancyProfile(required=False)
+    grid_region = serializers.RegexField(r"^[A-Za-z][A-Za-z0-9-]{1,15}$", required=False)
+    weather_station_id = serializers.UUIDField(required=False, allow_null=True)
+
+    def validate_timezone(self, value):
+        if value not in known_timezones():
+            raise serializers.ValidationError(f"{value!r} is not an IANA time zone name, e.g. 'Asia/Kolkata'.")
+        return value
+
+    def to_service_fields(self, user) -> dict:
+        data = dict(self.validated_data)
+        profile = data.pop("occupancy_profile", None)
+        if profile is not None:
+            data["occupancy_weekday"], data["occupancy_weekend"] = profile["weekday"], profile["weekend"]
+        if "weather_station_id" in data:
+            station_id = data.pop("weather_station_id")
+            data["weather_station"] = station_for_link(user=user, station_id=station_id) if station_id else None
+        if "grid_region" in data:
+            data["grid_region"] = data["grid_region"].upper()
+        return data
+
+
+class BuildingCreated(serializers.Serializer):
+    building_id = serializers.UUIDField()
+    status = serializers.CharField()
+
+
+class EventSerializer(serializers.ModelSerializer):
+    event_id = serializers.UUIDField(source="id", read_only=True)
+    building_id = serializers.UUIDField(read_only=True)
+    event_type = serializers.ChoiceField(choices=EventType.choices)
+    occupancy_pct = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    recorded_by = serializers.EmailField(source="recorded_by.email", read_only=True)
+
+    class Meta:
+        model = ProjectEvent
+        fields = [
+            "event_id",
+            "building_id",
+            "event_type",
+            "start_date",
+            "end_date",
+            "description",
+            "occupancy_pct",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+
+def _paginated(request, view, queryset, serializer_class):
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+class BuildingListView(APIView):
+    @extend_schema(responses={200: BuildingOut(many=True)}, summary="Buildings the caller may see")
+    def get(self, request):
+        queryset = selectors.buildings_visible_to(request.user).select_related("weather_station")
+        return _paginated(request, self, queryset, BuildingOut)
+
+    @extend_schema(request=BuildingIn, responses={201: BuildingCreated}, summary="Register a building")
+    def post(self, request):
+        incoming = BuildingIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        building = services.building_create(owner=request.user, **incoming.to_service_fields(request.user))
+        return Response({"building_id": str(building.pk), "status": "created"}, status=status.HTTP_201_CREATED)
+
+
+class BuildingDetailView(APIView):
+    @extend_schema(responses={200: BuildingOut}, summary="One building")
+    def get(self, request, building_id):
+        return Response(BuildingOut(selectors.building_for_read(user=request.user, building_id=building_id)).data)
+
+    @extend_schema(request=BuildingIn(partial=True), responses={200: BuildingOut}, summary="Change a building")
+    def patch(self, request, building_id):
+        building = selectors.building_for_write(user=request.user, building_id=building_id)
+        incoming = BuildingIn(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        building = services.building_update(
+            actor=request.user, building=building, **incoming.to_service_fields(request.user)
+        )
+        return Response(BuildingOut(building).data)
+
+    @extend_schema(
+        responses={204: None, 409: OpenApiResponse(description="The building has issued or retired credits.")},
+        summary="Delete a building and its data",
+    )
+    def delete(self, request, building_id):
+        building = selectors.building_for_write(user=request.user, building_id=building_id)
+        services.building_delete(actor=request.user, building=building)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EventListView(APIView):
+    @extend_schema(responses={200: EventSerializer(many=True)}, summary="A building's project events")
+    def get(self, request, building_id):
+        building = selectors.building_for_read(user=request.user, building_id=building_id)
+        return _paginated(request, self, selectors.events_of(building).select_related("recorded_by"), EventSerializer)
+
+    @extend_schema(request=EventSerializer, responses={201: EventSerializer}, summary="Record a project event")
+    def post(self, request, building_id):
+        building = selectors.building_for_write(user=request.user, building_id=building_id)
+        incoming = EventSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        event = services.event_record(building=building, recorded_by=request.user, **incoming.validated_data)
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,119 @@
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from carbonexia.audit.services import audit_record
+from carbonexia.common.errors import Conflict, Invalid
+from carbonexia.common.timezones import country_of_timezone
+
+from .models import Building, EventType, ProjectEvent
+
+EDITABLE_FIELDS = (
+    "name",
+    "address",
+    "building_type",
+    "area_sqft",
+    "timezone",
+    "occupancy_weekday",
+    "occupancy_weekend",
+    "grid_region",
+    "weather_station",
+)
+
+
+def _snapshot(building: Building) -> dict:
+    return {
+        field: str(getattr(building, f"{field}_id" if field == "weather_station" else field))
+        for field in EDITABLE_FIELDS
+    }
+
+
+def _default_grid_region(building: Building) -> None:
+    if not building.grid_region:
+        building.grid_region = country_of_timezone(building.timezone)
+
+
+@transaction.atomic
+def building_create(*, owner, **fields) -> Building:
+    building = Building(owner=owner, **fields)
+    _default_grid_region(building)
+    building.full_clean()
+    building.save()
+    audit_record(actor=owner, action="building.created", obj=building, after=_snapshot(building))
+    return building
+
+
+@transaction.atomic
+def building_update(*, actor, building: Building, **changes) -> Building:
+    before = _snapshot(building)
+    for field, value in changes.items():
+        setattr(building, field, value)
+    if "timezone" in changes and "grid_region" not in changes:
+        building.grid_region = ""
+    _default_grid_region(building)
+    building.full_clean()
+    building.save()
+    audit_record(actor=actor, action="building.updated", obj=building, before=before, after=_snapshot(building))
+    return building
+
+
+@transaction.atomic
+def building_delete(*, actor, building: Building) -> None:
+    snapshot = _snapshot(building)
+    building_id = building.pk
+    try:
+        building.delete()
+    except ProtectedError:
+        raise Conflict(
+            "This building has carbon credits on record, so it cannot be deleted.", code="building_has_credits"
+        ) from None
+    audit_record(
+        actor=actor,
+        action="building.deleted",
+        object_type="buildings.building",
+        object_id=str(building_id),
+        before=snapshot,
+    )
+
+
+@transaction.atomic
+def event_record(
+    *,
+    building: Building,
+    recorded_by,
+    event_type: str,
+    start_date,
+    end_date=None,
+    description: str = "",
+    occupancy_pct: int | None = None,
+) -> ProjectEvent:
+    if event_type == EventType.OCCUPANCY_CHANGE and occupancy_pct is None:
+        raise Invalid(
+            "An occupancy change needs the new occupancy.",
+            errors={"occupancy_pct": ["Required for an occupancy_change event."]},
+        )
+    if end_date is not None and end_date < start_date:
+        raise Invalid("The event ends before it starts.", errors={"end_date": ["Must be on or after start_date."]})
+    event = ProjectEvent(
+        building=building,
+        recorded_by=recorded_by,
+        event_type=event_type,
+        start_date=start_date,
+        end_date=end_date,
+        description=description,
+        occupancy_pct=occupancy_pct,
+    )
+    event.full_clean()
+    event.save()
+    audit_record(
+        actor=recorded_by,
+        action="event.recorded",
+        obj=event,
+        after={
+            "building": str(building.pk),
+            "event_type": event_type,
+            "start_date": start_date,
+            "end_date": end_date,
+            "occupancy_pct": occupancy_pct,
+        },
+    )
+    return event
