@@ -42,11 +42,11 @@ test: services lint
 # The real stack: TimescaleDB, Redis and a Celery worker started by the fixtures.
 test-postgres:
 	set -a; . var/test-services.env; set +a; \
-	DATABASE_URL=$$TEST_DATABASE_URL CELERY_QUEUE=$(TEST_QUEUE) $(PY) -m pytest -q $(PYTEST_ARGS)
+	DATABASE_URL=$$TEST_DATABASE_URL CELERY_QUEUE=$(TEST_QUEUE) MEDIA_ROOT=$$(mktemp -d) $(PY) -m pytest -q $(PYTEST_ARGS)
 
 # The embedded default: SQLite, tasks in-process, local-memory cache.
 test-sqlite:
-	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -q $(PYTEST_SQLITE) $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL MEDIA_ROOT=$$(mktemp -d) $(PY) -m pytest -q $(PYTEST_SQLITE) $(PYTEST_ARGS)
 
 bench: services
 	set -a; . var/test-services.env; set +a; $(PY) -m bench

@@ -4,8 +4,11 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.urls import urlpatterns as account_urls
+from buildings.urls import urlpatterns as building_urls
 from carbonexia.common.health import health
 from carbonexia.common.routes import api_path
+from metering.factors_urls import urlpatterns as factor_urls
+from metering.urls import urlpatterns as metering_urls
 
 handler400 = "carbonexia.common.exceptions.json_bad_request"
 handler403 = "carbonexia.common.exceptions.json_permission_denied"
@@ -18,5 +21,8 @@ urlpatterns = [
     *api_path("schema", SpectacularAPIView.as_view(), name="schema"),
     *api_path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     *account_urls,
+    *building_urls,
+    *metering_urls,
+    *factor_urls,
     path("", RedirectView.as_view(url="/docs", permanent=False)),
 ]

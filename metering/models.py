@@ -96,8 +96,10 @@ class MeterReading(models.Model):
     time = TimescaleDateTimeField(interval=READING_CHUNK)
     value_kwh = models.FloatField()
     source = models.CharField(max_length=8, choices=ReadingSource.choices)
+    # Provenance only, set by our own ingestion in the upload's transaction: no database-level foreign
+    # key, whose per-row check at commit would cost as much as the COPY itself on a year of readings.
     upload = models.ForeignKey(
-        Upload, null=True, blank=True, on_delete=models.SET_NULL, db_index=False, related_name="+"
+        Upload, null=True, blank=True, on_delete=models.SET_NULL, db_index=False, related_name="+", db_constraint=False
     )
 
     class Meta:

@@ -124,15 +124,17 @@ provision_timescale_debian13() {
 
 db_url=${TEST_DATABASE_URL:-}
 if [ -z "$db_url" ] || ! timescale_answers "$db_url"; then
-  db_url="postgres://postgres@127.0.0.1:$tsdb_port/postgres"
-  if ! timescale_answers "$db_url"; then
+  maintenance="postgres://postgres@127.0.0.1:$tsdb_port/postgres"
+  # Tests create test_carbonexia through the maintenance database; the name need not exist yet.
+  db_url="postgres://postgres@127.0.0.1:$tsdb_port/carbonexia"
+  if ! timescale_answers "$maintenance"; then
     . /etc/os-release
     case "${VERSION_CODENAME:-}" in
       trixie|forky|sid) provision_timescale_debian13 ;;
       *) provision_timescale_debian12 ;;
     esac
-    for _ in $(seq 50); do timescale_answers "$db_url" && break; sleep 0.2; done
-    timescale_answers "$db_url" || { say "TimescaleDB did not come up on $tsdb_port"; exit 1; }
+    for _ in $(seq 50); do timescale_answers "$maintenance" && break; sleep 0.2; done
+    timescale_answers "$maintenance" || { say "TimescaleDB did not come up on $tsdb_port"; exit 1; }
   fi
 fi
 

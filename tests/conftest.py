@@ -107,3 +107,15 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
 def live_worker(celery_worker_process, transactional_db):
     """A test that hands work to the real worker: its rows must be committed for the worker to see."""
     return celery_worker_process
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Runs Celery tasks inside the test, as the embedded default does, whatever the broker."""
+    from carbonexia.celery import app
+
+    # The app reads Django's CELERY_-namespaced settings, so the override goes under that key.
+    previous = app.conf["CELERY_TASK_ALWAYS_EAGER"]
+    app.conf["CELERY_TASK_ALWAYS_EAGER"] = True
+    yield
+    app.conf["CELERY_TASK_ALWAYS_EAGER"] = previous

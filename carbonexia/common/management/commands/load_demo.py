@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from accounts.models import User
 from accounts.services import user_register
+from metering.demo import demo_building_load
 
 DEMO_EMAIL = "demo@carbonexia.local"
 DEMO_PASSWORD = "demo-Carbon-2026"
@@ -14,7 +16,9 @@ class Command(BaseCommand):
         if User.objects.filter(email=DEMO_EMAIL).exists():
             self.stdout.write("Carbonexia is running at http://127.0.0.1:8000 (demo data already loaded).")
             return
-        user_register(email=DEMO_EMAIL, password=DEMO_PASSWORD, full_name="Demo Facility Manager")
+        with transaction.atomic():
+            user = user_register(email=DEMO_EMAIL, password=DEMO_PASSWORD, full_name="Demo Facility Manager")
+            demo_building_load(owner=user)
         self.stdout.write(
             "Carbonexia is running at http://127.0.0.1:8000\n"
             f"  demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}\n"

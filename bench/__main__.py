@@ -1,0 +1,52 @@
+"""`make bench`: every benchmark with its in-run reference, on TimescaleDB in a database of its own."""
+
+import os
+import platform
+import sys
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carbonexia.settings")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL", "")
+if not os.environ["DATABASE_URL"].startswith("postgres"):
+    sys.exit("make bench needs TimescaleDB: run it through `make bench`, which provisions it.")
+os.environ.setdefault("MEDIA_ROOT", "/tmp/carbonexia-bench-media")
+os.environ.pop("REDIS_URL", None)  # ingestion is measured in the request, not through a broker
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+
+from . import ingest  # noqa: E402
+from .harness import table  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "results"
+
+
+def main() -> None:
+    connection.settings_dict["TEST"]["NAME"] = "bench_carbonexia"
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        owner = User.objects.create_user(email="bench@example.test", password=None)
+        only = set(sys.argv[1:])
+        results = []
+        if not only or "csv" in only:
+            results.append(ingest.csv_upload_vs_copy(owner))
+        if not only or "json" in only:
+            results.append(ingest.json_batch_vs_copy(owner))
+        if not only or "flat" in only:
+            results.append(ingest.hundred_building_years(owner)[0])
+    finally:
+        connection.creation.destroy_test_db(name, verbosity=0)
+    report = table(results)
+    header = f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n\n"
+    print(header + report)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "latest.md").write_text(header + report + "\n")
+
+
+if __name__ == "__main__":
+    main()

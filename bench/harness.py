@@ -1,0 +1,58 @@
+"""A tiny benchmark harness: each benchmark measures our path and an in-run reference, reported as a ratio."""
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Result:
+    name: str
+    ours_s: float
+    reference_name: str
+    reference_s: float
+    target_ratio: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.ours_s / self.reference_s
+
+    @property
+    def verdict(self) -> str:
+        if self.target_ratio is None:
+            return "report"
+        return "ok" if self.ratio <= self.target_ratio else "MISSED"
+
+
+def _seconds(run: Callable[[int], None], i: int) -> float:
+    started = time.perf_counter()
+    run(i)
+    return time.perf_counter() - started
+
+
+def paired_medians(ours: Callable[[int], None], reference: Callable[[int], None], *, repeats: int):
+    """Median wall times of both, run alternately so drift in the machine's load hits each alike.
+    Each call gets its own index `i`, so it can work on fresh data."""
+    times = [(_seconds(ours, i), _seconds(reference, i)) for i in range(repeats)]
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
+
+
+def median_seconds(run: Callable[[int], None], *, repeats: int) -> float:
+    return statistics.median(_seconds(run, i) for i in range(repeats))
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| benchmark | ours | reference | reference time | ratio | target | verdict |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        target = f"≤ {r.target_ratio:g}×" if r.target_ratio else "—"
+        lines.append(
+            f"| {r.name} | {r.ours_s * 1000:.1f} ms | {r.reference_name} | {r.reference_s * 1000:.1f} ms "
+            f"| {r.ratio:.2f}× | {target} | {r.verdict} |"
+        )
+    notes = [f"- {r.name}: {r.note}" for r in results if r.note]
+    return "\n".join(lines + ([""] + notes if notes else []))

@@ -1,0 +1,122 @@
+"""Ingestion benchmarks (issue 3): our CSV and JSON paths against PostgreSQL's own COPY of the same rows."""
+
+import io
+import json
+import time
+
+import numpy as np
+import pandas as pd
+from django.db import connection
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from buildings.services import building_create
+from metering.parsers.demo_series import generate_meter, generate_weather, to_csv_bytes
+from metering.services import meter_csv_upload
+
+from .harness import Result, paired_medians
+
+TZ = "America/New_York"
+YEAR = ("2024-01-01", "2025-01-01")
+
+
+def _year_of_data(seed: int) -> pd.DataFrame:
+    weather = generate_weather(start=YEAR[0], end="2025-01-02", tz=TZ, seed=seed, climate="continental")
+    meter = generate_meter(weather=weather, start=YEAR[0], end=YEAR[1], tz=TZ, seed=seed)
+    # 2024 is a leap year: 366 days; the issue's building-year is 35,040 rows (365 days of quarter-hours).
+    return meter.iloc[:35_040].reset_index(drop=True)
+
+
+def _building(owner, n: int):
+    return building_create(owner=owner, name=f"Bench {n}", area_sqft=10_000, timezone=TZ)
+
+
+def _copy_text(building, frame: pd.DataFrame) -> str:
+    buffer = io.StringIO()
+    columns = {
+        "building_id": str(building.pk),
+        "time": frame["ts"].dt.strftime("%Y-%m-%d %H:%M:%S+00"),
+        "value_kwh": frame["kwh"],
+        "source": "CSV",
+    }
+    pd.DataFrame(columns).to_csv(buffer, index=False, header=False)
+    return buffer.getvalue()
+
+
+def _copy_reference(owner, frame: pd.DataFrame, *, repeats: int, offset: int):
+    """What PostgreSQL does without us: COPY of the same rows, already in COPY's format, into the hypertable."""
+    texts = [_copy_text(_building(owner, offset + i), frame) for i in range(repeats)]
+    statement = "COPY metering_meterreading (building_id, time, value_kwh, source) FROM STDIN WITH (FORMAT csv)"
+
+    def copy(i):
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(texts[i])
+
+    return copy
+
+
+def csv_upload_vs_copy(owner, *, repeats: int = 7) -> Result:
+    frame = _year_of_data(seed=1)
+    data = to_csv_bytes(frame, tz=TZ)
+    buildings = [_building(owner, i) for i in range(repeats)]
+    ours, reference = paired_medians(
+        lambda i: meter_csv_upload(actor=owner, building=buildings[i], data=data, filename="year.csv"),
+        _copy_reference(owner, frame, repeats=repeats, offset=1000),
+        repeats=repeats,
+    )
+    return Result(
+        "CSV upload, 1 building-year (35,040 rows)",
+        ours,
+        "COPY into hypertable",
+        reference,
+        2.0,
+        "ours = parse + validate + SHA-256 + file store + COPY to stage + upsert + audit",
+    )
+
+
+def json_batch_vs_copy(owner, *, repeats: int = 7) -> Result:
+    frame = _year_of_data(seed=2).iloc[:10_000]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(owner).access_token}")
+    readings = [{"timestamp": t.isoformat(), "kwh": float(k)} for t, k in zip(frame["ts"], frame["kwh"], strict=True)]
+    bodies = [
+        json.dumps({"building_id": str(_building(owner, 100 + i).pk), "readings": readings}) for i in range(repeats)
+    ]
+
+    def post(i):
+        response = client.generic("POST", "/meter/readings", bodies[i], content_type="application/json")
+        assert response.status_code == 202, response.content
+
+    ours, reference = paired_medians(post, _copy_reference(owner, frame, repeats=repeats, offset=2000), repeats=repeats)
+    return Result(
+        "JSON batch, 10,000 readings (through the API view)",
+        ours,
+        "COPY into hypertable",
+        reference,
+        3.0,
+        "ours includes JSON parsing, auth and request handling in-process",
+    )
+
+
+def hundred_building_years(owner, *, count: int = 100) -> tuple[Result, str]:
+    base = _year_of_data(seed=3)
+    rng = np.random.default_rng(3)
+    rates = []
+    for n in range(count):
+        frame = base.assign(kwh=np.round(base["kwh"] * rng.uniform(0.5, 1.5), 3))
+        data = to_csv_bytes(frame, tz=TZ)
+        building = _building(owner, 20_000 + n)
+        started = time.perf_counter()
+        meter_csv_upload(actor=owner, building=building, data=data, filename=f"b{n}.csv")
+        rates.append(len(frame) / (time.perf_counter() - started))
+    first, last = float(np.mean(rates[:10])), float(np.mean(rates[-10:]))
+    result = Result(
+        f"{count} building-years in a row: rows/s, last 10 vs first 10",
+        1 / last,
+        "first 10 uploads",
+        1 / first,
+        None,
+        f"first 10: {first:,.0f} rows/s, last 10: {last:,.0f} rows/s "
+        f"({count * len(base):,} rows in the hypertable at the end)",
+    )
+    return result, f"{first:,.0f} → {last:,.0f} rows/s"

@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from . import factors
+from .models import EmissionFactor
+
+
+@admin.register(EmissionFactor)
+class EmissionFactorAdmin(admin.ModelAdmin):
+    list_display = [
+        "region",
+        "dataset",
+        "version",
+        "factor_type",
+        "factor_kg_per_kwh",
+        "valid_from",
+        "valid_to",
+        "for_credits",
+    ]
+    list_filter = ["region", "factor_type", "dataset", "for_credits"]
+    search_fields = ["region", "dataset", "version", "source"]
+    ordering = ["region", "valid_from", "factor_type"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and factors.factors_in_use(obj):
+            return [*factors.EDITABLE_FIELDS, "created_at"]
+        return ["created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and factors.factors_in_use(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # The bulk action deletes a queryset without asking about each row; factors are deleted one at a time.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            factors.emission_factor_update(factor=obj, actor=request.user, **changes)
+            return
+        created = factors.emission_factor_create(actor=request.user, **form.cleaned_data)
+        # The admin logs and redirects with the instance it passed in.
+        obj.pk, obj.created_at = created.pk, created.created_at
+
+    def delete_model(self, request, obj):
+        factors.emission_factor_delete(factor=obj, actor=request.user)

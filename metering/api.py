@@ -1,0 +1,212 @@
+from datetime import datetime
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from buildings.selectors import building_for_read, building_for_write
+from carbonexia.common.models import parse_prefixed_id
+from carbonexia.common.uploads import uploaded_file
+
+from . import selectors, services
+from .models import UploadKind
+
+RAW_PAGE = 1000
+MAX_PAGE = 10_000
+
+
+class ReadingIn(serializers.Serializer):
+    timestamp = serializers.CharField()
+    kwh = serializers.FloatField()
+
+
+class ReadingsIn(serializers.Serializer):
+    building_id = serializers.UUIDField()
+    timestamp = serializers.CharField(required=False, help_text="A single reading (with kwh)…")
+    kwh = serializers.FloatField(required=False)
+    readings = ReadingIn(many=True, required=False, help_text="…or a batch of readings.")
+
+
+class AcceptedOut(serializers.Serializer):
+    status = serializers.CharField()
+    accepted = serializers.IntegerField()
+    inserted = serializers.IntegerField()
+    updated = serializers.IntegerField()
+
+
+def _items_of(data) -> list:
+    """The batch form, or the single-reading form wrapped as a batch of one; the parser judges the values."""
+    if isinstance(data.get("readings"), list):
+        return data["readings"]
+    if "readings" in data:
+        raise serializers.ValidationError({"readings": ["Must be a list of {timestamp, kwh} objects."]})
+    return [{key: data[key] for key in ("timestamp", "kwh") if key in data}]
+
+
+def _building_id(data):
+    field = serializers.UUIDField()
+    try:
+        return field.run_validation(data.get("building_id"))
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({"building_id": exc.detail}) from None
+
+
+def accepted_body(counts) -> dict:
+    return {
+        "status": "accepted",
+        "accepted": counts.inserted + counts.updated,
+        "inserted": counts.inserted,
+        "updated": counts.updated,
+    }
+
+
+class MeterReadingsView(APIView):
+    @extend_schema(request=ReadingsIn, responses={202: AcceptedOut}, summary="Send one reading or a batch")
+    def post(self, request):
+        if not isinstance(request.data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        building = building_for_write(user=request.user, building_id=_building_id(request.data))
+        counts = services.meter_batch_ingest(actor=request.user, building=building, items=_items_of(request.data))
+        return Response(accepted_body(counts), status=status.HTTP_202_ACCEPTED)
+
+
+class CsvUploadIn(serializers.Serializer):
+    file = serializers.FileField()
+    building_id = serializers.UUIDField()
+
+
+class UploadOut(serializers.Serializer):
+    upload_id = serializers.CharField(source="public_id")
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    progress = serializers.SerializerMethodField()
+    building_id = serializers.UUIDField(allow_null=True)
+    station_id = serializers.UUIDField(allow_null=True)
+    filename = serializers.CharField()
+    sha256 = serializers.CharField()
+    size_bytes = serializers.IntegerField()
+    rows = serializers.IntegerField(allow_null=True)
+    inserted = serializers.IntegerField(allow_null=True)
+    updated = serializers.IntegerField(allow_null=True)
+    period_start = serializers.DateTimeField(allow_null=True)
+    period_end = serializers.DateTimeField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+    errors = serializers.JSONField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_progress(self, upload) -> int:
+        return services.upload_progress(upload)
+
+
+class CsvUploadedOut(serializers.Serializer):
+    status = serializers.CharField()
+    upload_id = serializers.CharField()
+    rows = serializers.IntegerField()
+    inserted = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    period_start = serializers.DateTimeField()
+    period_end = serializers.DateTimeField()
+
+
+def csv_upload_response(upload):
+    if upload.status == "processing":
+        return Response({"upload_id": upload.public_id, "status": "processing"}, status=status.HTTP_202_ACCEPTED)
+    body = {
+        "status": "accepted",
+        "upload_id": upload.public_id,
+        "rows": upload.rows,
+        "inserted": upload.inserted,
+        "updated": upload.updated,
+        "period_start": upload.period_start,
+        "period_end": upload.period_end,
+    }
+    return Response(CsvUploadedOut(body).data, status=status.HTTP_201_CREATED)
+
+
+class MeterCsvUploadView(APIView):
+    @extend_schema(
+        request={"multipart/form-data": CsvUploadIn},
+        responses={201: CsvUploadedOut, 202: UploadOut},
+        summary="Upload a meter CSV (timestamp,kwh); large files are processed by a worker",
+    )
+    def post(self, request):
+        data, filename = uploaded_file(request)
+        building = building_for_write(user=request.user, building_id=_building_id(request.data))
+        return csv_upload_response(
+            services.meter_csv_upload(actor=request.user, building=building, data=data, filename=filename)
+        )
+
+
+class UploadStatusView(APIView):
+    @extend_schema(responses={200: UploadOut}, summary="Status, progress and errors of a CSV upload")
+    def get(self, request, upload_id):
+        upload = selectors.upload_for_read(
+            user=request.user,
+            upload_id=parse_prefixed_id("upl", upload_id),
+            kinds=(UploadKind.METER_CSV, UploadKind.WEATHER_CSV),
+        )
+        return Response(UploadOut(upload).data)
+
+
+class ReadingsQuery(serializers.Serializer):
+    start = serializers.CharField(required=False)
+    end = serializers.CharField(required=False)
+    interval = serializers.ChoiceField(choices=["raw", "hour", "day", "month"], default="raw")
+    cursor = serializers.CharField(required=False)
+    limit = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=RAW_PAGE)
+
+
+class ReadingOut(serializers.Serializer):
+    timestamp = serializers.DateTimeField()
+    kwh = serializers.FloatField()
+
+
+class ReadingsOut(serializers.Serializer):
+    building_id = serializers.UUIDField()
+    interval = serializers.CharField()
+    readings = ReadingOut(many=True)
+    next = serializers.URLField(allow_null=True)
+
+
+def _instant(value: str | None, *, tz: str, field: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise serializers.ValidationError({field: [f"{value!r} is not an ISO 8601 timestamp."]}) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(tz))
+
+
+class ReadingsQueryView(APIView):
+    @extend_schema(
+        parameters=[ReadingsQuery],
+        responses={200: ReadingsOut},
+        summary="Readings, raw or summed per hour/day/month in the building's time zone",
+    )
+    def get(self, request, building_id):
+        building = building_for_read(user=request.user, building_id=building_id)
+        query = ReadingsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        tz = building.timezone
+        start, end = (_instant(params.get(f), tz=tz, field=f) for f in ("start", "end"))
+        if start and end and end <= start:
+            raise serializers.ValidationError({"end": ["Must be after start."]})
+        after = _instant(params.get("cursor"), tz=tz, field="cursor")
+        frame = selectors.readings_page(
+            building=building, start=start, end=end, interval=params["interval"], after=after, limit=params["limit"]
+        )
+        local = frame["timestamp"].dt.tz_convert(tz)
+        readings = [{"timestamp": t.isoformat(), "kwh": k} for t, k in zip(local, frame["kwh"], strict=True)]
+        next_url = None
+        if len(frame) == params["limit"]:
+            next_query = {**request.query_params.dict(), "cursor": readings[-1]["timestamp"]}
+            next_url = request.build_absolute_uri(f"{request.path}?{urlencode(next_query)}")
+        return Response(
+            {"building_id": str(building.pk), "interval": params["interval"], "readings": readings, "next": next_url}
+        )

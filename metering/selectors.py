@@ -1,0 +1,125 @@
+"""Reads of meter and weather data; tenant scoping for stations lives here."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from django.db import connection
+from django.db.models import Avg, Count, DateTimeField, F, Func, QuerySet, Sum, Value
+from django.db.models.functions import TruncDay, TruncHour, TruncMonth
+
+from carbonexia.common.errors import Forbidden, Invalid, NotFound
+from carbonexia.common.permissions import sees_all_buildings
+
+from .models import MeterReading, TemperatureReading, TemperatureResolution, Upload, WeatherStation
+
+INTERVALS = {"hour": ("1 hour", TruncHour), "day": ("1 day", TruncDay), "month": ("1 month", TruncMonth)}
+
+
+class TimeBucket(Func):
+    """TimescaleDB's time_bucket(width, ts, timezone): calendar buckets in the building's zone."""
+
+    function = "time_bucket"
+    output_field = DateTimeField()
+
+    def __init__(self, width: str, expression, tz: str):
+        super().__init__(expression, Value(tz), width=width)
+
+    def as_sql(self, compiler, connection, **extra):
+        width = self.extra["width"]
+        assert width in {spec[0] for spec in INTERVALS.values()}  # a literal from our own table, never input
+        return super().as_sql(compiler, connection, template=f"time_bucket('{width}'::interval, %(expressions)s)")
+
+
+def bucket_expression(interval: str, tz: str):
+    width, trunc = INTERVALS[interval]
+    if connection.vendor == "postgresql":
+        return TimeBucket(width, F("time"), tz)
+    return trunc("time", tzinfo=ZoneInfo(tz))
+
+
+# --- stations ------------------------------------------------------------------------------------
+def stations_visible_to(user) -> QuerySet[WeatherStation]:
+    stations = WeatherStation.objects.all()
+    return stations if sees_all_buildings(user) else stations.filter(owner=user)
+
+
+def station_for_read(*, user, station_id) -> WeatherStation:
+    station = stations_visible_to(user).filter(pk=station_id).first()
+    if station is None:
+        raise NotFound("No such weather station.")
+    return station
+
+
+def station_for_write(*, user, station_id) -> WeatherStation:
+    station = station_for_read(user=user, station_id=station_id)
+    if station.owner_id != user.pk:
+        raise Forbidden("Only the station's owner may add its data.")
+    return station
+
+
+def station_for_link(*, user, station_id) -> WeatherStation:
+    """A station named in a building's fields: unknown or foreign ids are a field error, not a 404."""
+    station = stations_visible_to(user).filter(pk=station_id).first()
+    if station is None:
+        raise Invalid("No such weather station.", errors={"weather_station_id": ["No such weather station."]})
+    return station
+
+
+# --- uploads -------------------------------------------------------------------------------------
+def upload_for_read(*, user, upload_id, kinds: tuple[str, ...]) -> Upload:
+    uploads = Upload.objects.filter(kind__in=kinds)
+    if not sees_all_buildings(user):
+        uploads = uploads.filter(uploaded_by=user)
+    upload = uploads.filter(pk=upload_id).first() if upload_id else None
+    if upload is None:
+        raise NotFound("No such upload.")
+    return upload
+
+
+# --- meter readings ------------------------------------------------------------------------------
+def readings_page(
+    *, building, start: datetime | None, end: datetime | None, interval: str, after: datetime | None, limit: int
+) -> pd.DataFrame:
+    """Up to `limit` rows (`timestamp`, `kwh`) after the cursor, raw or summed per calendar bucket."""
+    readings = MeterReading.objects.filter(building=building)
+    if start is not None:
+        readings = readings.filter(time__gte=start)
+    if end is not None:
+        readings = readings.filter(time__lt=end)
+    if interval == "raw":
+        if after is not None:
+            readings = readings.filter(time__gt=after)
+        rows = readings.order_by("time").values_list("time", "value_kwh")[:limit]
+    else:
+        bucketed = readings.annotate(bucket=bucket_expression(interval, building.timezone))
+        if after is not None:
+            bucketed = bucketed.filter(bucket__gt=after)
+        rows = bucketed.values("bucket").annotate(kwh=Sum("value_kwh")).order_by("bucket").values_list("bucket", "kwh")
+        rows = rows[:limit]
+    frame = pd.DataFrame.from_records(list(rows), columns=["timestamp", "kwh"])
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
+    return frame
+
+
+# --- weather -------------------------------------------------------------------------------------
+def station_daily_means(*, station: WeatherStation, start: datetime, end: datetime, min_hours: int = 12) -> pd.Series:
+    """Daily mean °C per local calendar day of the station: stored daily means win, else the mean of the
+    day's hourly values when at least `min_hours` of them are present."""
+    readings = TemperatureReading.objects.filter(station=station, time__gte=start, time__lt=end)
+    daily = readings.filter(resolution=TemperatureResolution.DAY).values_list("time", "temperature_c")
+    hourly = (
+        readings.filter(resolution=TemperatureResolution.HOUR)
+        .annotate(day=bucket_expression("day", station.timezone))
+        .values("day")
+        .annotate(mean=Avg("temperature_c"), hours=Count("id"))
+        .filter(hours__gte=min_hours)
+        .values_list("day", "mean")
+    )
+    series = []
+    for rows in (hourly, daily):
+        frame = pd.DataFrame.from_records(list(rows), columns=["day", "temperature_c"])
+        days = pd.to_datetime(frame["day"], utc=True).dt.tz_convert(station.timezone).dt.normalize()
+        series.append(pd.Series(frame["temperature_c"].to_numpy(dtype=float), index=pd.DatetimeIndex(days)))
+    combined = pd.concat(series)
+    return combined[~combined.index.duplicated(keep="last")].sort_index().rename("temperature_c")

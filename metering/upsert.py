@@ -1,0 +1,106 @@
+"""Atomic bulk upsert of a time series into its table, counting inserted vs replaced rows.
+
+Rows first land in a temporary table (PostgreSQL: COPY; SQLite: executemany), then one
+INSERT … SELECT … ON CONFLICT DO UPDATE moves them in. Both databases take the same path, so
+the counts and the conflict rule cannot drift apart.
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db import connection, transaction
+from django.db.models import Model
+
+
+@dataclass(frozen=True)
+class SeriesTable:
+    model: type[Model]
+    key_columns: tuple[str, ...]  # the conflict target, e.g. ("building_id", "time")
+    varying: tuple[str, ...]  # columns taken from the frame, "time" first
+    replaced: tuple[str, ...]  # columns a conflicting row overwrites
+
+    @property
+    def name(self) -> str:
+        return self.model._meta.db_table
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    inserted: int
+    updated: int
+
+
+def _db_value(model, column: str, value):
+    field = next(f for f in model._meta.concrete_fields if f.column == column)
+    return field.get_db_prep_value(value, connection)
+
+
+def _sqlite_times(times: pd.Series) -> list[str]:
+    # Django keeps aware datetimes in SQLite as naive UTC text: 'YYYY-MM-DD HH:MM:SS[.ffffff]'.
+    utc = pd.DatetimeIndex(times).tz_convert("UTC").tz_localize(None)
+    text = utc.strftime("%Y-%m-%d %H:%M:%S")
+    micro = utc.microsecond != 0
+    if micro.any():
+        text = text.where(~micro, utc.strftime("%Y-%m-%d %H:%M:%S.%f"))
+    return list(text)
+
+
+_PG_STAGE_TYPES = {"DateTimeField": "timestamptz", "FloatField": "float8", "CharField": "text"}
+
+
+def _pg_stage_type(model, column: str) -> str:
+    field = next(f for f in model._meta.concrete_fields if f.column == column)
+    return _PG_STAGE_TYPES[field.get_internal_type() if column != "time" else "DateTimeField"]
+
+
+def _stage_postgres(cursor, table: SeriesTable, stage: str, frame: pd.DataFrame) -> None:
+    types = [_pg_stage_type(table.model, column) for column in table.varying]
+    columns = ", ".join(f"{column} {kind}" for column, kind in zip(table.varying, types, strict=True))
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ({columns}) ON COMMIT DROP")
+    cursor.execute(f"TRUNCATE {stage}")
+    values = [pd.DatetimeIndex(frame["time"]).tz_convert("UTC").to_pydatetime()]
+    values += [frame[column].tolist() for column in table.varying[1:]]
+    # Binary COPY: no text formatting on our side, no parsing on the server's.
+    with cursor.copy(f"COPY {stage} ({', '.join(table.varying)}) FROM STDIN WITH (FORMAT binary)") as copy:
+        copy.set_types(types)
+        for row in zip(*values, strict=True):
+            copy.write_row(row)
+
+
+def _stage_sqlite(cursor, table: SeriesTable, stage: str, frame: pd.DataFrame) -> None:
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ({', '.join(table.varying)})")
+    cursor.execute(f"DELETE FROM {stage}")
+    columns = [_sqlite_times(frame["time"])] + [frame[column].tolist() for column in table.varying[1:]]
+    placeholders = ", ".join(["%s"] * len(table.varying))
+    cursor.executemany(f"INSERT INTO {stage} VALUES ({placeholders})", list(zip(*columns, strict=True)))
+
+
+@transaction.atomic
+def upsert_series(*, table: SeriesTable, frame: pd.DataFrame, constants: dict) -> UpsertCounts:
+    """Writes `frame` (columns = table.varying) with `constants` (column → value) into the table."""
+    if frame.empty:
+        return UpsertCounts(0, 0)
+    stage = f"_incoming_{table.name}"
+    constant_columns = list(constants)
+    params = [_db_value(table.model, column, value) for column, value in constants.items()]
+    key_match = " AND ".join(
+        f"t.{column} = %s" if column in constants else f"t.{column} = s.{column}" for column in table.key_columns
+    )
+    key_params = [_db_value(table.model, c, constants[c]) for c in table.key_columns if c in constants]
+    all_columns = constant_columns + list(table.varying)
+    select = ", ".join(["%s"] * len(constant_columns) + [f"s.{c}" for c in table.varying])
+    replaced = ", ".join(f"{column} = EXCLUDED.{column}" for column in table.replaced)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _stage_postgres(cursor, table, stage, frame)
+        else:
+            _stage_sqlite(cursor, table, stage, frame)
+        cursor.execute(f"SELECT count(*) FROM {stage} s JOIN {table.name} t ON {key_match}", key_params)
+        updated = cursor.fetchone()[0]
+        # "WHERE true" lets SQLite tell ON CONFLICT from a join clause (its documented parsing quirk).
+        cursor.execute(
+            f"INSERT INTO {table.name} ({', '.join(all_columns)}) SELECT {select} FROM {stage} s WHERE true "
+            f"ON CONFLICT ({', '.join(table.key_columns)}) DO UPDATE SET {replaced}",
+            params,
+        )
+    return UpsertCounts(inserted=len(frame) - updated, updated=updated)

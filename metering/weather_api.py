@@ -1,0 +1,87 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from carbonexia.common.pagination import PageNumberPagination
+from carbonexia.common.timezones import known_timezones
+from carbonexia.common.uploads import uploaded_file
+
+from . import selectors, services
+from .api import AcceptedOut, CsvUploadedOut, accepted_body, csv_upload_response
+from .models import WeatherStation
+
+
+class StationSerializer(serializers.ModelSerializer):
+    station_id = serializers.UUIDField(source="id", read_only=True)
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    timezone = serializers.CharField(max_length=64, default="UTC")
+
+    class Meta:
+        model = WeatherStation
+        fields = ["station_id", "name", "latitude", "longitude", "timezone", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate_timezone(self, value):
+        if value not in known_timezones():
+            raise serializers.ValidationError(f"{value!r} is not an IANA time zone name, e.g. 'Asia/Kolkata'.")
+        return value
+
+
+class TemperatureIn(serializers.Serializer):
+    timestamp = serializers.CharField(required=False)
+    date = serializers.DateField(required=False)
+    temperature_c = serializers.FloatField()
+
+
+class TemperaturesIn(serializers.Serializer):
+    readings = TemperatureIn(many=True)
+
+
+class TemperatureCsvIn(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class StationListView(APIView):
+    @extend_schema(responses={200: StationSerializer(many=True)}, summary="Weather stations the caller may see")
+    def get(self, request):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.stations_visible_to(request.user), request, view=self)
+        return paginator.get_paginated_response(StationSerializer(page, many=True).data)
+
+    @extend_schema(request=StationSerializer, responses={201: StationSerializer}, summary="Register a station")
+    def post(self, request):
+        incoming = StationSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        station = services.station_create(owner=request.user, **incoming.validated_data)
+        return Response(StationSerializer(station).data, status=status.HTTP_201_CREATED)
+
+
+class StationReadingsView(APIView):
+    @extend_schema(
+        request=TemperaturesIn,
+        responses={202: AcceptedOut},
+        summary="Send hourly temperatures (timestamp) or daily means (date)",
+    )
+    def post(self, request, station_id):
+        station = selectors.station_for_write(user=request.user, station_id=station_id)
+        items = request.data.get("readings") if isinstance(request.data, dict) else None
+        if not isinstance(items, list):
+            raise serializers.ValidationError({"readings": ["Must be a list of {timestamp or date, temperature_c}."]})
+        counts = services.temperature_batch_ingest(actor=request.user, station=station, items=items)
+        return Response(accepted_body(counts), status=status.HTTP_202_ACCEPTED)
+
+
+class StationCsvUploadView(APIView):
+    @extend_schema(
+        request={"multipart/form-data": TemperatureCsvIn},
+        responses={201: CsvUploadedOut},
+        summary="Upload a temperature CSV (date or timestamp, temperature_c)",
+    )
+    def post(self, request, station_id):
+        station = selectors.station_for_write(user=request.user, station_id=station_id)
+        data, filename = uploaded_file(request)
+        return csv_upload_response(
+            services.temperature_csv_upload(actor=request.user, station=station, data=data, filename=filename)
+        )

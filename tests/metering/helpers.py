@@ -1,0 +1,40 @@
+import numpy as np
+import pandas as pd
+
+from buildings.models import Building
+
+
+def make_building(owner, *, timezone="Asia/Kolkata", name="Plant 7") -> Building:
+    return Building.objects.create(
+        owner=owner,
+        name=name,
+        area_sqft=50000,
+        timezone=timezone,
+        grid_region="IN" if timezone == "Asia/Kolkata" else "US",
+    )
+
+
+def csv_bytes(rows: list[tuple[str, object]], header: str = "timestamp,kwh") -> bytes:
+    return (header + "\n" + "\n".join(f"{ts},{kwh}" for ts, kwh in rows) + "\n").encode()
+
+
+def quarter_hours(start: str, periods: int, tz: str, seed: int = 7) -> pd.DataFrame:
+    """Naive local 15-minute stamps with random kWh: what a facility's meter export looks like."""
+    stamps = pd.date_range(start, periods=periods, freq="15min", tz=tz)
+    kwh = np.round(np.random.default_rng(seed).uniform(5, 25, periods), 3)
+    return pd.DataFrame({"ts": stamps, "kwh": kwh})
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    text = frame.assign(timestamp=frame["ts"].map(lambda t: t.isoformat()))[["timestamp", "kwh"]]
+    return text.to_csv(index=False).encode()
+
+
+def upload(client, building_id, data: bytes, name="meter.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        "/meter/upload-csv",
+        {"building_id": str(building_id), "file": SimpleUploadedFile(name, data, content_type="text/csv")},
+        format="multipart",
+    )
