@@ -6,6 +6,7 @@ from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Invalid
 
 from .models import Role, User
+from .roles import verifier_group
 
 
 @transaction.atomic
@@ -37,6 +38,10 @@ def user_grant_role(*, actor, user: User, role: str) -> User:
     user.is_staff = role in (Role.VERIFIER, Role.ADMIN)
     user.is_superuser = role == Role.ADMIN
     user.save(update_fields=["role", "is_staff", "is_superuser"])
+    if role == Role.VERIFIER:
+        user.groups.add(verifier_group())
+    else:
+        user.groups.remove(verifier_group())
     audit_record(
         actor=actor,
         action="user.role_changed",

@@ -34,6 +34,9 @@ class Building(BaseModel):
     weather_station = models.ForeignKey(
         "metering.WeatherStation", null=True, blank=True, on_delete=models.SET_NULL, related_name="buildings"
     )
+    # Bumped in the same transaction as any change to the data MRV results rest on; results are cached
+    # under it, so a change can never be answered from a stale cache.
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name", "id"]

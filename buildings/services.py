@@ -1,5 +1,5 @@
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Invalid
@@ -32,6 +32,11 @@ def _default_grid_region(building: Building) -> None:
         building.grid_region = country_of_timezone(building.timezone)
 
 
+def building_data_changed(building: Building) -> None:
+    """Marks the building's MRV inputs as changed, inside the caller's transaction."""
+    Building.objects.filter(pk=building.pk).update(data_version=F("data_version") + 1)
+
+
 @transaction.atomic
 def building_create(*, owner, **fields) -> Building:
     building = Building(owner=owner, **fields)
@@ -51,7 +56,8 @@ def building_update(*, actor, building: Building, **changes) -> Building:
         building.grid_region = ""
     _default_grid_region(building)
     building.full_clean()
-    building.save()
+    building.save(update_fields=[*changes, "grid_region", "updated_at"])
+    building_data_changed(building)
     audit_record(actor=actor, action="building.updated", obj=building, before=before, after=_snapshot(building))
     return building
 
@@ -104,6 +110,7 @@ def event_record(
     )
     event.full_clean()
     event.save()
+    building_data_changed(building)
     audit_record(
         actor=recorded_by,
         action="event.recorded",

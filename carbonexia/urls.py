@@ -9,6 +9,7 @@ from carbonexia.common.health import health
 from carbonexia.common.routes import api_path
 from metering.factors_urls import urlpatterns as factor_urls
 from metering.urls import urlpatterns as metering_urls
+from mrv.urls import urlpatterns as mrv_urls
 
 handler400 = "carbonexia.common.exceptions.json_bad_request"
 handler403 = "carbonexia.common.exceptions.json_permission_denied"
@@ -24,5 +25,6 @@ urlpatterns = [
     *building_urls,
     *metering_urls,
     *factor_urls,
+    *mrv_urls,
     path("", RedirectView.as_view(url="/docs", permanent=False)),
 ]

@@ -1,4 +1,4 @@
-"""The demo building: two years of 15-minute data from a plausible generator, with a retrofit halfway."""
+"""The demo building: 25 months of 15-minute data from a plausible generator, with a retrofit in March 2024."""
 
 from datetime import date
 
@@ -9,9 +9,10 @@ from .parsers.demo_series import generate_meter, generate_weather, to_csv_bytes
 from .services import meter_csv_upload, station_create, temperatures_ingest
 
 TZ = "Asia/Kolkata"
-START, END = "2023-04-01", "2025-04-01"
+START, END = "2023-03-01", "2025-04-01"
 WEATHER_END = "2025-04-02"  # one more day, so the meter's last quarter-hours have weather to interpolate
-RETROFIT = date(2024, 4, 1)
+RETROFIT_WORKS = (date(2024, 3, 4), date(2024, 3, 29))
+SAVINGS_FROM = "2024-04-01"
 
 
 def demo_building_load(*, owner):
@@ -35,7 +36,8 @@ def demo_building_load(*, owner):
         building=building,
         recorded_by=owner,
         event_type=EventType.RETROFIT,
-        start_date=RETROFIT,
+        start_date=RETROFIT_WORKS[0],
+        end_date=RETROFIT_WORKS[1],
         description="Chiller plant replacement, LED lighting and BMS re-commissioning.",
     )
     meter = generate_meter(
@@ -51,7 +53,7 @@ def demo_building_load(*, owner):
         cooling_balance_c=22,
         weekday_occupancy=0.85,
         weekend_occupancy=0.15,
-        retrofit_date=RETROFIT.isoformat(),
+        retrofit_date=SAVINGS_FROM,
         retrofit_saving_pct=18,
     )
     meter_csv_upload(actor=owner, building=building, data=to_csv_bytes(meter, tz=TZ), filename="tower-b-15min.csv")

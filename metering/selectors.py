@@ -123,3 +123,38 @@ def station_daily_means(*, station: WeatherStation, start: datetime, end: dateti
         series.append(pd.Series(frame["temperature_c"].to_numpy(dtype=float), index=pd.DatetimeIndex(days)))
     combined = pd.concat(series)
     return combined[~combined.index.duplicated(keep="last")].sort_index().rename("temperature_c")
+
+
+def meter_bucket_totals(*, building, interval: str, start: datetime, end: datetime) -> pd.DataFrame:
+    """kWh and reading count per calendar hour/day/month in the building's zone over [start, end), in SQL."""
+    rows = (
+        MeterReading.objects.filter(building=building, time__gte=start, time__lt=end)
+        .annotate(bucket=bucket_expression(interval, building.timezone))
+        .values("bucket")
+        .annotate(kwh=Sum("value_kwh"), count=Count("id"))
+        .order_by("bucket")
+        .values_list("bucket", "kwh", "count")
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=["bucket", "kwh", "count"])
+    frame["bucket"] = pd.to_datetime(frame["bucket"], utc=True).dt.tz_convert(building.timezone)
+    return frame
+
+
+def meter_series(*, building, start: datetime, end: datetime) -> pd.Series:
+    """Raw kWh per interval over [start, end), for the few months whose gaps must be filled."""
+    rows = MeterReading.objects.filter(building=building, time__gte=start, time__lt=end).order_by("time")
+    frame = pd.DataFrame.from_records(list(rows.values_list("time", "value_kwh")), columns=["time", "kwh"])
+    return pd.Series(
+        frame["kwh"].to_numpy(dtype=float), index=pd.DatetimeIndex(pd.to_datetime(frame["time"], utc=True))
+    )
+
+
+def meter_interval(*, building, sample: int = 500) -> pd.Timedelta | None:
+    """The meter's reading interval, from the modal spacing of its latest readings."""
+    times = list(
+        MeterReading.objects.filter(building=building).order_by("-time").values_list("time", flat=True)[:sample]
+    )
+    if len(times) < 2:
+        return None
+    spacing = -pd.Series(pd.to_datetime(times, utc=True)).diff().dropna()
+    return spacing.mode().iloc[0]

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from buildings.services import building_data_changed
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Invalid
 
@@ -66,15 +67,8 @@ def meter_readings_ingest(*, building, frame: pd.DataFrame, source: str, upload:
     rows = pd.DataFrame({"time": frame["ts"], "value_kwh": frame["kwh"].astype(float)})
     constants = {"building_id": building.pk, "source": source, "upload_id": upload.pk if upload else None}
     counts = upsert_series(table=METER_TABLE, frame=rows, constants=constants)
-    transaction.on_commit(lambda: building_data_changed(building.pk))
+    building_data_changed(building)
     return counts
-
-
-def building_data_changed(building_id) -> None:
-    """Bumps the building's data version, the key under which derived results (MRV) are cached."""
-    key = f"building-data-version:{building_id}"
-    if not cache.add(key, 1, timeout=None):
-        cache.incr(key)
 
 
 def meter_batch_ingest(*, actor, building, items: list) -> UpsertCounts:

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import Role, User
+from accounts.services import user_grant_role
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PASSWORD = "Sturdy-Passphrase-42"
@@ -37,9 +38,8 @@ def make_user(db):
 
     def make(role: str = Role.FACILITY_MANAGER, email: str | None = None) -> User:
         email = email or f"user{next(counter)}-{role}@example.test"
-        return User.objects.create_user(
-            email=email, password=PASSWORD, role=role, is_staff=role != Role.FACILITY_MANAGER
-        )
+        user = User.objects.create_user(email=email, password=PASSWORD)
+        return user if role == Role.FACILITY_MANAGER else user_grant_role(actor="tests", user=user, role=role)
 
     return make
 

@@ -34,6 +34,8 @@ Data quality (quality)
     assess_month(*, readings, month, timezone, interval=None) -> MonthQuality(label, total_kwh,
         measured_kwh, missing_pct, expected_count, present_count, interval)
     infer_interval(index) -> pd.Timedelta
+    expected_readings(*, month, timezone, interval) -> int;  month_bounds(month, timezone) -> (start, end)
+    complete_month(*, total_kwh, count, interval) -> MonthQuality   # OK, known from counts alone
 
 Eligibility (eligibility) and occupancy (occupancy)
     check_eligibility(facts, *, min_occupancy_pct=80.0) -> Eligibility(eligible, reasons, warnings)
@@ -99,7 +101,15 @@ from mrv.calc.fit_stats import (
     passes_guideline_14,
 )
 from mrv.calc.occupancy import daily_occupancy
-from mrv.calc.quality import QUALITY_LABELS, MonthQuality, assess_month, infer_interval
+from mrv.calc.quality import (
+    QUALITY_LABELS,
+    MonthQuality,
+    assess_month,
+    complete_month,
+    expected_readings,
+    infer_interval,
+    month_bounds,
+)
 from mrv.calc.savings import MonthSavings, SavingsTotals, month_savings, savings_totals
 from mrv.calc.uncertainty import BaselineUncertainty, fsu, lag1_autocorrelation, savings_lower_bound
 
@@ -127,6 +137,9 @@ __all__ = [
     "assess_month",
     "calculate_baseline",
     "check_eligibility",
+    "complete_month",
+    "expected_readings",
+    "month_bounds",
     "choose_baseline_method",
     "cooling_degree_days",
     "daily_mean_temperature",

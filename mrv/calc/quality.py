@@ -50,6 +50,43 @@ def infer_interval(index: pd.DatetimeIndex) -> pd.Timedelta:
     return pd.Timedelta(int(values[np.argmax(counts)]), unit="ns")
 
 
+def month_bounds(month: pd.Period | str, timezone: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The month's first and first-after instants, at local midnight in ``timezone``."""
+    period = pd.Period(month, freq="M")
+    start, end = pd.DatetimeIndex([period.start_time, (period + 1).start_time]).tz_localize(
+        timezone, ambiguous=True, nonexistent="shift_forward"
+    )
+    return start, end
+
+
+def _day_based(interval: pd.Timedelta) -> bool:
+    return interval % pd.Timedelta(days=1) == pd.Timedelta(0)
+
+
+def expected_readings(*, month: pd.Period | str, timezone: str, interval: pd.Timedelta) -> int:
+    """How many readings a complete month holds for a meter reading every ``interval``."""
+    period = pd.Period(month, freq="M")
+    if _day_based(interval):
+        span = pd.Timedelta(days=period.days_in_month)
+    else:
+        start, end = month_bounds(period, timezone)
+        span = end - start
+    return math.ceil(span / interval)
+
+
+def complete_month(*, total_kwh: float, count: int, interval: pd.Timedelta) -> MonthQuality:
+    """The quality of a month whose every expected reading is present (known without the readings)."""
+    return MonthQuality(
+        label="OK",
+        total_kwh=total_kwh,
+        measured_kwh=total_kwh,
+        missing_pct=0.0,
+        expected_count=count,
+        present_count=count,
+        interval=interval,
+    )
+
+
 def assess_month(
     *,
     readings: pd.Series,
@@ -69,17 +106,15 @@ def assess_month(
     if interval <= pd.Timedelta(0):
         raise CalcInputError("The reading interval must be positive.")
     period = pd.Period(month, freq="M")
-    start, end = pd.DatetimeIndex([period.start_time, (period + 1).start_time]).tz_localize(
-        timezone, ambiguous=True, nonexistent="shift_forward"
-    )
+    start, end = month_bounds(period, timezone)
     in_month = readings[(readings.index >= start) & (readings.index < end)]
-    if interval % pd.Timedelta(days=1) == pd.Timedelta(0):
+    if _day_based(interval):
         # Day-based meters count local calendar days, which DST does not lengthen or shorten.
-        origin, span = period.start_time, pd.Timedelta(days=period.days_in_month)
+        origin = period.start_time
         stamps = in_month.index.tz_convert(timezone).tz_localize(None)
     else:
-        origin, span, stamps = start, end - start, in_month.index
-    expected = math.ceil(span / interval)
+        origin, stamps = start, in_month.index
+    expected = expected_readings(month=period, timezone=timezone, interval=interval)
     slots = np.asarray((stamps - origin) // interval, dtype=np.int64)
     by_slot = in_month.groupby(slots).sum().reindex(np.arange(expected))
     present = int(by_slot.notna().sum())

@@ -1,0 +1,26 @@
+"""What each role may do in the Django admin, kept as one group per role."""
+
+from django.contrib.auth.models import Group, Permission
+
+# Verifiers read the evidence and record decisions; they change nothing else.
+VERIFIER_PERMISSIONS = [
+    "buildings.view_building",
+    "buildings.view_projectevent",
+    "metering.view_upload",
+    "metering.view_weatherstation",
+    "metering.view_emissionfactor",
+    "mrv.view_baseline",
+    "mrv.view_monthreview",
+    "mrv.add_monthreview",
+    "audit.view_auditevent",
+]
+
+
+def verifier_group() -> Group:
+    group, _ = Group.objects.get_or_create(name="Verifiers")
+    wanted = []
+    for dotted in VERIFIER_PERMISSIONS:
+        app_label, codename = dotted.split(".")
+        wanted += list(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+    group.permissions.set(wanted)
+    return group

@@ -1,0 +1,228 @@
+import pandas as pd
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from buildings.selectors import building_for_read, building_for_write
+from carbonexia.common.errors import Invalid
+
+from . import selectors, services
+from .models import Baseline, Method
+
+
+class MonthIn(serializers.Serializer):
+    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": "Use YYYY-MM."})
+    kwh = serializers.FloatField(min_value=0, max_value=1e12)
+
+
+class BaselineIn(serializers.Serializer):
+    building_id = serializers.UUIDField()
+    months = MonthIn(many=True, required=False, allow_empty=False)
+    method = serializers.ChoiceField(choices=Method.choices, required=False)
+    baseline_start = serializers.DateField(required=False)
+    baseline_end = serializers.DateField(required=False)
+    static_kwh = serializers.FloatField(min_value=0, max_value=1e12, required=False)
+
+    def validate(self, data):
+        if data.get("method") == Method.STATIC and data.get("static_kwh") is None:
+            raise serializers.ValidationError({"static_kwh": ["Required for the static method."]})
+        return data
+
+
+class FitOut(serializers.Serializer):
+    r2 = serializers.FloatField(allow_null=True)
+    cv_rmse = serializers.FloatField(allow_null=True)
+    nmbe = serializers.FloatField(allow_null=True)
+    n = serializers.IntegerField()
+
+
+class BaselineOut(serializers.ModelSerializer):
+    baseline_id = serializers.UUIDField(source="id")
+    building_id = serializers.UUIDField()
+    normalization = inline_serializer(
+        "Normalization", {"weather": serializers.BooleanField(), "occupancy": serializers.BooleanField()}
+    )
+    fit = FitOut()
+    model = serializers.JSONField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = Baseline
+        fields = [
+            "baseline_id",
+            "building_id",
+            "method",
+            "method_reason",
+            "baseline_monthly_kwh",
+            "period_start",
+            "period_end",
+            "normalization",
+            "model",
+            "fit",
+            "valid",
+            "warnings",
+            "calculation_version",
+            "created_at",
+        ]
+
+
+class BaselineHistoryOut(serializers.Serializer):
+    current = BaselineOut(allow_null=True)
+    history = BaselineOut(many=True)
+
+
+class BaselineCalculateView(APIView):
+    @extend_schema(request=BaselineIn, responses={201: BaselineOut}, summary="Compute and store a baseline")
+    def post(self, request):
+        incoming = BaselineIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        building = building_for_write(user=request.user, building_id=data.pop("building_id"))
+        baseline = services.baseline_calculate(actor=request.user, building=building, **data)
+        return Response(BaselineOut(baseline).data, status=status.HTTP_201_CREATED)
+
+
+class BaselineHistoryView(APIView):
+    @extend_schema(responses={200: BaselineHistoryOut}, summary="The current baseline and every earlier one")
+    def get(self, request, building_id):
+        building = building_for_read(user=request.user, building_id=building_id)
+        baselines = list(selectors.baselines_of(building))
+        return Response(
+            {
+                "current": BaselineOut(baselines[0]).data if baselines else None,
+                "history": BaselineOut(baselines, many=True).data,
+            }
+        )
+
+
+class MonthOut(serializers.Serializer):
+    period = serializers.CharField()
+    adjusted_baseline_kwh = serializers.FloatField(allow_null=True)
+    actual_kwh = serializers.FloatField(allow_null=True)
+    savings_kwh = serializers.FloatField(allow_null=True)
+    co2_saved_kg = serializers.FloatField(allow_null=True)
+    emission_factor_kg_per_kwh = serializers.FloatField(allow_null=True)
+    missing_pct = serializers.FloatField()
+    quality = serializers.ChoiceField(choices=["OK", "INTERPOLATED", "FLAGGED", "REJECTED"])
+    eligible = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class UncertaintyOut(serializers.Serializer):
+    fsu = serializers.FloatField(allow_null=True, help_text="Fractional savings uncertainty at the confidence.")
+    confidence = serializers.FloatField()
+    co2_credited_kg = serializers.FloatField(help_text="The conservative lower bound of the CO2 saved.")
+    note = serializers.CharField()
+
+
+class TotalsOut(serializers.Serializer):
+    savings_kwh = serializers.FloatField()
+    co2_saved_kg = serializers.FloatField()
+    uncertainty = UncertaintyOut()
+
+
+class SavingsOut(serializers.Serializer):
+    building_id = serializers.UUIDField()
+    baseline_id = serializers.UUIDField(allow_null=True)
+    months = MonthOut(many=True)
+    totals = TotalsOut()
+
+
+class SummaryOut(serializers.Serializer):
+    period = serializers.CharField()
+    baseline_monthly_kwh = serializers.FloatField(allow_null=True)
+    adjusted_baseline_kwh = serializers.FloatField(allow_null=True)
+    current_month_kwh = serializers.FloatField(allow_null=True)
+    savings_kwh = serializers.FloatField(allow_null=True)
+    co2_saved_kg = serializers.FloatField(allow_null=True)
+    emission_factor_kg_per_kwh = serializers.FloatField(allow_null=True)
+    missing_pct = serializers.FloatField()
+    quality = serializers.CharField()
+    eligible = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+def _month(value: str | None, *, field: str) -> pd.Period | None:
+    if value is None:
+        return None
+    try:
+        if len(value) != 7:
+            raise ValueError
+        return pd.Period(value, freq="M")
+    except ValueError:
+        raise serializers.ValidationError({field: [f"{value!r} is not a month; use YYYY-MM."]}) from None
+
+
+def _default_last(building) -> pd.Period:
+    latest = selectors.latest_complete_month(building)
+    if latest is None:
+        raise Invalid("The building has no meter readings yet.", code="no_data")
+    return latest
+
+
+MONTH_PARAM = {"type": str, "location": OpenApiParameter.QUERY, "required": False}
+
+
+class MrvSummaryView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "period", description="YYYY-MM; default: the latest complete month with data", **MONTH_PARAM
+            )
+        ],
+        responses={200: SummaryOut},
+        summary="One month's baseline, use, savings, CO2 and eligibility",
+    )
+    def get(self, request, building_id):
+        building = building_for_read(user=request.user, building_id=building_id)
+        period = _month(request.query_params.get("period"), field="period") or _default_last(building)
+        run, _ = selectors.cached_mrv_run(building=building, first=period, last=period)
+        month = run.months[0]
+        baseline = selectors.current_baseline(building)
+        body = {
+            **month.as_dict(),
+            "baseline_monthly_kwh": baseline.baseline_monthly_kwh if baseline else None,
+            "current_month_kwh": month.actual_kwh,
+        }
+        return Response(SummaryOut(body).data)
+
+
+MAX_MONTHS = 120
+
+
+class MrvSavingsView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "start", description="YYYY-MM, included; default: the month after the baseline", **MONTH_PARAM
+            ),
+            OpenApiParameter("end", description="YYYY-MM, included; default: the latest complete month", **MONTH_PARAM),
+        ],
+        responses={200: SavingsOut},
+        summary="Monthly savings over a range of months, with totals and uncertainty",
+    )
+    def get(self, request, building_id):
+        building = building_for_read(user=request.user, building_id=building_id)
+        start = _month(request.query_params.get("start"), field="start")
+        end = _month(request.query_params.get("end"), field="end") or _default_last(building)
+        if start is None:
+            baseline = selectors.current_baseline(building)
+            start = pd.Period(baseline.period_end, freq="M") + 1 if baseline else end - 11
+        if end < start:
+            raise serializers.ValidationError({"end": ["Must not be before start."]})
+        if (end - start).n >= MAX_MONTHS:
+            raise serializers.ValidationError({"end": [f"At most {MAX_MONTHS} months at a time."]})
+        run, _ = selectors.cached_mrv_run(building=building, first=start, last=end)
+        return Response(
+            SavingsOut(
+                {
+                    "building_id": run.building_id,
+                    "baseline_id": run.baseline_id,
+                    "months": [m.as_dict() for m in run.months],
+                    "totals": run.totals,
+                }
+            ).data
+        )

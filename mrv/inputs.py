@@ -1,0 +1,97 @@
+"""Reads a building's stored data into the plain inputs the calculation core takes.
+
+Whole months come from SQL month buckets (sum and count); only months with gaps load their raw
+readings, so a multi-year query stays close to the cost of the aggregation it rests on.
+"""
+
+from datetime import date
+
+import pandas as pd
+
+from buildings.models import Building
+from metering.selectors import meter_bucket_totals, meter_interval, meter_series, station_daily_means
+from mrv import calc
+
+
+def months_between(first: pd.Period, last: pd.Period) -> list[pd.Period]:
+    return list(pd.period_range(first, last, freq="M"))
+
+
+def span_of(building: Building, months: list[pd.Period]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    return calc.month_bounds(months[0], building.timezone)[0], calc.month_bounds(months[-1], building.timezone)[1]
+
+
+def month_qualities(*, building: Building, months: list[pd.Period]) -> dict[pd.Period, calc.MonthQuality | None]:
+    """Each month's quality and kWh total; None where the month has no readings at all."""
+    start, end = span_of(building, months)
+    totals = meter_bucket_totals(building=building, interval="month", start=start, end=end)
+    interval = meter_interval(building=building)
+    found = {
+        bucket.tz_localize(None).to_period("M"): (kwh, count) for bucket, kwh, count in totals.itertuples(index=False)
+    }
+    qualities = {}
+    for month in months:
+        if month not in found or interval is None:
+            qualities[month] = None
+            continue
+        kwh, count = found[month]
+        expected = calc.expected_readings(month=month, timezone=building.timezone, interval=interval)
+        if count == expected:
+            qualities[month] = calc.complete_month(total_kwh=float(kwh), count=count, interval=interval)
+        else:
+            month_start, month_end = calc.month_bounds(month, building.timezone)
+            raw = meter_series(building=building, start=month_start, end=month_end)
+            qualities[month] = calc.assess_month(
+                readings=raw, month=month, timezone=building.timezone, interval=interval
+            )
+    return qualities
+
+
+def complete_days(*, building: Building, months: list[pd.Period]) -> pd.Series | None:
+    """kWh per local calendar day, only for days with every reading present (naive dates)."""
+    interval = meter_interval(building=building)
+    if interval is None or interval >= pd.Timedelta(days=1):
+        return None
+    start, end = span_of(building, months)
+    days = meter_bucket_totals(building=building, interval="day", start=start, end=end)
+    if days.empty:
+        return None
+    local = pd.DatetimeIndex(days["bucket"]).tz_localize(None)
+    next_midnight = (local + pd.Timedelta(days=1)).tz_localize(
+        building.timezone, nonexistent="shift_forward", ambiguous=True
+    )
+    length = next_midnight - pd.DatetimeIndex(days["bucket"])
+    whole = days["count"].to_numpy() == (length / interval).to_numpy()
+    return pd.Series(days["kwh"].to_numpy(dtype=float)[whole], index=local[whole])
+
+
+def daily_temperatures(*, building: Building, months: list[pd.Period]) -> pd.Series | None:
+    """Daily mean °C of the building's weather station per local date, or None without a station."""
+    station = building.weather_station
+    if station is None:
+        return None
+    start, end = span_of(building, months)
+    means = station_daily_means(station=station, start=start, end=end)
+    if means.empty:
+        return None
+    dates = pd.DatetimeIndex(means.index).tz_convert(building.timezone).tz_localize(None).normalize()
+    return pd.Series(means.to_numpy(), index=dates)
+
+
+def calc_events(building: Building) -> list[calc.ProjectEvent]:
+    return [
+        calc.ProjectEvent(event_type=e.event_type, start=e.start_date, end=e.end_date, occupancy_pct=e.occupancy_pct)
+        for e in building.events.all()
+    ]
+
+
+def daily_occupancy(*, building: Building, months: list[pd.Period], events) -> pd.Series:
+    first: date = months[0].start_time.date()
+    last: date = months[-1].end_time.date()
+    return calc.daily_occupancy(
+        start=first,
+        end=last,
+        weekday_pct=building.occupancy_weekday,
+        weekend_pct=building.occupancy_weekend,
+        events=events,
+    )

@@ -1,0 +1,73 @@
+"""Buildings with stored data of a known truth, for the MRV tests."""
+
+import numpy as np
+import pandas as pd
+
+from buildings.models import Building, EventType, ProjectEvent
+from metering.models import WeatherStation
+from metering.parsers.demo_series import generate_meter, generate_weather
+from metering.services import meter_readings_ingest, temperatures_ingest
+
+TZ = "Asia/Kolkata"
+
+
+def building(owner, *, timezone=TZ, region="IN", station=None) -> Building:
+    return Building.objects.create(
+        owner=owner,
+        name="MRV test",
+        area_sqft=80_000,
+        timezone=timezone,
+        grid_region=region,
+        weather_station=station,
+        occupancy_weekday=90,
+        occupancy_weekend=20,
+    )
+
+
+def retrofit(b: Building, start="2024-03-04", end="2024-03-29") -> None:
+    ProjectEvent.objects.create(
+        building=b, event_type=EventType.RETROFIT, start_date=start, end_date=end, recorded_by=b.owner
+    )
+
+
+def store_meter(b: Building, frame: pd.DataFrame) -> None:
+    meter_readings_ingest(building=b, frame=frame[["ts", "kwh"]], source="MANUAL")
+
+
+def two_years(owner, *, interval="15min", hotter_by_c=0.0, saving_pct=20.0, seed=11):
+    """A building with a station, a 2023-03..2024-02 baseline year, a retrofit in March 2024 and a
+    reporting year 2024-04..2025-03 that may be hotter. Returns the building and the true monthly savings."""
+    weather = generate_weather(start="2023-03-01", end="2025-04-02", tz=TZ, seed=seed, climate="subtropical")
+    reporting = weather["ts"] >= pd.Timestamp("2024-04-01", tz=TZ)
+    weather.loc[reporting, "temperature_c"] += hotter_by_c
+    params = dict(
+        weather=weather,
+        start="2023-03-01",
+        end="2025-04-01",
+        tz=TZ,
+        seed=seed,
+        interval=interval,
+        base_kw=100,
+        occupied_kw=200,
+        heating_kw_per_degc=0,
+        cooling_kw_per_degc=25,
+        cooling_balance_c=21,
+    )
+    actual = generate_meter(**params, retrofit_date="2024-04-01", retrofit_saving_pct=saving_pct)
+    counterfactual = generate_meter(**params)
+    station = WeatherStation.objects.create(owner=owner, name="Synthetic", latitude=28.6, longitude=77.2, timezone=TZ)
+    temperatures_ingest(station=station, frame=weather)
+    b = building(owner, station=station)
+    retrofit(b)
+    store_meter(b, actual)
+    months = actual["ts"].dt.tz_convert(TZ).dt.tz_localize(None).dt.to_period("M")
+    truth = (counterfactual["kwh"] - actual["kwh"]).groupby(months.to_numpy()).sum()
+    return b, truth
+
+
+def monthly_values(months: list[str], kwh: list[float]) -> list[dict]:
+    return [{"period": p, "kwh": k} for p, k in zip(months, kwh, strict=True)]
+
+
+def rng(seed=0):
+    return np.random.default_rng(seed)
