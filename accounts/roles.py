@@ -13,6 +13,8 @@ VERIFIER_PERMISSIONS = [
     "mrv.view_monthreview",
     "mrv.add_monthreview",
     "audit.view_auditevent",
+    "credits.view_creditblock",
+    "credits.change_creditblock",  # the approve/reject form; the service decides what may change
 ]
 
 

@@ -64,13 +64,20 @@ def building_update(*, actor, building: Building, **changes) -> Building:
 
 @transaction.atomic
 def building_delete(*, actor, building: Building) -> None:
+    from credits.models import Status  # credits build on buildings; only this check looks back
+
     snapshot = _snapshot(building)
     building_id = building.pk
+    if building.credit_blocks.filter(status__in=[Status.ISSUED, Status.RETIRED]).exists():
+        raise Conflict(
+            "This building has issued or retired carbon credits, so it cannot be deleted.", code="building_has_credits"
+        )
+    building.credit_blocks.all().delete()  # only pending or rejected requests are left
     try:
         building.delete()
     except ProtectedError:
         raise Conflict(
-            "This building has carbon credits on record, so it cannot be deleted.", code="building_has_credits"
+            "Records that must be kept refer to this building, so it cannot be deleted.", code="building_in_use"
         ) from None
     audit_record(
         actor=actor,

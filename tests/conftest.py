@@ -104,8 +104,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture
-def live_worker(celery_worker_process, transactional_db):
-    """A test that hands work to the real worker: its rows must be committed for the worker to see."""
+def live_worker(celery_worker_process, transactional_db, django_db_serialized_rollback):
+    """A test that hands work to the real worker: its rows must be committed for the worker to see.
+    The serialized rollback puts back what migrations seeded (emission factors) after the flush."""
     return celery_worker_process
 
 

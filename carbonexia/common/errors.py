@@ -7,10 +7,13 @@ class ServiceError(Exception):
     status = 422
     code = "invalid"
 
-    def __init__(self, detail: str, *, code: str | None = None, errors: dict[str, Any] | None = None):
+    def __init__(
+        self, detail: str, *, code: str | None = None, errors: dict[str, Any] | None = None, extra: dict | None = None
+    ):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        self.extra = extra or {}  # further top-level keys of the error body, e.g. credits' "reasons"
         if code:
             self.code = code
 

@@ -44,7 +44,7 @@ def _first_sentence(errors) -> str:
 
 def api_exception_handler(exc, context):
     if isinstance(exc, ServiceError):
-        return Response(error_body(exc.detail, exc.code, exc.errors), status=exc.status)
+        return Response({**error_body(exc.detail, exc.code, exc.errors), **exc.extra}, status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

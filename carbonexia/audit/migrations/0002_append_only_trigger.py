@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from carbonexia.common.migration_sql import postgres_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
 BEGIN
@@ -17,15 +19,6 @@ DROP FUNCTION IF EXISTS audit_event_append_only();
 """
 
 
-def _on_postgres(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            with schema_editor.connection.cursor() as cursor:
-                cursor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
-    operations = [migrations.RunPython(_on_postgres(CREATE), _on_postgres(DROP))]
+    operations = [migrations.RunPython(postgres_only(CREATE), postgres_only(DROP))]

@@ -1,0 +1,104 @@
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+
+from carbonexia.common.errors import ServiceError
+
+from .evidence import block_evidence
+from .models import CreditBlock, Status
+from .services import credits_verify
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """Opens on the verifiers' queue: pending requests, oldest first."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, ("all", "All")]
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or Status.PENDING) == lookup,
+                "display": title,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or Status.PENDING
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve and issue"), ("reject", "Reject")], widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Required to reject; recorded with the decision either way.",
+    )
+
+
+@admin.register(CreditBlock)
+class CreditBlockAdmin(admin.ModelAdmin):
+    change_form_template = "admin/credits/creditblock/change_form.html"
+    list_display = [
+        "created_at",
+        "building",
+        "period_start",
+        "period_end",
+        "vintage",
+        "co2_credited_tons",
+        "credits_requested",
+        "status",
+        "serial",
+    ]
+    list_filter = [QueueFilter, "vintage"]
+    search_fields = ["building__name", "serial"]
+    ordering = ["created_at"]
+    list_select_related = ["building"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in CreditBlock._meta.fields] + ["factors_used"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(self.decide_view)
+        return [path("<uuid:object_id>/decide/", decide, name="credits_creditblock_decide"), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        block = get_object_or_404(CreditBlock, pk=object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "evidence": block_evidence(block),
+            "decision_form": DecisionForm(),
+            "can_decide": block.status == Status.PENDING
+            and request.user.is_verifier
+            and block.building.owner_id != request.user.pk,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request, object_id):
+        block = get_object_or_404(CreditBlock, pk=object_id)
+        back = reverse("admin:credits_creditblock_change", args=[block.pk])
+        form = DecisionForm(request.POST or None)
+        if request.method != "POST" or not form.is_valid():
+            messages.error(request, "Choose approve or reject.")
+            return HttpResponseRedirect(back)
+        try:
+            block = credits_verify(verifier=request.user, block=block, **form.cleaned_data)
+        except ServiceError as exc:
+            messages.error(request, exc.detail)
+            return HttpResponseRedirect(back)
+        messages.success(request, f"{block.get_status_display()}: {block.serial or block.verification_comment}")
+        return HttpResponseRedirect(reverse("admin:credits_creditblock_changelist"))

@@ -1,0 +1,40 @@
+"""What a verifier needs to judge a credit request, gathered from the block's frozen snapshot and the
+building's records (uploads with their SHA-256, events, the audit trail)."""
+
+from carbonexia.audit.models import AuditEvent
+from metering.models import Upload
+from mrv import calc
+
+from .models import CreditBlock
+
+
+def _g14_verdict(fit: dict, granularity: str) -> dict:
+    if not fit or fit.get("cv_rmse") is None:
+        return {"passes": None, "failures": ["no fit statistics (static baseline)"]}
+    # The verdict reads CV(RMSE) and NMBE only; n_parameters is not part of it.
+    stats = calc.FitStats(n=fit["n"], n_parameters=1, r2=fit["r2"], cv_rmse=fit["cv_rmse"], nmbe=fit["nmbe"])
+    failures = calc.guideline_14_failures(stats, granularity=granularity)
+    return {"passes": not failures, "failures": failures}
+
+
+def block_evidence(block: CreditBlock) -> dict:
+    snapshot = block.snapshot
+    baseline = snapshot["baseline"]
+    granularity = baseline.get("granularity", "monthly")
+    factors = {}
+    for month in snapshot["months"]:
+        if month.get("factor"):
+            factors[month["factor"]["id"]] = month["factor"]
+    object_ids = [str(block.pk), str(block.building_id), baseline["id"]]
+    return {
+        "months": snapshot["months"],
+        "flagged": [m for m in snapshot["months"] if m["quality"] != "OK"],
+        "baseline": baseline,
+        "g14": _g14_verdict(baseline["fit"], granularity),
+        "granularity": granularity,
+        "totals": snapshot["totals"],
+        "factors": list(factors.values()),
+        "uploads": Upload.objects.filter(building=block.building_id).order_by("-created_at")[:50],
+        "events": block.building.events.order_by("start_date"),
+        "audit": AuditEvent.objects.filter(object_id__in=object_ids).order_by("-seq")[:50],
+    }

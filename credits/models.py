@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.db import models
+
+from carbonexia.common.models import BaseModel
+
+
+class Status(models.TextChoices):
+    PENDING = "PENDING", "Pending verification"
+    ISSUED = "ISSUED", "Issued"
+    RETIRED = "RETIRED", "Retired"
+    REJECTED = "REJECTED", "Rejected"
+
+
+class CreditBlock(BaseModel):
+    """A block of credits for one building, period and vintage year.
+
+    A request creates one PENDING block per vintage; approval issues it with a serial range; a partial
+    retirement splits off a RETIRED child whose range is taken from the start of the parent's. Only
+    root blocks (no parent) take part in the no-overlap rule: children always lie inside their root.
+    """
+
+    building = models.ForeignKey("buildings.Building", on_delete=models.PROTECT, related_name="credit_blocks")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="parts")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    vintage = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    co2_saved_tons = models.DecimalField(max_digits=14, decimal_places=3)
+    co2_credited_tons = models.DecimalField(max_digits=14, decimal_places=3)
+    credits_requested = models.PositiveIntegerField()
+    credits_issued = models.PositiveIntegerField(null=True, blank=True)
+    issuance_number = models.PositiveIntegerField(null=True, blank=True)
+    serial_start = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    serial_end = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    serial = models.CharField(max_length=160, blank=True)
+    uncertainty_note = models.CharField(max_length=300, blank=True)
+    snapshot = models.JSONField(help_text="The calculation as it stood at request time; never changes.")
+    factors_used = models.ManyToManyField("metering.EmissionFactor", related_name="credit_blocks", blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_comment = models.TextField(blank=True)
+    retired_quantity = models.PositiveIntegerField(default=0)
+    beneficiary = models.CharField(max_length=200, blank=True)
+    retirement_reason = models.TextField(blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["period_start", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="credit_period"),
+            models.CheckConstraint(
+                condition=models.Q(serial_start__isnull=True) | models.Q(serial_end__gte=models.F("serial_start")),
+                name="credit_serial_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.building} {self.period_start}–{self.period_end} ({self.status})"
+
+    @property
+    def credits(self) -> int:
+        """How many credits this block holds: issued ones once issued, else those requested."""
+        return self.credits_issued if self.credits_issued is not None else self.credits_requested
+
+
+class SerialCounter(models.Model):
+    """The one global, gap-free sequence of serial numbers and issuance numbers (a single locked row)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    next_serial = models.PositiveBigIntegerField(default=1)
+    next_issuance = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return f"next serial {self.next_serial}, next issuance {self.next_issuance}"

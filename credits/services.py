@@ -1,0 +1,298 @@
+"""The credit ledger's writes: request, verification, retirement. Each runs under row locks."""
+
+import calendar
+import math
+from collections import defaultdict
+from decimal import ROUND_DOWN, Decimal
+
+import pandas as pd
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from buildings.models import Building
+from carbonexia import events
+from carbonexia.audit.services import audit_record
+from carbonexia.common.errors import Conflict, Forbidden, Invalid
+from mrv import calc
+from mrv.engine import MonthResult, mrv_run
+from mrv.models import CALCULATION_VERSION
+from mrv.selectors import current_baseline
+
+from .models import CreditBlock, SerialCounter, Status
+from .serials import SerialRange, serial_string, split_range
+
+
+def _tons(value: float) -> Decimal:
+    # Rounded down: a stored credited amount never exceeds what was computed.
+    return Decimal(str(value)).quantize(Decimal("0.001"), rounding=ROUND_DOWN)
+
+
+def _whole_months(period_start, period_end) -> tuple[pd.Period, pd.Period]:
+    errors = {}
+    if period_start.day != 1:
+        errors["period_start"] = ["Credits cover whole calendar months: start on the 1st."]
+    if period_end.day != calendar.monthrange(period_end.year, period_end.month)[1]:
+        errors["period_end"] = ["Credits cover whole calendar months: end on the month's last day."]
+    if period_end < period_start:
+        errors["period_end"] = ["The period ends before it starts."]
+    if errors:
+        raise Invalid("The credit period is not a run of whole months.", errors=errors)
+    return pd.Period(period_start, freq="M"), pd.Period(period_end, freq="M")
+
+
+def _refuse_overlap(building: Building, period_start, period_end) -> None:
+    overlapping = CreditBlock.objects.filter(
+        building=building, parent__isnull=True, period_start__lte=period_end, period_end__gte=period_start
+    ).exclude(status=Status.REJECTED)
+    if overlapping.exists():
+        raise Conflict(
+            "Part of this period is already covered by a credit request or issued credits.",
+            code="credit_period_overlap",
+        )
+
+
+def _refuse_ineligible(months: list[MonthResult]) -> None:
+    ineligible = [m for m in months if not m.eligible]
+    if ineligible:
+        reasons = [f"{m.period}: {reason}" for m in ineligible for reason in m.reasons]
+        raise Invalid(
+            "Some months of the period cannot earn credits.",
+            code="ineligible",
+            errors={"months": {m.period: m.reasons for m in ineligible}},
+            extra={"reasons": reasons},
+        )
+
+
+def _snapshot(*, run, baseline, months: list[MonthResult], totals) -> dict:
+    return {
+        "calculation_version": CALCULATION_VERSION,
+        "taken_at": timezone.now().isoformat(),
+        "baseline": {
+            "id": str(baseline.pk),
+            "method": baseline.method,
+            "fit": baseline.fit,
+            "valid": baseline.valid,
+            "period_start": str(baseline.period_start),
+            "period_end": str(baseline.period_end),
+            "baseline_monthly_kwh": baseline.baseline_monthly_kwh,
+            "granularity": baseline.model.get("granularity", "monthly"),
+        },
+        "months": [m.as_dict() for m in months],
+        "totals": {
+            "savings_kwh": totals.savings_kwh,
+            "co2_saved_kg": totals.co2_saved_kg,
+            "co2_saved_tons": totals.co2_saved_tons,
+            "co2_credited_tons": totals.co2_credited_tons,
+            "fsu": totals.fsu,
+            "confidence": totals.confidence,
+            "note": totals.uncertainty_note,
+        },
+    }
+
+
+@transaction.atomic
+def credits_request(*, actor, building: Building, period_start, period_end) -> list[CreditBlock]:
+    """One PENDING block per vintage year of the period; every month must be eligible."""
+    first, last = _whole_months(period_start, period_end)
+    building = Building.objects.select_for_update().get(pk=building.pk)
+    _refuse_overlap(building, period_start, period_end)
+    baseline = current_baseline(building)
+    run = mrv_run(building=building, first=first, last=last, baseline=baseline)  # fresh: evidence is never cached
+    _refuse_ineligible(run.months)
+    by_vintage: dict[int, list[MonthResult]] = defaultdict(list)
+    for month in run.months:
+        by_vintage[pd.Period(month.period, freq="M").year].append(month)
+    uncertainty = calc.model_uncertainty(baseline.model)
+    try:
+        with transaction.atomic():
+            return [
+                _request_vintage(
+                    actor=actor,
+                    building=building,
+                    vintage=vintage,
+                    months=months,
+                    run=run,
+                    baseline=baseline,
+                    uncertainty=uncertainty,
+                )
+                for vintage, months in sorted(by_vintage.items())
+            ]
+    except IntegrityError:  # the exclusion constraint: a writer that bypassed the locked check above
+        raise Conflict("Part of this period is already covered.", code="credit_period_overlap") from None
+
+
+def _request_vintage(*, actor, building, vintage: int, months: list[MonthResult], run, baseline, uncertainty):
+    savings = [
+        calc.month_savings(
+            period=m.period,
+            adjusted_baseline_kwh=m.adjusted_baseline_kwh,
+            actual_kwh=m.actual_kwh,
+            emission_factor_kg_per_kwh=m.emission_factor_kg_per_kwh,
+        )
+        for m in months
+    ]
+    totals = calc.savings_totals(months=savings, uncertainty=uncertainty)
+    credits = math.floor(totals.co2_credited_tons)
+    if credits < 1:
+        raise Invalid(
+            f"The {vintage} part of the period credits {totals.co2_credited_tons:.3f} t, less than one whole credit.",
+            code="below_one_credit",
+        )
+    block = CreditBlock.objects.create(
+        building=building,
+        period_start=pd.Period(months[0].period, "M").start_time.date(),
+        period_end=pd.Period(months[-1].period, "M").end_time.date(),
+        vintage=vintage,
+        co2_saved_tons=_tons(totals.co2_saved_tons),
+        co2_credited_tons=_tons(totals.co2_credited_tons),
+        credits_requested=credits,
+        uncertainty_note=totals.uncertainty_note[:300],
+        snapshot=_snapshot(run=run, baseline=baseline, months=months, totals=totals),
+        requested_by=actor,
+    )
+    block.factors_used.set({m.factor["id"] for m in months if m.factor})
+    audit_record(
+        actor=actor,
+        action="credits.requested",
+        obj=block,
+        after={
+            "building": str(building.pk),
+            "vintage": vintage,
+            "credits_requested": credits,
+            "co2_credited_tons": str(block.co2_credited_tons),
+        },
+    )
+    return block
+
+
+def _locked(block: CreditBlock) -> CreditBlock:
+    return CreditBlock.objects.select_for_update().select_related("building").get(pk=block.pk)
+
+
+def _allocate(count: int) -> tuple[int, SerialRange]:
+    counter = SerialCounter.objects.select_for_update().get(pk=1)
+    serials = SerialRange(counter.next_serial, counter.next_serial + count - 1)
+    issuance = counter.next_issuance
+    counter.next_serial, counter.next_issuance = serials.last + 1, issuance + 1
+    counter.save()
+    return issuance, serials
+
+
+def _serial_of(block: CreditBlock, serials: SerialRange) -> str:
+    return serial_string(
+        issuance=block.issuance_number,
+        serials=serials,
+        country=block.building.grid_region,
+        building_id=str(block.building_id),
+        vintage_start=block.period_start,
+        vintage_end=block.period_end,
+    )
+
+
+@transaction.atomic
+def credits_verify(*, verifier, block: CreditBlock, decision: str, comment: str) -> CreditBlock:
+    if not verifier.is_verifier:
+        raise Forbidden("Only verifiers decide on credit issuance.")
+    block = _locked(block)
+    if block.building.owner_id == verifier.pk:
+        raise Forbidden("Verifiers may not verify credits of a building they own.")
+    if decision not in ("approve", "reject"):
+        raise Invalid("The decision must be approve or reject.", errors={"decision": ["approve or reject"]})
+    if decision == "reject" and not comment.strip():
+        raise Invalid("A rejection needs a comment saying why.", errors={"comment": ["Required to reject."]})
+    if block.status != Status.PENDING:
+        raise Conflict(f"This block is {block.status}; only PENDING blocks are verified.", code="not_pending")
+    before = {"status": block.status}
+    block.verified_by, block.verified_at, block.verification_comment = verifier, timezone.now(), comment
+    if decision == "approve":
+        block.issuance_number, serials = _allocate(block.credits_requested)
+        block.status, block.credits_issued = Status.ISSUED, serials.count
+        block.serial_start, block.serial_end, block.serial = serials.first, serials.last, _serial_of(block, serials)
+    else:
+        block.status = Status.REJECTED
+    block.save()
+    audit_record(
+        actor=verifier,
+        action=f"credits.{block.status.lower()}",
+        obj=block,
+        before=before,
+        after={"status": block.status, "serial": block.serial, "comment": comment},
+    )
+    if block.status == Status.ISSUED:
+        events.publish(
+            event_type="credits_issued",
+            owner=block.building.owner,
+            payload={
+                "credit_id": str(block.pk),
+                "building_id": str(block.building_id),
+                "vintage": block.vintage,
+                "credits_issued": block.credits_issued,
+                "serial_start": block.serial_start,
+                "serial_end": block.serial_end,
+                "serial": block.serial,
+            },
+        )
+    return block
+
+
+@transaction.atomic
+def credits_retire(*, actor, block: CreditBlock, quantity: int | None, beneficiary: str, reason: str) -> CreditBlock:
+    """Retires `quantity` credits (all by default) for a beneficiary; a part splits off as a RETIRED block."""
+    block = _locked(block)
+    if block.building.owner_id != actor.pk:
+        raise Forbidden("Only the building's owner retires its credits.")
+    if block.status != Status.ISSUED:
+        raise Conflict(f"This block is {block.status}; only ISSUED credits can be retired.", code="not_issued")
+    quantity = block.credits if quantity is None else quantity
+    errors = {}
+    if not 1 <= quantity <= block.credits:
+        errors["quantity"] = [f"Between 1 and {block.credits}, the credits this block holds."]
+    if not beneficiary.strip():
+        errors["beneficiary"] = ["Say on whose behalf the credits are retired."]
+    if not reason.strip():
+        errors["reason"] = ["Say why the credits are retired."]
+    if errors:
+        raise Invalid("The retirement is not valid.", errors=errors)
+    taken, rest = split_range(SerialRange(block.serial_start, block.serial_end), quantity)
+    retired = block
+    if rest is not None:
+        block.serial_start, block.credits_issued, block.serial = rest.first, rest.count, _serial_of(block, rest)
+        block.co2_saved_tons -= quantity
+        block.co2_credited_tons -= quantity
+        block.save()
+        retired = CreditBlock(
+            building=block.building,
+            parent=block,
+            period_start=block.period_start,
+            period_end=block.period_end,
+            vintage=block.vintage,
+            co2_saved_tons=quantity,
+            co2_credited_tons=quantity,
+            credits_requested=quantity,
+            issuance_number=block.issuance_number,
+            uncertainty_note=block.uncertainty_note,
+            snapshot=block.snapshot,
+            requested_by=block.requested_by,
+            verified_by=block.verified_by,
+            verified_at=block.verified_at,
+            verification_comment=block.verification_comment,
+        )
+    retired.status, retired.credits_issued, retired.retired_quantity = Status.RETIRED, quantity, quantity
+    retired.serial_start, retired.serial_end, retired.serial = taken.first, taken.last, _serial_of(block, taken)
+    retired.beneficiary, retired.retirement_reason, retired.retired_at = beneficiary, reason, timezone.now()
+    retired.save()
+    if retired is not block:
+        retired.factors_used.set(block.factors_used.all())
+    audit_record(
+        actor=actor,
+        action="credits.retired",
+        obj=retired,
+        after={
+            "quantity": quantity,
+            "serial": retired.serial,
+            "beneficiary": beneficiary,
+            "reason": reason,
+            "remaining_block": str(block.pk) if rest else None,
+        },
+    )
+    return retired

@@ -1,0 +1,69 @@
+import pytest
+
+from credits.models import CreditBlock, Status
+from metering.models import Upload
+from tests.credits.conftest import issue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pending_block(as_owner, eligible_building):
+    Upload.objects.create(kind="meter_csv", building=eligible_building, uploaded_by=eligible_building.owner,
+                          file="uploads/x.csv", filename="meter-2024.csv", size_bytes=10, sha256="ab" * 32)
+    issue(as_owner, eligible_building)
+    return CreditBlock.objects.get()
+
+
+@pytest.fixture
+def verifier_browser(client, verifier):
+    client.force_login(verifier)
+    return client
+
+
+def test_the_queue_lists_pending_requests_oldest_first(verifier_browser, pending_block):
+    page = verifier_browser.get("/admin/credits/creditblock/")
+    assert page.status_code == 200
+    assert pending_block.building.name.encode() in page.content
+    rejected = verifier_browser.get("/admin/credits/creditblock/?status=REJECTED")
+    assert pending_block.building.name.encode() not in rejected.content
+
+
+def test_the_detail_page_shows_the_evidence(verifier_browser, pending_block):
+    page = verifier_browser.get(f"/admin/credits/creditblock/{pending_block.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for expected in ["2024-04", "ASHRAE Guideline 14", "passes", "CEA", "meter-2024.csv", "ab" * 32,
+                     "Retrofit", "credits.requested", "Record decision"]:
+        assert expected in text, expected
+
+
+def test_approve_from_the_admin_issues_through_the_service(verifier_browser, pending_block):
+    response = verifier_browser.post(f"/admin/credits/creditblock/{pending_block.pk}/decide/",
+                                     {"decision": "approve", "comment": "Checked."})
+    assert response.status_code == 302
+    pending_block.refresh_from_db()
+    assert pending_block.status == Status.ISSUED and pending_block.serial
+
+
+def test_reject_without_a_comment_is_refused_with_a_message(verifier_browser, pending_block):
+    response = verifier_browser.post(f"/admin/credits/creditblock/{pending_block.pk}/decide/",
+                                     {"decision": "reject", "comment": ""}, follow=True)
+    assert b"needs a comment" in response.content
+    pending_block.refresh_from_db()
+    assert pending_block.status == Status.PENDING
+
+
+def test_facility_managers_cannot_use_the_admin(client, owner, pending_block):
+    client.force_login(owner)
+    response = client.get(f"/admin/credits/creditblock/{pending_block.pk}/change/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.post(f"/admin/credits/creditblock/{pending_block.pk}/decide/", {"decision": "approve"})
+    pending_block.refresh_from_db()
+    assert pending_block.status == Status.PENDING
+
+
+def test_verifiers_cannot_edit_or_delete_blocks(verifier_browser, pending_block):
+    response = verifier_browser.post(f"/admin/credits/creditblock/{pending_block.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert CreditBlock.objects.filter(pk=pending_block.pk).exists()
