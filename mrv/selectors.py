@@ -8,6 +8,7 @@ from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from buildings.models import Building
+from carbonexia import events
 from metering.models import EmissionFactor, MeterReading
 
 from .engine import MrvRun, mrv_run
@@ -52,4 +53,17 @@ def cached_mrv_run(*, building: Building, first: pd.Period, last: pd.Period) -> 
         return run, True
     run = mrv_run(building=building, first=first, last=last, baseline=current_baseline(building))
     cache.set(key, run, timeout=MRV_CACHE_SECONDS)
+    events.publish(
+        event_type="mrv_calculated",
+        owner=building.owner,
+        payload={
+            "building_id": run.building_id,
+            "baseline_id": run.baseline_id,
+            "start": str(first),
+            "end": str(last),
+            "savings_kwh": run.totals["savings_kwh"],
+            "co2_saved_kg": run.totals["co2_saved_kg"],
+            "eligible_months": [m.period for m in run.months if m.eligible],
+        },
+    )
     return run, False

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from buildings.models import Building, EventType
 from buildings.services import building_data_changed
+from carbonexia import events
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Forbidden, Invalid
 from mrv import calc
@@ -117,6 +118,18 @@ def baseline_calculate(
         created_by=actor,
     )
     building_data_changed(building)
+    events.publish(
+        event_type="baseline_computed",
+        owner=building.owner,
+        payload={
+            "baseline_id": str(baseline.pk),
+            "building_id": str(building.pk),
+            "method": baseline.method,
+            "baseline_monthly_kwh": baseline.baseline_monthly_kwh,
+            "valid": baseline.valid,
+            "fit": baseline.fit,
+        },
+    )
     audit_record(
         actor=actor,
         action="baseline.computed",
