@@ -20,7 +20,7 @@ from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 
-from . import ingest  # noqa: E402
+from . import ingest, mrv  # noqa: E402
 from .harness import table  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results"
@@ -37,6 +37,10 @@ def main() -> None:
             results.append(ingest.csv_upload_vs_copy(owner))
         if not only or "json" in only:
             results.append(ingest.json_batch_vs_copy(owner))
+        if not only or "fit" in only:
+            results.append(mrv.changepoint_fit_vs_ols())
+        if not only or "savings" in only:
+            results += mrv.savings_vs_sql(owner)
         if not only or "flat" in only:
             results.append(ingest.hundred_building_years(owner)[0])
     finally:

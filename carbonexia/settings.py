@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "carbonexia.common",
     "carbonexia.audit",
+    "carbonexia.webhooks",
     "accounts",
     "buildings",
     "metering",
@@ -118,6 +119,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Apps add their periodic work here (see carbonexia/celery.py).
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {"task": "webhooks.sweep", "schedule": 60.0}
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -179,6 +181,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["carbonexia.common.schema.drop_slash_twins"],
     "SECURITY": [{"jwtAuth": []}],
+    # Uploads, bills and reports share one processing → completed | failed life cycle.
+    "ENUM_NAME_OVERRIDES": {"JobStatusEnum": "metering.models.UploadStatus"},
 }
 
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 50)
@@ -186,6 +190,7 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 OCR_LANG = env_str("OCR_LANG", "eng")
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 10)
 
 # --- Files, i18n -----------------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))

@@ -7,6 +7,7 @@ from accounts.urls import urlpatterns as account_urls
 from buildings.urls import urlpatterns as building_urls
 from carbonexia.common.health import health
 from carbonexia.common.routes import api_path
+from carbonexia.webhooks.urls import urlpatterns as webhook_urls
 from credits.urls import urlpatterns as credit_urls
 from metering.factors_urls import urlpatterns as factor_urls
 from metering.urls import urlpatterns as metering_urls
@@ -27,6 +28,7 @@ urlpatterns = [
     *metering_urls,
     *factor_urls,
     *mrv_urls,
+    *webhook_urls,
     *credit_urls,
     path("", RedirectView.as_view(url="/docs", permanent=False)),
 ]

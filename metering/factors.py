@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Invalid
@@ -35,20 +35,34 @@ class FactorChoice:
     carried_forward: bool
 
 
-def factor_for(*, region: str, on: date) -> FactorChoice:
-    """The credit factor of `region` whose validity covers `on`, else the latest one that started before it."""
-    started = EmissionFactor.objects.filter(region__iexact=region, for_credits=True, valid_from__lte=on).order_by(
-        "-valid_from", "-id"
-    )
-    covering = started.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).first()
+def _credit_factors(region: str) -> list[EmissionFactor]:
+    return list(EmissionFactor.objects.filter(region__iexact=region, for_credits=True).order_by("-valid_from", "-id"))
+
+
+def _choose(factors: list[EmissionFactor], on: date) -> FactorChoice | None:
+    """From factors newest first: the one whose validity covers `on`, else the latest started before it."""
+    started = [f for f in factors if f.valid_from <= on]
+    covering = next((f for f in started if f.valid_to is None or f.valid_to >= on), None)
     if covering is not None:
         return FactorChoice(factor=covering, carried_forward=False)
-    latest = started.first()
-    if latest is not None:
-        return FactorChoice(factor=latest, carried_forward=True)
-    if EmissionFactor.objects.filter(region__iexact=region, for_credits=True).exists():
+    return FactorChoice(factor=started[0], carried_forward=True) if started else None
+
+
+def factor_for(*, region: str, on: date) -> FactorChoice:
+    """The credit factor of `region` whose validity covers `on`, else the latest one that started before it."""
+    factors = _credit_factors(region)
+    choice = _choose(factors, on)
+    if choice is not None:
+        return choice
+    if factors:
         raise NoEmissionFactor(f"No grid emission factor is known for region {region} on or before {on.isoformat()}.")
     raise NoEmissionFactor(f"No grid emission factor is known for region {region}.")
+
+
+def factors_for_days(*, region: str, days: list[date]) -> dict[date, FactorChoice | None]:
+    """`factor_for` for many dates with one query; None where no factor applies."""
+    factors = _credit_factors(region)
+    return {day: _choose(factors, day) for day in days}
 
 
 def _is_referenced(obj: Model) -> bool:

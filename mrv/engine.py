@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from buildings.models import Building
-from metering.factors import NoEmissionFactor, factor_for
+from metering.factors import FactorChoice, factors_for_days
 from mrv import calc
 
 from . import inputs
@@ -39,10 +39,8 @@ class MrvRun:
     totals: dict
 
 
-def _factor(building: Building, month: pd.Period) -> tuple[float | None, dict | None]:
-    try:
-        choice = factor_for(region=building.grid_region, on=month.start_time.date())
-    except NoEmissionFactor:
+def _factor(choice: FactorChoice | None) -> tuple[float | None, dict | None]:
+    if choice is None:
         return None, None  # the eligibility rules say so in their reasons
     f = choice.factor
     info = {
@@ -73,6 +71,14 @@ def mrv_run(*, building: Building, first: pd.Period, last: pd.Period, baseline: 
             month__range=(months[0].start_time.date(), months[-1].start_time.date()),
         ).values_list("month", flat=True)
     )
+    adjusted_by_month = (
+        calc.adjusted_baselines_kwh(
+            model=baseline.model, months=months, daily_temperature_c=temperatures, daily_occupancy=occupancy
+        )
+        if baseline is not None
+        else {}
+    )
+    factor_choices = factors_for_days(region=building.grid_region, days=[m.start_time.date() for m in months])
     results, savings_for_totals = [], []
     for month in months:
         quality = qualities[month]
@@ -80,15 +86,11 @@ def mrv_run(*, building: Building, first: pd.Period, last: pd.Period, baseline: 
         missing = quality.missing_pct if quality else 100.0
         actual = quality.total_kwh if quality else None
         reasons, warnings = [], []
-        adjusted = None
-        if baseline is not None:
-            try:
-                adjusted = calc.adjusted_baseline_kwh(
-                    model=baseline.model, month=month, daily_temperature_c=temperatures, daily_occupancy=occupancy
-                )
-            except calc.CalcInputError as exc:
-                reasons.append(f"The baseline cannot be adjusted for this month: {exc}")
-        factor, factor_info = _factor(building, month)
+        adjusted = adjusted_by_month.get(month)
+        if isinstance(adjusted, calc.CalcInputError):
+            reasons.append(f"The baseline cannot be adjusted for this month: {adjusted}")
+            adjusted = None
+        factor, factor_info = _factor(factor_choices[month.start_time.date()])
         saved = None
         if adjusted is not None and actual is not None:
             saved = calc.month_savings(

@@ -36,6 +36,7 @@ Data quality (quality)
     infer_interval(index) -> pd.Timedelta
     expected_readings(*, month, timezone, interval) -> int;  month_bounds(month, timezone) -> (start, end)
     complete_month(*, total_kwh, count, interval) -> MonthQuality   # OK, known from counts alone
+    billed_month(*, kwh, covered_days, days) -> MonthQuality          # a month known from utility bills
 
 Eligibility (eligibility) and occupancy (occupancy)
     check_eligibility(facts, *, min_occupancy_pct=80.0) -> Eligibility(eligible, reasons, warnings)
@@ -54,6 +55,7 @@ Baselines (baselines, adjusted_baseline, baseline_choice)
     weather_baseline(*, monthly_kwh, daily_temperature_c, daily_kwh=None, settings=CALTRACK_SETTINGS)
     regression_baseline(*, monthly_kwh, daily_temperature_c, daily_occupancy, daily_kwh=None, settings=...)
     adjusted_baseline_kwh(*, model, month, daily_temperature_c=None, daily_occupancy=None) -> float
+    adjusted_baselines_kwh(*, model, months, ...) -> {month: float | CalcInputError}   # one pass for many
     model_uncertainty(model) -> BaselineUncertainty | None
     BaselineResult(method, baseline_monthly_kwh, model, fit, valid, warnings, method_reason)
         .normalization, .uncertainty, .fit_dict(), .adjusted_baseline_kwh(*, month, ...)
@@ -77,7 +79,7 @@ Typical flow
     totals = savings_totals(months=eligible_months, uncertainty=model_uncertainty(stored_model))
 """
 
-from mrv.calc.adjusted_baseline import adjusted_baseline_kwh, model_uncertainty
+from mrv.calc.adjusted_baseline import adjusted_baseline_kwh, adjusted_baselines_kwh, model_uncertainty
 from mrv.calc.baseline_choice import MethodChoice, calculate_baseline, choose_baseline_method
 from mrv.calc.baselines import (
     METHODS,
@@ -105,10 +107,13 @@ from mrv.calc.quality import (
     QUALITY_LABELS,
     MonthQuality,
     assess_month,
+    billed_month,
     complete_month,
     expected_readings,
+    expected_readings_per_month,
     infer_interval,
     month_bounds,
+    months_bounds,
 )
 from mrv.calc.savings import MonthSavings, SavingsTotals, month_savings, savings_totals
 from mrv.calc.uncertainty import BaselineUncertainty, fsu, lag1_autocorrelation, savings_lower_bound
@@ -134,12 +139,16 @@ __all__ = [
     "ProjectEvent",
     "SavingsTotals",
     "adjusted_baseline_kwh",
+    "adjusted_baselines_kwh",
     "assess_month",
+    "billed_month",
     "calculate_baseline",
     "check_eligibility",
     "complete_month",
     "expected_readings",
+    "expected_readings_per_month",
     "month_bounds",
+    "months_bounds",
     "choose_baseline_method",
     "cooling_degree_days",
     "daily_mean_temperature",

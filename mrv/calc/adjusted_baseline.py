@@ -1,10 +1,13 @@
 """What a stored baseline model (``BaselineResult.model``) predicts for a reporting month."""
 
+from collections.abc import Sequence
+
+import numpy as np
 import pandas as pd
 
 from mrv.calc.changepoint_model import ChangePointModel
 from mrv.calc.errors import CalcInputError
-from mrv.calc.monthly_inputs import daily_frame
+from mrv.calc.monthly_inputs import MIN_COVERAGE, coverage_shortfall_labels, days_in_months
 from mrv.calc.uncertainty import BaselineUncertainty
 
 
@@ -20,10 +23,31 @@ def adjusted_baseline_kwh(
     Days without data are filled with the mean of the month's other days, which must cover at least
     90 % of the month.
     """
+    period = pd.Period(month, freq="M")
+    result = adjusted_baselines_kwh(
+        model=model, months=[period], daily_temperature_c=daily_temperature_c, daily_occupancy=daily_occupancy
+    )[period]
+    if isinstance(result, CalcInputError):
+        raise result
+    return result
+
+
+def adjusted_baselines_kwh(
+    *,
+    model: dict,
+    months: Sequence[pd.Period | str],
+    daily_temperature_c: pd.Series | None = None,
+    daily_occupancy: pd.Series | None = None,
+) -> dict[pd.Period, float | CalcInputError]:
+    """``adjusted_baseline_kwh`` for many months at once, predicting every day in one pass.
+
+    A month that cannot be adjusted maps to the CalcInputError saying why, so one month's gap does
+    not hide the others' results.
+    """
+    periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])
     method = model["method"]
     if method in ("historical", "static"):
-        return float(model["baseline_monthly_kwh"])
-    period = pd.Period(month, freq="M")
+        return dict.fromkeys(periods, float(model["baseline_monthly_kwh"]))
     inputs = {"temperature": daily_temperature_c, "occupancy": daily_occupancy}
     if method == "occupancy":
         needed = ["occupancy"]
@@ -32,14 +56,26 @@ def adjusted_baseline_kwh(
         needed = ["temperature"] + (["occupancy"] if "beta_occupancy" in changepoint.coefficients else [])
     missing = [name for name in needed if inputs[name] is None]
     if missing:
-        raise CalcInputError(f"The {method} baseline needs the month's daily {' and '.join(missing)}.")
-    frame, _ = daily_frame(pd.PeriodIndex([period]), {name: inputs[name] for name in needed})
+        error = CalcInputError(f"The {method} baseline needs the month's daily {' and '.join(missing)}.")
+        return dict.fromkeys(periods, error)
+    frame, position = days_in_months(periods, {name: inputs[name] for name in needed})
     if method == "occupancy":
         daily_usage = model["kwh_per_occupied_day"] * frame["occupancy"].to_numpy()
     else:
         occupancy = frame["occupancy"].to_numpy() if "occupancy" in needed else None
         daily_usage = changepoint.predict(temperature_c=frame["temperature"].to_numpy(), occupancy=occupancy)
-    return float(daily_usage.mean() * period.days_in_month)
+    days = np.bincount(position, minlength=len(periods))
+    totals = np.bincount(position, weights=daily_usage, minlength=len(periods))
+    short = dict(zip(periods, coverage_shortfall_labels(position, periods), strict=True))
+    return {
+        period: CalcInputError(
+            f"Daily {' and '.join(needed)} data must cover at least {MIN_COVERAGE:.0%} of the days "
+            f"of every month; too little in {period} ({short[period]})."
+        )
+        if short[period]
+        else float(totals[i] / days[i] * period.days_in_month)
+        for i, period in enumerate(periods)
+    }
 
 
 def model_uncertainty(model: dict) -> BaselineUncertainty | None:

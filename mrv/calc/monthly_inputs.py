@@ -50,13 +50,24 @@ def as_daily(values: pd.Series, *, what: str) -> pd.Series:
     return daily.sort_index()
 
 
+def days_in_months(months: pd.PeriodIndex, columns: Mapping[str, pd.Series]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Days in ``months`` that have a value in every column, and each day's position in ``months``."""
+    frame = pd.DataFrame({name: as_daily(values, what=name) for name, values in columns.items()})
+    return _in_months(frame, months)
+
+
+def coverage_shortfall_labels(position: np.ndarray, months: pd.PeriodIndex) -> list[str]:
+    """Per month: "" when its days are covered enough, else its coverage as e.g. "40%"."""
+    coverage = np.bincount(position, minlength=len(months)) / months.days_in_month.to_numpy()
+    return ["" if share >= MIN_COVERAGE else f"{share:.0%}" for share in coverage]
+
+
 def daily_frame(months: pd.PeriodIndex, columns: Mapping[str, pd.Series]) -> tuple[pd.DataFrame, np.ndarray]:
     """Days in ``months`` that have a value in every column, and each day's position in ``months``.
 
     Raises CalcInputError naming the months where such days cover less than MIN_COVERAGE.
     """
-    frame = pd.DataFrame({name: as_daily(values, what=name) for name, values in columns.items()})
-    frame, position = _in_months(frame, months)
+    frame, position = days_in_months(months, columns)
     short = _shortfalls(position, months)
     if short:
         raise CalcInputError(
@@ -79,5 +90,5 @@ def _in_months(frame: pd.DataFrame, months: pd.PeriodIndex) -> tuple[pd.DataFram
 
 
 def _shortfalls(position: np.ndarray, months: pd.PeriodIndex) -> list[str]:
-    coverage = np.bincount(position, minlength=len(months)) / months.days_in_month.to_numpy()
-    return [f"{months[i]} ({coverage[i]:.0%})" for i in np.flatnonzero(coverage < MIN_COVERAGE)]
+    labels = coverage_shortfall_labels(position, months)
+    return [f"{month} ({label})" for month, label in zip(months, labels, strict=True) if label]

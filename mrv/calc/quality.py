@@ -15,7 +15,7 @@ The month total counts filled slots for INTERPOLATED and FLAGGED months: leaving
 understate use and so overstate savings. REJECTED months report only the measured readings.
 """
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,28 +50,40 @@ def infer_interval(index: pd.DatetimeIndex) -> pd.Timedelta:
     return pd.Timedelta(int(values[np.argmax(counts)]), unit="ns")
 
 
+def months_bounds(months: Sequence[pd.Period | str], timezone: str) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+    """Each month's first and first-after instants, at local midnight in ``timezone`` (one vectorised pass)."""
+    periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])
+    edges = pd.DatetimeIndex(periods.start_time).append(pd.DatetimeIndex((periods + 1).start_time))
+    local = edges.tz_localize(timezone, ambiguous=True, nonexistent="shift_forward")
+    return local[: len(periods)], local[len(periods) :]
+
+
 def month_bounds(month: pd.Period | str, timezone: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The month's first and first-after instants, at local midnight in ``timezone``."""
-    period = pd.Period(month, freq="M")
-    start, end = pd.DatetimeIndex([period.start_time, (period + 1).start_time]).tz_localize(
-        timezone, ambiguous=True, nonexistent="shift_forward"
-    )
-    return start, end
+    starts, ends = months_bounds([month], timezone)
+    return starts[0], ends[0]
 
 
 def _day_based(interval: pd.Timedelta) -> bool:
     return interval % pd.Timedelta(days=1) == pd.Timedelta(0)
 
 
+def expected_readings_per_month(
+    *, months: Sequence[pd.Period | str], timezone: str, interval: pd.Timedelta
+) -> np.ndarray:
+    """How many readings each complete month holds for a meter reading every ``interval``."""
+    periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])
+    if _day_based(interval):
+        spans = pd.to_timedelta(periods.days_in_month, unit="D")
+    else:
+        starts, ends = months_bounds(periods, timezone)
+        spans = ends - starts
+    return np.ceil(np.asarray(spans / interval, dtype=float)).astype(int)
+
+
 def expected_readings(*, month: pd.Period | str, timezone: str, interval: pd.Timedelta) -> int:
     """How many readings a complete month holds for a meter reading every ``interval``."""
-    period = pd.Period(month, freq="M")
-    if _day_based(interval):
-        span = pd.Timedelta(days=period.days_in_month)
-    else:
-        start, end = month_bounds(period, timezone)
-        span = end - start
-    return math.ceil(span / interval)
+    return int(expected_readings_per_month(months=[month], timezone=timezone, interval=interval)[0])
 
 
 def complete_month(*, total_kwh: float, count: int, interval: pd.Timedelta) -> MonthQuality:
@@ -84,6 +96,27 @@ def complete_month(*, total_kwh: float, count: int, interval: pd.Timedelta) -> M
         expected_count=count,
         present_count=count,
         interval=interval,
+    )
+
+
+def billed_month(*, kwh: float, covered_days: int, days: int) -> MonthQuality:
+    """The quality of a month known only from utility bills, ``kwh`` over ``covered_days`` of its ``days``.
+
+    Days no bill covers count like missing readings of a daily meter; INTERPOLATED and FLAGGED months
+    are scaled to all their days at the bills' mean daily use, REJECTED ones keep the billed kWh.
+    """
+    if not 0 < covered_days <= days:
+        raise CalcInputError("Bills must cover at least one and at most all of the month's days.")
+    missing = days - covered_days
+    label = _label(missing, days)
+    return MonthQuality(
+        label=label,
+        total_kwh=kwh * days / covered_days if label in ("INTERPOLATED", "FLAGGED") else kwh,
+        measured_kwh=kwh,
+        missing_pct=100.0 * missing / days,
+        expected_count=days,
+        present_count=covered_days,
+        interval=pd.Timedelta(days=1),
     )
 
 

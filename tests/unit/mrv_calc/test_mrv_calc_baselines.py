@@ -16,6 +16,7 @@ from mrv.calc import (
     static_baseline,
     weather_baseline,
 )
+from mrv.calc.adjusted_baseline import adjusted_baselines_kwh
 
 SEED_MONTHS = {"2024-01": 38000, "2024-02": 41000}
 
@@ -123,6 +124,18 @@ def test_reporting_month_needs_90_percent_of_its_temperatures():
     assert adjusted == pytest.approx(daily.mean() * 30)
     with pytest.raises(CalcInputError, match=r"2024-11 \(87%\)"):
         result.adjusted_baseline_kwh(month="2024-11", daily_temperature_c=november.iloc[4:])
+
+
+def test_many_months_at_once_match_one_month_at_a_time_and_keep_gaps_apart():
+    temps = temperatures()
+    result = weather_baseline(monthly_kwh=by_month(daily_use(temps)), daily_temperature_c=temps)
+    months = [pd.Period(m, "M") for m in ("2023-02", "2023-05", "2023-08")]
+    gappy = temps.drop(pd.date_range("2023-05-01", "2023-05-10", freq="D"), errors="ignore")
+    batch = adjusted_baselines_kwh(model=result.model, months=months, daily_temperature_c=gappy)
+    for month in (months[0], months[2]):
+        assert batch[month] == pytest.approx(result.adjusted_baseline_kwh(month=month, daily_temperature_c=gappy))
+    assert isinstance(batch[months[1]], CalcInputError)
+    assert "2023-05 (68%)" in str(batch[months[1]])  # 21 of 31 days
 
 
 def test_weather_baseline_on_daily_data_uses_daily_statistics():

@@ -1,0 +1,119 @@
+"""MRV benchmarks (issue 4): the change-point fit against statsmodels OLS, and /mrv savings against the
+raw SQL monthly aggregation it rests on."""
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from buildings.services import building_create, event_record
+from metering.parsers.demo_series import generate_meter, generate_weather
+from metering.services import meter_readings_ingest, station_create, temperatures_ingest
+from mrv import calc
+from mrv.services import baseline_calculate
+
+from .harness import Result, paired_medians
+
+TZ = "Asia/Kolkata"
+
+
+def _one_year_daily(seed: int = 5):
+    weather = generate_weather(start="2024-01-01", end="2025-01-02", tz=TZ, seed=seed, climate="continental")
+    meter = generate_meter(
+        weather=weather,
+        start="2024-01-01",
+        end="2025-01-01",
+        tz=TZ,
+        seed=seed,
+        interval="1D",
+        heating_kw_per_degc=5,
+        cooling_kw_per_degc=8,
+    )
+    temperatures = calc.daily_mean_temperature(temperature_c=weather.set_index("ts")["temperature_c"], timezone=TZ)
+    usage = pd.Series(meter["kwh"].to_numpy(), index=meter["ts"].dt.tz_convert(TZ).dt.tz_localize(None).dt.normalize())
+    return usage, temperatures.reindex(usage.index)
+
+
+def changepoint_fit_vs_ols(*, repeats: int = 21) -> Result:
+    usage, temperatures = _one_year_daily()
+    model = calc.fit_daily(usage_kwh=usage, temperature_c=temperatures)
+    hdd = calc.heating_degree_days(temperatures.to_numpy(), model.heating_balance_point_c or 0)
+    cdd = calc.cooling_degree_days(temperatures.to_numpy(), model.cooling_balance_point_c or 0)
+    columns = [c for c, used in ((hdd, model.heating_balance_point_c), (cdd, model.cooling_balance_point_c)) if used]
+    design = sm.add_constant(np.column_stack(columns)) if columns else np.ones((len(usage), 1))
+    ours, reference = paired_medians(
+        lambda i: calc.fit_daily(usage_kwh=usage, temperature_c=temperatures),
+        lambda i: sm.OLS(usage.to_numpy(), design).fit(),
+        repeats=repeats,
+    )
+    return Result(
+        f"Daily change-point fit, 1 year ({model.model_type}, full balance-point grid)",
+        ours,
+        "statsmodels OLS of the chosen model",
+        reference,
+        None,
+        f"ours {ours * 1000:.1f} ms against the 50 ms target: {'ok' if ours <= 0.05 else 'MISSED'}",
+    )
+
+
+def _three_year_building(owner):
+    weather = generate_weather(start="2022-01-01", end="2025-01-02", tz=TZ, seed=9, climate="subtropical")
+    station = station_create(owner=owner, name="Bench station", latitude=28.6, longitude=77.2, timezone=TZ)
+    temperatures_ingest(station=station, frame=weather)
+    building = building_create(owner=owner, name="Bench MRV", area_sqft=50_000, timezone=TZ, weather_station=station)
+    event_record(
+        building=building,
+        recorded_by=owner,
+        event_type="retrofit",
+        start_date=pd.Timestamp("2022-12-01"),
+        end_date=pd.Timestamp("2022-12-20"),
+    )
+    meter = generate_meter(
+        weather=weather,
+        start="2022-01-01",
+        end="2025-01-01",
+        tz=TZ,
+        seed=9,
+        cooling_kw_per_degc=20,
+        heating_kw_per_degc=0,
+        retrofit_date="2023-01-01",
+        retrofit_saving_pct=15,
+    )
+    meter_readings_ingest(building=building, frame=meter, source="MANUAL")
+    baseline_calculate(actor=owner, building=building)
+    return building
+
+
+def savings_vs_sql(owner, *, repeats: int = 9) -> list[Result]:
+    building = _three_year_building(owner)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(owner).access_token}")
+    url = f"/mrv/{building.pk}/savings?start=2022-01&end=2024-12"
+    sql = (
+        "SELECT time_bucket('1 month'::interval, time, %s) AS month, sum(value_kwh), count(*) "
+        "FROM metering_meterreading WHERE building_id = %s AND time >= %s AND time < %s GROUP BY 1 ORDER BY 1"
+    )
+    bounds = [TZ, building.pk, pd.Timestamp("2022-01-01", tz=TZ), pd.Timestamp("2025-01-01", tz=TZ)]
+
+    def aggregate(_):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, bounds)
+            assert len(cursor.fetchall()) == 36
+
+    def cold(_):
+        cache.clear()
+        assert client.get(url).status_code == 200
+
+    def warm(_):
+        assert client.get(url).status_code == 200
+
+    cold_s, sql_s = paired_medians(cold, aggregate, repeats=repeats)
+    warm_s, sql_s2 = paired_medians(warm, aggregate, repeats=repeats)
+    rows = f"{3 * 35_040 + 96:,} quarter-hour readings"
+    return [
+        Result(f"/mrv savings, 36 months, cold cache ({rows})", cold_s, "raw SQL monthly aggregation", sql_s, 2.0),
+        Result("/mrv savings, 36 months, warm cache", warm_s, "raw SQL monthly aggregation", sql_s2, None),
+    ]
