@@ -7,6 +7,7 @@ VERIFIER_PERMISSIONS = [
     "buildings.view_building",
     "buildings.view_projectevent",
     "metering.view_upload",
+    "metering.view_utilitybill",
     "metering.view_weatherstation",
     "metering.view_emissionfactor",
     "mrv.view_baseline",

@@ -37,6 +37,11 @@ def building_data_changed(building: Building) -> None:
     Building.objects.filter(pk=building.pk).update(data_version=F("data_version") + 1)
 
 
+def station_data_changed(station) -> None:
+    """New weather changes the MRV inputs of every building linked to the station."""
+    Building.objects.filter(weather_station=station).update(data_version=F("data_version") + 1)
+
+
 @transaction.atomic
 def building_create(*, owner, **fields) -> Building:
     building = Building(owner=owner, **fields)

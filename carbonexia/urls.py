@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.urls import urlpatterns as account_urls
 from buildings.urls import urlpatterns as building_urls
@@ -22,7 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *api_path("health", health, name="health"),
     *api_path("schema", SpectacularAPIView.as_view(), name="schema"),
-    *api_path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    *api_path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     *account_urls,
     *building_urls,
     *metering_urls,

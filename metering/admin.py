@@ -1,6 +1,9 @@
 from django.contrib import admin
 
-from . import admin_factors  # noqa: F401  (registers EmissionFactor)
+from . import (
+    admin_bills,  # noqa: F401  (registers UtilityBill)
+    admin_factors,  # noqa: F401  (registers EmissionFactor)
+)
 from .models import Upload, WeatherStation
 
 

@@ -1,12 +1,13 @@
 """Reads of meter and weather data; tenant scoping for stations lives here."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from django.db import connection
 from django.db.models import Avg, Count, DateTimeField, F, Func, QuerySet, Sum, Value
 from django.db.models.functions import TruncDay, TruncHour, TruncMonth
+from django.utils import timezone
 
 from carbonexia.common.errors import Forbidden, Invalid, NotFound
 from carbonexia.common.permissions import sees_all_buildings
@@ -103,26 +104,40 @@ def readings_page(
 
 
 # --- weather -------------------------------------------------------------------------------------
-def station_daily_means(*, station: WeatherStation, start: datetime, end: datetime, min_hours: int = 12) -> pd.Series:
-    """Daily mean °C per local calendar day of the station: stored daily means win, else the mean of the
-    day's hourly values when at least `min_hours` of them are present."""
-    readings = TemperatureReading.objects.filter(station=station, time__gte=start, time__lt=end)
-    daily = readings.filter(resolution=TemperatureResolution.DAY).values_list("time", "temperature_c")
-    hourly = (
-        readings.filter(resolution=TemperatureResolution.HOUR)
+def hourly_daily_means(*, station: WeatherStation, start: datetime, end: datetime, min_hours: int = 12) -> pd.DataFrame:
+    """`time` (local midnight) and `temperature_c`: the mean of each local day's hourly readings, for days
+    with at least `min_hours` of them, computed in SQL."""
+    rows = (
+        TemperatureReading.objects.filter(
+            station=station, resolution=TemperatureResolution.HOUR, time__gte=start, time__lt=end
+        )
         .annotate(day=bucket_expression("day", station.timezone))
         .values("day")
         .annotate(mean=Avg("temperature_c"), hours=Count("id"))
         .filter(hours__gte=min_hours)
         .values_list("day", "mean")
     )
-    series = []
-    for rows in (hourly, daily):
-        frame = pd.DataFrame.from_records(list(rows), columns=["day", "temperature_c"])
-        days = pd.to_datetime(frame["day"], utc=True).dt.tz_convert(station.timezone).dt.normalize()
-        series.append(pd.Series(frame["temperature_c"].to_numpy(dtype=float), index=pd.DatetimeIndex(days)))
-    combined = pd.concat(series)
-    return combined[~combined.index.duplicated(keep="last")].sort_index().rename("temperature_c")
+    frame = pd.DataFrame.from_records(list(rows), columns=["time", "temperature_c"])
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    return frame
+
+
+def station_daily_means(*, station: WeatherStation, start: datetime, end: datetime) -> pd.Series:
+    """Daily mean °C per local calendar day of the station: stored daily means win over means of hourly rows."""
+    rows = (
+        TemperatureReading.objects.filter(
+            station=station,
+            time__gte=start,
+            time__lt=end,
+            resolution__in=[TemperatureResolution.DAY, TemperatureResolution.MEAN],
+        )
+        .order_by("time", "-resolution")  # "mean" < "day": the stored daily value comes last and wins
+        .values_list("time", "temperature_c")
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=["day", "temperature_c"])
+    days = pd.to_datetime(frame["day"], utc=True).dt.tz_convert(station.timezone).dt.normalize()
+    series = pd.Series(frame["temperature_c"].to_numpy(dtype=float), index=pd.DatetimeIndex(days))
+    return series[~series.index.duplicated(keep="last")].rename("temperature_c")
 
 
 def meter_bucket_totals(*, building, interval: str, start: datetime, end: datetime) -> pd.DataFrame:
@@ -149,11 +164,16 @@ def meter_series(*, building, start: datetime, end: datetime) -> pd.Series:
     )
 
 
-def meter_interval(*, building, sample: int = 500) -> pd.Timedelta | None:
-    """The meter's reading interval, from the modal spacing of its latest readings."""
-    times = list(
-        MeterReading.objects.filter(building=building).order_by("-time").values_list("time", flat=True)[:sample]
-    )
+def meter_interval(*, building, before: datetime | None = None, sample: int = 100) -> pd.Timedelta | None:
+    """The meter's reading interval, from the modal spacing of its latest readings (before `before`)."""
+    readings = MeterReading.objects.filter(building=building)
+    if before is not None:
+        readings = readings.filter(time__lt=before)
+    # The latest month usually holds the sample; bounding the scan keeps it to one or two chunks.
+    recent = readings.filter(time__gte=(before or timezone.now()) - timedelta(days=31)) if before else readings
+    times = list(recent.order_by("-time").values_list("time", flat=True)[:sample])
+    if len(times) < 2 and recent is not readings:
+        times = list(readings.order_by("-time").values_list("time", flat=True)[:sample])
     if len(times) < 2:
         return None
     spacing = -pd.Series(pd.to_datetime(times, utc=True)).diff().dropna()

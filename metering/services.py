@@ -10,9 +10,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from buildings.services import building_data_changed
+from buildings.services import building_data_changed, station_data_changed
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Invalid
+from carbonexia.common.tasks import enqueue
 
 from . import parsers
 from .models import (
@@ -25,6 +26,7 @@ from .models import (
     UploadStatus,
     WeatherStation,
 )
+from .selectors import hourly_daily_means
 from .upsert import SeriesTable, UpsertCounts, upsert_series
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,8 @@ def meter_batch_ingest(*, actor, building, items: list) -> UpsertCounts:
     return counts
 
 
-def _new_upload(*, kind: str, actor, data: bytes, filename: str, building=None, station=None) -> Upload:
+def upload_store(*, kind: str, actor, data: bytes, filename: str, building=None, station=None) -> Upload:
+    """An unsaved Upload with the file written to storage: every received file is kept as evidence."""
     upload = Upload(
         kind=kind,
         building=building,
@@ -128,15 +131,18 @@ def _line_count(data: bytes) -> int:
 def meter_csv_upload(*, actor, building, data: bytes, filename: str) -> Upload:
     """Small files are stored at once (status completed); large ones are handed to a worker (processing)."""
     if _line_count(data) > settings.METER_CSV_ASYNC_ROWS:
-        upload = _new_upload(kind=UploadKind.METER_CSV, actor=actor, data=data, filename=filename, building=building)
-        upload.save()
         from .tasks import process_meter_upload
 
-        transaction.on_commit(lambda: process_meter_upload.delay(str(upload.pk)))
+        with transaction.atomic():
+            upload = upload_store(
+                kind=UploadKind.METER_CSV, actor=actor, data=data, filename=filename, building=building
+            )
+            upload.save()
+            enqueue(process_meter_upload, str(upload.pk))
         return upload
     frame = _parsed(parsers.parse_meter_csv, data, tz=building.timezone)
     with transaction.atomic():
-        upload = _new_upload(kind=UploadKind.METER_CSV, actor=actor, data=data, filename=filename, building=building)
+        upload = upload_store(kind=UploadKind.METER_CSV, actor=actor, data=data, filename=filename, building=building)
         upload.save()
         counts = meter_readings_ingest(building=building, frame=frame, source=ReadingSource.CSV, upload=upload)
         return _finish(upload, rows=len(frame), counts=counts, frame=frame)
@@ -210,7 +216,27 @@ def temperatures_ingest(*, station: WeatherStation, frame: pd.DataFrame, upload:
         frame=rows,
         constants={"station_id": station.pk, "upload_id": upload.pk if upload else None},
     )
+    hourly = rows[rows["resolution"] == TemperatureResolution.HOUR]
+    if not hourly.empty:
+        _refresh_daily_means(station, hourly["time"].min(), hourly["time"].max())
+    station_data_changed(station)
     return counts
+
+
+def _refresh_daily_means(station: WeatherStation, first: pd.Timestamp, last: pd.Timestamp) -> None:
+    """Recomputes the derived daily means of the local days the new hourly rows fall on."""
+    tz = station.timezone
+    start = pd.Timestamp(first).tz_convert(tz).normalize()
+    end = (pd.Timestamp(last).tz_convert(tz).tz_localize(None).normalize() + pd.Timedelta(days=1)).tz_localize(
+        tz, ambiguous=True, nonexistent="shift_forward"
+    )
+    means = hourly_daily_means(station=station, start=start, end=end)
+    if not means.empty:
+        upsert_series(
+            table=TEMPERATURE_TABLE,
+            frame=means.assign(resolution=TemperatureResolution.MEAN),
+            constants={"station_id": station.pk, "upload_id": None},
+        )
 
 
 def temperature_batch_ingest(*, actor, station: WeatherStation, items: list) -> UpsertCounts:
@@ -228,7 +254,7 @@ def temperature_batch_ingest(*, actor, station: WeatherStation, items: list) -> 
 def temperature_csv_upload(*, actor, station: WeatherStation, data: bytes, filename: str) -> Upload:
     frame = _parsed(parsers.parse_temperature_csv, data, tz=station.timezone)
     with transaction.atomic():
-        upload = _new_upload(kind=UploadKind.WEATHER_CSV, actor=actor, data=data, filename=filename, station=station)
+        upload = upload_store(kind=UploadKind.WEATHER_CSV, actor=actor, data=data, filename=filename, station=station)
         upload.save()
         counts = temperatures_ingest(station=station, frame=frame, upload=upload)
         return _finish(upload, rows=len(frame), counts=counts, frame=frame)

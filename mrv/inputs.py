@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from buildings.models import Building
+from metering.bill_selectors import confirmed_bill_months
 from metering.selectors import meter_bucket_totals, meter_interval, meter_series, station_daily_means
 from mrv import calc
 
@@ -22,37 +23,47 @@ def span_of(building: Building, months: list[pd.Period]) -> tuple[pd.Timestamp, 
 
 
 def month_qualities(*, building: Building, months: list[pd.Period]) -> dict[pd.Period, calc.MonthQuality | None]:
-    """Each month's quality and kWh total; None where the month has no readings at all."""
-    start, end = span_of(building, months)
-    totals = meter_bucket_totals(building=building, interval="month", start=start, end=end)
-    interval = meter_interval(building=building)
+    """Each month's quality and kWh total: from meter readings, else from confirmed utility bills; None
+    where the month has neither."""
+    starts, ends = calc.months_bounds(months, building.timezone)
+    totals = meter_bucket_totals(building=building, interval="month", start=starts[0], end=ends[-1])
+    interval = meter_interval(building=building, before=ends[-1])
+    if interval is None:
+        return _from_bills(building, dict.fromkeys(months))
     found = {
         bucket.tz_localize(None).to_period("M"): (kwh, count) for bucket, kwh, count in totals.itertuples(index=False)
     }
+    expected = calc.expected_readings_per_month(months=months, timezone=building.timezone, interval=interval)
     qualities = {}
-    for month in months:
-        if month not in found or interval is None:
+    for month, month_start, month_end, complete_count in zip(months, starts, ends, expected, strict=True):
+        if month not in found:
             qualities[month] = None
             continue
         kwh, count = found[month]
-        expected = calc.expected_readings(month=month, timezone=building.timezone, interval=interval)
-        if count == expected:
+        if count == complete_count:
             qualities[month] = calc.complete_month(total_kwh=float(kwh), count=count, interval=interval)
         else:
-            month_start, month_end = calc.month_bounds(month, building.timezone)
             raw = meter_series(building=building, start=month_start, end=month_end)
             qualities[month] = calc.assess_month(
                 readings=raw, month=month, timezone=building.timezone, interval=interval
             )
+    return _from_bills(building, qualities)
+
+
+def _from_bills(building: Building, qualities: dict) -> dict[pd.Period, calc.MonthQuality | None]:
+    """Months without readings take their kWh from the building's confirmed bills, where bills cover them."""
+    unread = [month for month, quality in qualities.items() if quality is None]
+    for month, billed in confirmed_bill_months(building=building, months=unread).items():
+        qualities[month] = calc.billed_month(kwh=billed.kwh, covered_days=billed.covered_days, days=billed.days)
     return qualities
 
 
 def complete_days(*, building: Building, months: list[pd.Period]) -> pd.Series | None:
     """kWh per local calendar day, only for days with every reading present (naive dates)."""
-    interval = meter_interval(building=building)
+    start, end = span_of(building, months)
+    interval = meter_interval(building=building, before=end)
     if interval is None or interval >= pd.Timedelta(days=1):
         return None
-    start, end = span_of(building, months)
     days = meter_bucket_totals(building=building, interval="day", start=start, end=end)
     if days.empty:
         return None

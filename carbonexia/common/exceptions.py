@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from .errors import ServiceError
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 30  # when a dependency (the task queue) is down
 
 _DRF_CODES = {
     exceptions.ParseError: (400, "malformed_request"),
@@ -44,7 +45,10 @@ def _first_sentence(errors) -> str:
 
 def api_exception_handler(exc, context):
     if isinstance(exc, ServiceError):
-        return Response({**error_body(exc.detail, exc.code, exc.errors), **exc.extra}, status=exc.status)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if exc.status == 503 else None
+        return Response(
+            {**error_body(exc.detail, exc.code, exc.errors), **exc.extra}, status=exc.status, headers=headers
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

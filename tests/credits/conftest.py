@@ -14,5 +14,6 @@ def eligible_building(owner):
 
 
 def issue(client, building, start="2024-04-01", end="2024-09-30"):
-    return client.post("/credits/issue", {"building_id": str(building.pk), "period_start": start,
-                                          "period_end": end}, format="json")
+    return client.post(
+        "/credits/issue", {"building_id": str(building.pk), "period_start": start, "period_end": end}, format="json"
+    )

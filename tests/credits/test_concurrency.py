@@ -36,9 +36,15 @@ def _race(count: int, work) -> list:
 
 
 def test_ten_simultaneous_requests_for_one_period_make_exactly_one_block(eligible_building, owner):
-    results = _race(10, lambda i: credits_request(actor=owner, building=eligible_building,
-                                                  period_start=pd.Timestamp("2024-04-01").date(),
-                                                  period_end=pd.Timestamp("2024-06-30").date()))
+    results = _race(
+        10,
+        lambda i: credits_request(
+            actor=owner,
+            building=eligible_building,
+            period_start=pd.Timestamp("2024-04-01").date(),
+            period_end=pd.Timestamp("2024-06-30").date(),
+        ),
+    )
     created = [r for r in results if isinstance(r, list)]
     refused = [r for r in results if isinstance(r, ServiceError)]
     assert len(created) == 1 and len(refused) == 9, results
@@ -47,8 +53,12 @@ def test_ten_simultaneous_requests_for_one_period_make_exactly_one_block(eligibl
 
 
 def test_exclusion_constraint_refuses_overlap_even_without_the_service(eligible_building, owner):
-    credits_request(actor=owner, building=eligible_building, period_start=pd.Timestamp("2024-04-01").date(),
-                    period_end=pd.Timestamp("2024-06-30").date())
+    credits_request(
+        actor=owner,
+        building=eligible_building,
+        period_start=pd.Timestamp("2024-04-01").date(),
+        period_end=pd.Timestamp("2024-06-30").date(),
+    )
     with connection.cursor() as cursor, pytest.raises(Exception, match="credit_blocks_never_overlap"):
         cursor.execute(
             "INSERT INTO credits_creditblock (id, building_id, period_start, period_end, vintage, status, "
@@ -63,8 +73,12 @@ def test_exclusion_constraint_refuses_overlap_even_without_the_service(eligible_
 def test_five_simultaneous_approvals_get_disjoint_gapless_serial_ranges(eligible_building, owner, make_user):
     months = ["2024-04", "2024-05", "2024-06", "2024-07", "2024-08"]
     blocks = [
-        credits_request(actor=owner, building=eligible_building, period_start=pd.Period(m, "M").start_time.date(),
-                        period_end=pd.Period(m, "M").end_time.date())[0]
+        credits_request(
+            actor=owner,
+            building=eligible_building,
+            period_start=pd.Period(m, "M").start_time.date(),
+            period_end=pd.Period(m, "M").end_time.date(),
+        )[0]
         for m in months
     ]
     verifier = make_user("verifier")

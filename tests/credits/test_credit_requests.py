@@ -2,9 +2,9 @@ import math
 
 import pytest
 
+from carbonexia.common.errors import Conflict
 from credits.models import CreditBlock, Status
 from metering.factors import emission_factor_update
-from carbonexia.common.errors import Conflict
 from tests.credits.conftest import issue
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,9 @@ def test_a_period_across_a_year_boundary_yields_one_block_per_vintage(as_owner, 
     body = issue(as_owner, eligible_building, start="2024-11-01", end="2025-02-28").json()
     blocks = body["blocks"]
     assert [(b["vintage"], b["period_start"], b["period_end"]) for b in blocks] == [
-        (2024, "2024-11-01", "2024-12-31"), (2025, "2025-01-01", "2025-02-28")]
+        (2024, "2024-11-01", "2024-12-31"),
+        (2025, "2025-01-01", "2025-02-28"),
+    ]
     assert body["credits_requested"] == sum(b["credits_requested"] for b in blocks)
 
 
@@ -40,8 +42,12 @@ def test_overlapping_requests_are_409_until_rejected(as_owner, as_verifier, elig
     first = issue(as_owner, eligible_building).json()
     again = issue(as_owner, eligible_building, start="2024-09-01", end="2024-10-31")
     assert again.status_code == 409 and again.json()["code"] == "credit_period_overlap"
-    assert as_verifier.post(f"/credits/{first['credit_id']}/verify", {"decision": "reject", "comment": "gap"},
-                            format="json").status_code == 200
+    assert (
+        as_verifier.post(
+            f"/credits/{first['credit_id']}/verify", {"decision": "reject", "comment": "gap"}, format="json"
+        ).status_code
+        == 200
+    )
     assert issue(as_owner, eligible_building, start="2024-09-01", end="2024-10-31").status_code == 201
 
 
@@ -57,8 +63,12 @@ def test_ineligible_months_are_422_with_reasons_and_nothing_is_stored(as_owner, 
 
 @pytest.mark.parametrize(
     ("start", "end", "field"),
-    [("2024-04-02", "2024-06-30", "period_start"), ("2024-04-01", "2024-06-29", "period_end"),
-     ("2024-06-01", "2024-04-30", "period_end"), ("2024-04-01", "soon", "period_end")],
+    [
+        ("2024-04-02", "2024-06-30", "period_start"),
+        ("2024-04-01", "2024-06-29", "period_end"),
+        ("2024-06-01", "2024-04-30", "period_end"),
+        ("2024-04-01", "soon", "period_end"),
+    ],
 )
 def test_bad_periods_are_422(as_owner, eligible_building, start, end, field):
     response = issue(as_owner, eligible_building, start=start, end=end)

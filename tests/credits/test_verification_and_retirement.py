@@ -60,8 +60,9 @@ def test_serials_continue_from_one_issuance_to_the_next(as_owner, as_verifier, e
     assert second["issuance_number"] == first["issuance_number"] + 1
 
 
-def test_only_verifiers_decide_never_on_their_own_building_and_only_once(as_owner, as_outsider, pending,
-                                                                         as_verifier, make_user):
+def test_only_verifiers_decide_never_on_their_own_building_and_only_once(
+    as_owner, as_outsider, pending, as_verifier, make_user
+):
     assert _verify(as_owner, pending["credit_id"]).status_code == 403
     assert _verify(as_outsider, pending["credit_id"]).status_code == 404
     assert _verify(as_verifier, pending["credit_id"], decision="reject", comment="").status_code == 422
@@ -87,8 +88,9 @@ def test_a_verifier_who_owns_the_building_may_not_verify(make_user):
 
 
 def _retire(client, credit_id, **body):
-    return client.post(f"/credits/{credit_id}/retire", {"beneficiary": "Acme Ltd", "reason": "FY2025 net zero",
-                                                        **body}, format="json")
+    return client.post(
+        f"/credits/{credit_id}/retire", {"beneficiary": "Acme Ltd", "reason": "FY2025 net zero", **body}, format="json"
+    )
 
 
 def test_partial_then_full_retirement_splits_and_conserves(as_owner, as_verifier, pending):
@@ -110,8 +112,15 @@ def test_partial_then_full_retirement_splits_and_conserves(as_owner, as_verifier
     assert _retire(as_owner, issued["credit_id"]).status_code == 409  # irreversible, nothing left
 
 
-@pytest.mark.parametrize(("body", "field"), [({"quantity": 0}, "quantity"), ({"quantity": 10**6}, "quantity"),
-                                             ({"beneficiary": ""}, "beneficiary"), ({"reason": "  "}, "reason")])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"quantity": 0}, "quantity"),
+        ({"quantity": 10**6}, "quantity"),
+        ({"beneficiary": ""}, "beneficiary"),
+        ({"reason": "  "}, "reason"),
+    ],
+)
 def test_bad_retirements_are_422_and_change_nothing(as_owner, as_verifier, pending, body, field):
     issued = _verify(as_verifier, pending["credit_id"]).json()
     response = _retire(as_owner, issued["credit_id"], **body)

@@ -9,8 +9,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pending_block(as_owner, eligible_building):
-    Upload.objects.create(kind="meter_csv", building=eligible_building, uploaded_by=eligible_building.owner,
-                          file="uploads/x.csv", filename="meter-2024.csv", size_bytes=10, sha256="ab" * 32)
+    Upload.objects.create(
+        kind="meter_csv",
+        building=eligible_building,
+        uploaded_by=eligible_building.owner,
+        file="uploads/x.csv",
+        filename="meter-2024.csv",
+        size_bytes=10,
+        sha256="ab" * 32,
+    )
     issue(as_owner, eligible_building)
     return CreditBlock.objects.get()
 
@@ -33,22 +40,33 @@ def test_the_detail_page_shows_the_evidence(verifier_browser, pending_block):
     page = verifier_browser.get(f"/admin/credits/creditblock/{pending_block.pk}/change/")
     assert page.status_code == 200
     text = page.content.decode()
-    for expected in ["2024-04", "ASHRAE Guideline 14", "passes", "CEA", "meter-2024.csv", "ab" * 32,
-                     "Retrofit", "credits.requested", "Record decision"]:
+    for expected in [
+        "2024-04",
+        "ASHRAE Guideline 14",
+        "passes",
+        "CEA",
+        "meter-2024.csv",
+        "ab" * 32,
+        "Retrofit",
+        "credits.requested",
+        "Record decision",
+    ]:
         assert expected in text, expected
 
 
 def test_approve_from_the_admin_issues_through_the_service(verifier_browser, pending_block):
-    response = verifier_browser.post(f"/admin/credits/creditblock/{pending_block.pk}/decide/",
-                                     {"decision": "approve", "comment": "Checked."})
+    response = verifier_browser.post(
+        f"/admin/credits/creditblock/{pending_block.pk}/decide/", {"decision": "approve", "comment": "Checked."}
+    )
     assert response.status_code == 302
     pending_block.refresh_from_db()
     assert pending_block.status == Status.ISSUED and pending_block.serial
 
 
 def test_reject_without_a_comment_is_refused_with_a_message(verifier_browser, pending_block):
-    response = verifier_browser.post(f"/admin/credits/creditblock/{pending_block.pk}/decide/",
-                                     {"decision": "reject", "comment": ""}, follow=True)
+    response = verifier_browser.post(
+        f"/admin/credits/creditblock/{pending_block.pk}/decide/", {"decision": "reject", "comment": ""}, follow=True
+    )
     assert b"needs a comment" in response.content
     pending_block.refresh_from_db()
     assert pending_block.status == Status.PENDING

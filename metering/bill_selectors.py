@@ -1,0 +1,66 @@
+"""Reads of utility bills: tenant scoping (through the building), and confirmed bills as monthly kWh."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from buildings.selectors import buildings_visible_to
+from carbonexia.common.errors import Forbidden, NotFound
+
+from .models import UtilityBill
+
+
+@dataclass(frozen=True)
+class BillMonth:
+    kwh: float  # confirmed kWh falling in the month
+    covered_days: int  # days of the month inside a confirmed bill's period
+    days: int  # days in the month
+
+
+def bill_for_read(*, user, upload_id) -> UtilityBill:
+    """The bill of upload `upload_id` when the caller may read its building (owner, verifier, admin)."""
+    bill = (
+        UtilityBill.objects.select_related("building", "upload", "confirmed_by")
+        .filter(upload_id=upload_id, building__in=buildings_visible_to(user))
+        .first()
+        if upload_id
+        else None
+    )
+    if bill is None:
+        raise NotFound("No such bill.")
+    return bill
+
+
+def bill_for_confirm(*, user, upload_id) -> UtilityBill:
+    bill = bill_for_read(user=user, upload_id=upload_id)
+    if bill.building.owner_id != user.pk:
+        raise Forbidden("Only the building's owner may confirm its bills.")
+    return bill
+
+
+def confirmed_bill_months(*, building, months: list[pd.Period]) -> dict[pd.Period, BillMonth]:
+    """Confirmed bills' kWh per calendar month, for the months some bill touches.
+
+    Each bill's kWh is spread evenly over its days, both ends included (kWh/day × the bill's days in
+    the month). Bill periods are calendar dates of the building's own time zone, so a month here is the
+    building's local month, as for meter readings. Confirmed bills of a building never overlap.
+    """
+    if not months:
+        return {}
+    first, last = min(months).start_time.date(), max(months).end_time.date()
+    bills = UtilityBill.objects.filter(
+        building=building, confirmed=True, confirmed_period_start__lte=last, confirmed_period_end__gte=first
+    ).values_list("confirmed_period_start", "confirmed_period_end", "confirmed_kwh")
+    spread = [
+        pd.Series(kwh / ((end - start).days + 1), index=pd.date_range(start, end, freq="D"))
+        for start, end, kwh in bills
+    ]
+    if not spread:
+        return {}
+    days = pd.concat(spread)
+    per_month = days.groupby(days.index.to_period("M")).agg(["sum", "count"])
+    return {
+        month: BillMonth(kwh=float(kwh), covered_days=int(count), days=month.days_in_month)
+        for month, (kwh, count) in per_month.iterrows()
+        if month in months
+    }

@@ -1,0 +1,214 @@
+"""Writes of utility bills: the upload, the worker's reading (OCR + the bill text parser), failure, the
+sweeper that ends stuck readings, and the owner's confirmation that makes a bill billing data.
+
+A bill only moves processing → completed or processing → failed, both final, so a late or repeated
+delivery of the reading task never changes a bill that was read. Only a completed bill can be
+confirmed, and confirmed again with corrections; every confirmation is audit-logged with what it replaced.
+"""
+
+import math
+from datetime import date, timedelta
+
+import pandas as pd
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import transaction
+from django.utils import timezone
+
+from buildings.models import Building
+from buildings.services import building_data_changed
+from carbonexia.audit.services import audit_record
+from carbonexia.common.errors import Conflict, Invalid
+from carbonexia.common.tasks import enqueue
+from carbonexia.events import publish
+
+from . import ocr
+from .models import Upload, UploadKind, UploadStatus, UtilityBill
+from .parsers.bill_text import parse_bill_text
+from .services import upload_store
+
+MAX_BILL_DAYS = 100
+# Far beyond one reading (the task's hard limit is 5 minutes) plus a redelivery after a lost worker.
+PROCESSING_DEADLINE = timedelta(minutes=30)
+WORKER, SWEEPER = "bills worker", "bills sweeper"
+STUCK_REASON = "Reading the bill took too long or its worker stopped; upload it again."
+
+
+def bill_upload(*, actor, building: Building, data: bytes, filename: str) -> UtilityBill:
+    """Stores the file and its bill, processing, and queues the reading in the same transaction."""
+    kind = ocr.file_kind(data)  # 415 before anything is stored
+    with transaction.atomic():
+        upload = upload_store(kind=UploadKind.BILL, actor=actor, data=data, filename=filename, building=building)
+        upload.save()
+        bill = UtilityBill.objects.create(upload=upload, building=building)
+        audit_record(
+            actor=actor,
+            action="bill.uploaded",
+            obj=bill,
+            after={"upload_id": bill.public_id, "filename": upload.filename, "sha256": upload.sha256, "kind": kind},
+        )
+        from .tasks import process_bill
+
+        enqueue(process_bill, str(bill.pk))
+    return bill
+
+
+def extracted_fields(bill: UtilityBill) -> dict:
+    return {
+        "kwh": bill.kwh,
+        "billing_days": bill.billing_days,
+        "meter_number": bill.meter_number or None,
+        "period_start": bill.period_start,
+        "period_end": bill.period_end,
+    }
+
+
+def bill_process(*, bill: UtilityBill) -> UtilityBill:
+    """The worker's half: read the stored file and keep what the bill says, or fail with the reason."""
+    if bill.status != UploadStatus.PROCESSING:
+        return bill  # a redelivered task finds the work done
+    with bill.upload.file.open("rb") as stored:
+        data = stored.read()
+    try:
+        read = ocr.bill_text(data)
+    except ocr.Unreadable as exc:
+        return bill_fail(bill=bill, reason=f"The bill could not be read: {exc}")
+    fields = parse_bill_text(read.text)
+    reading = {**read.summary(), "notes": list(fields.notes)}
+    if fields.kwh is None and fields.period_start is None:
+        reason = (
+            "No text was found in the file; send a sharper scan or photo of the bill."
+            if not read.text.strip()
+            else "Text was read from the file, but no kWh consumed or billing period was found in it."
+        )
+        return bill_fail(bill=bill, reason=reason, raw_text=read.text, reading=reading)
+    with transaction.atomic():
+        locked = UtilityBill.objects.select_for_update().select_related("building").get(pk=bill.pk)
+        if locked.status != UploadStatus.PROCESSING:
+            return locked
+        for name in ("kwh", "billing_days", "period_start", "period_end"):
+            setattr(locked, name, getattr(fields, name))
+        locked.meter_number = (fields.meter_number or "")[:64]
+        locked.confidence, locked.raw_text, locked.reading = fields.confidence, read.text, reading
+        _settle(locked, UploadStatus.COMPLETED)
+        extracted = extracted_fields(locked)
+        audit_record(actor=WORKER, action="bill.read", obj=locked, after={**extracted, "confidence": fields.confidence})
+        publish(
+            event_type="ocr_completed",
+            owner=locked.building.owner,
+            payload={
+                "upload_id": locked.public_id,
+                "building_id": str(locked.building_id),
+                "extracted": {name: extracted[name] for name in ("kwh", "billing_days", "meter_number")},
+            },
+        )
+    return locked
+
+
+def _settle(locked: UtilityBill, status: str, *, error: str = "") -> None:
+    """Ends a locked bill and its upload row (the evidence the admin lists) with the same status."""
+    now = timezone.now()
+    locked.status, locked.error, locked.finished_at = status, error, now
+    locked.save()
+    Upload.objects.filter(pk=locked.upload_id).update(
+        status=status, error=error, progress=100, finished_at=now, updated_at=now
+    )
+
+
+@transaction.atomic
+def bill_fail(
+    *, bill: UtilityBill, reason: str, raw_text: str = "", reading: dict | None = None, actor=WORKER
+) -> UtilityBill:
+    """Ends a processing bill as failed with a reason for its owner; a bill already ended is left alone."""
+    locked = UtilityBill.objects.select_for_update().get(pk=bill.pk)
+    if locked.status != UploadStatus.PROCESSING:
+        return locked
+    locked.raw_text, locked.reading = raw_text, reading or {}
+    _settle(locked, UploadStatus.FAILED, error=reason)
+    audit_record(actor=actor, action="bill.failed", obj=locked, after={"error": reason})
+    return locked
+
+
+def failure_reason(error: BaseException) -> str:
+    """What the bill's owner is told when reading fails unexpectedly; the traceback goes to the log only."""
+    if isinstance(error, SoftTimeLimitExceeded):
+        return "Reading the bill took longer than allowed; send a smaller file or fewer pages."
+    return (
+        "The bill could not be read because of an error on our side, which has been logged "
+        f"({error.__class__.__name__}); upload it again, and contact support if it keeps failing."
+    )
+
+
+def bills_sweep(*, deadline: timedelta = PROCESSING_DEADLINE) -> int:
+    """Fails every bill still processing `deadline` after its upload; returns how many."""
+    stuck = list(UtilityBill.objects.filter(status=UploadStatus.PROCESSING, created_at__lt=timezone.now() - deadline))
+    for bill in stuck:
+        bill_fail(bill=bill, reason=STUCK_REASON, actor=SWEEPER)
+    return len(stuck)
+
+
+def _confirmation(bill: UtilityBill) -> dict:
+    return {
+        "kwh": bill.confirmed_kwh,
+        "period_start": bill.confirmed_period_start,
+        "period_end": bill.confirmed_period_end,
+    }
+
+
+def _check_figures(*, building: Building, kwh: float, period_start: date, period_end: date) -> None:
+    errors = {}
+    if not math.isfinite(kwh) or kwh < 0:
+        errors["kwh"] = ["Must be a finite number of kWh, 0 or more."]
+    today = pd.Timestamp.now(tz=building.timezone).date()
+    if period_start > period_end:
+        errors["period_end"] = ["Must not be before period_start."]
+    elif (period_end - period_start).days + 1 > MAX_BILL_DAYS:
+        errors["period_end"] = [f"A bill covers at most {MAX_BILL_DAYS} days, both ends included."]
+    elif period_end > today:
+        errors["period_end"] = [f"Must not be after today ({today.isoformat()} in the building's time zone)."]
+    if errors:
+        raise Invalid("The confirmed figures are not valid; nothing was changed.", errors=errors)
+
+
+@transaction.atomic
+def bill_confirm(*, actor, bill: UtilityBill, kwh: float, period_start: date, period_end: date) -> UtilityBill:
+    """The owner's kWh and period for a read bill (as read, or corrected); from now on billing data."""
+    # The building's row lock serialises confirmations of its bills, so the overlap check below holds.
+    building = Building.objects.select_for_update().get(pk=bill.building_id)
+    locked = UtilityBill.objects.select_for_update().get(pk=bill.pk)
+    if locked.status == UploadStatus.PROCESSING:
+        raise Conflict("The bill is still being read; confirm it once its status is completed.", code="bill_processing")
+    if locked.status == UploadStatus.FAILED:
+        raise Conflict(
+            "The bill could not be read, so it cannot be confirmed; upload a clearer copy.", code="bill_failed"
+        )
+    _check_figures(building=building, kwh=kwh, period_start=period_start, period_end=period_end)
+    overlapping = (
+        UtilityBill.objects.filter(
+            building=building,
+            confirmed=True,
+            confirmed_period_start__lte=period_end,
+            confirmed_period_end__gte=period_start,
+        )
+        .exclude(pk=locked.pk)
+        .first()
+    )
+    if overlapping:
+        raise Conflict(
+            f"The period overlaps bill {overlapping.public_id} ({overlapping.confirmed_period_start} to "
+            f"{overlapping.confirmed_period_end}), which is already confirmed: its days would be counted twice.",
+            code="bill_overlap",
+        )
+    before = _confirmation(locked) if locked.confirmed else None
+    locked.confirmed = True
+    locked.confirmed_kwh, locked.confirmed_period_start, locked.confirmed_period_end = kwh, period_start, period_end
+    locked.confirmed_by, locked.confirmed_at = actor, timezone.now()
+    locked.save()
+    building_data_changed(building)
+    audit_record(
+        actor=actor,
+        action="bill.confirmed",
+        obj=locked,
+        before=before,
+        after={**_confirmation(locked), "extracted": extracted_fields(locked)},
+    )
+    return locked
