@@ -79,7 +79,7 @@ def test_the_openapi_schema_generates_without_warnings(tmp_path):
     target = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     text = target.read_text()
-    for path in [
+    for expected in [
         "/buildings/{building_id}/events:",
         "/meter/upload-csv:",
         "/mrv/{building_id}/savings:",
