@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
@@ -121,6 +122,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Apps add their periodic work here (see carbonexia/celery.py).
 CELERY_BEAT_SCHEDULE: dict = {}
+NIGHTLY = crontab(hour=2, minute=5)
+CELERY_BEAT_SCHEDULE["mrv-portfolio-nightly"] = {"task": "mrv.portfolio_recompute", "schedule": NIGHTLY}
 CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {"task": "webhooks.sweep", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["bills-sweep-stuck"] = {"task": "metering.sweep_stuck_bills", "schedule": 300.0}
 
