@@ -13,14 +13,14 @@ if not os.environ.get("DATABASE_URL"):
 if not os.environ["DATABASE_URL"].startswith("postgres"):
     sys.exit("make bench needs TimescaleDB: run it through `make bench`, which provisions it.")
 os.environ.setdefault("MEDIA_ROOT", "/tmp/carbonexia-bench-media")
-os.environ.pop("REDIS_URL", None)  # ingestion is measured in the request, not through a broker
+os.environ.setdefault("CELERY_QUEUE", f"bench-{os.getpid()}")  # the bench's own worker takes these tasks
 django.setup()
 
 from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 
-from . import ingest, mrv  # noqa: E402
+from . import ingest, mrv, portfolio  # noqa: E402
 from .harness import table  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results"
@@ -41,6 +41,8 @@ def main() -> None:
             results.append(mrv.changepoint_fit_vs_ols())
         if not only or "savings" in only:
             results += mrv.savings_vs_sql(owner)
+        if not only or "portfolio" in only:
+            results += portfolio.portfolio(owner, count=int(os.environ.get("BENCH_BUILDING_YEARS", "1000")))[0]
         if not only or "flat" in only:
             results.append(ingest.hundred_building_years(owner)[0])
     finally:
