@@ -98,8 +98,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and Celery: Redis when REDIS_URL is set, else in-process -----------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "carbonexia.common.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
-                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
+    CACHES = {
+        "default": {
+            "BACKEND": "carbonexia.common.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -125,6 +130,7 @@ CELERY_BEAT_SCHEDULE: dict = {}
 NIGHTLY = crontab(hour=2, minute=5)
 CELERY_BEAT_SCHEDULE["mrv-portfolio-nightly"] = {"task": "mrv.portfolio_recompute", "schedule": NIGHTLY}
 CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {"task": "webhooks.sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["reports-sweep-stuck"] = {"task": "reports.sweep_stuck", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["bills-sweep-stuck"] = {"task": "metering.sweep_stuck_bills", "schedule": 300.0}
 
 # --- Auth ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from credits.urls import urlpatterns as credit_urls
 from metering.factors_urls import urlpatterns as factor_urls
 from metering.urls import urlpatterns as metering_urls
 from mrv.urls import urlpatterns as mrv_urls
+from reports.urls import urlpatterns as report_urls
 
 handler400 = "carbonexia.common.exceptions.json_bad_request"
 handler403 = "carbonexia.common.exceptions.json_permission_denied"
@@ -30,5 +31,6 @@ urlpatterns = [
     *mrv_urls,
     *webhook_urls,
     *credit_urls,
+    *report_urls,
     path("", RedirectView.as_view(url="/docs", permanent=False)),
 ]

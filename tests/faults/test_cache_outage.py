@@ -6,8 +6,11 @@ from django.core.cache import caches
 from carbonexia.common.cache import ResilientRedisCache
 
 # Port 1 on loopback refuses connections at once: a Redis that is not there.
-DEAD = {"BACKEND": "carbonexia.common.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+DEAD = {
+    "BACKEND": "carbonexia.common.cache.ResilientRedisCache",
+    "LOCATION": "redis://127.0.0.1:1/0",
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}
 
 
 def test_an_unreachable_redis_is_a_cache_miss_not_an_error(caplog, monkeypatch):

@@ -19,26 +19,30 @@ def test_database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, log_path: Path):
+    def __init__(self, log_path: Path, *, app: str = "carbonexia", queue: str | None = None, env: dict | None = None):
         self.log_path = log_path
+        self.app = app
+        self.queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
+        self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         env = {
             **os.environ,
             "DATABASE_URL": test_database_url(),
-            "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+            "CELERY_QUEUE": self.queue,
             "DB_CONN_MAX_AGE": "0",
+            **self.extra_env,
         }
         command = [
             sys.executable,
             "-m",
             "celery",
             "-A",
-            "carbonexia",
+            self.app,
             "worker",
             "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
+            self.queue,
             "--concurrency",
             "2",
             "--pool",
@@ -48,7 +52,7 @@ class WorkerProcess:
             "--loglevel",
             "INFO",
             "--hostname",
-            f"test-{os.getpid()}@%h",
+            f"test-{os.getpid()}-{self.queue}@%h",
         ]
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the worker's lifetime
         self.process = subprocess.Popen(
@@ -73,7 +77,7 @@ class WorkerProcess:
         from carbonexia.common.tasks import echo
 
         deadline = time.monotonic() + timeout
-        result = echo.delay("ready")
+        result = echo.apply_async(("ready",), queue=self.queue)
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the Celery worker exited; see {self.log_path}")
