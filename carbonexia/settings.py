@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "mrv",
     "credits",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -145,7 +146,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:buildings"
+LOGOUT_REDIRECT_URL = "portal:login"
 
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=env_int("ACCESS_TOKEN_MINUTES", 15))
 SIMPLE_JWT = {

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -32,5 +32,6 @@ urlpatterns = [
     *webhook_urls,
     *credit_urls,
     *report_urls,
-    path("", RedirectView.as_view(url="/docs", permanent=False)),
+    path("portal/", include("portal.urls")),
+    path("", RedirectView.as_view(url="/portal/", permanent=False)),
 ]

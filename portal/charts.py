@@ -1,0 +1,56 @@
+"""The portal's charts: plain numbers in, an SVG string out, no Django and no JavaScript.
+
+The drawing itself is reports.charts, the same pure module the PDF report uses, so a month looks the
+same on screen and on paper; this module turns the portal's series into its labels and values.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from itertools import accumulate
+
+from reports import charts as svg
+
+READING_LABELS = {"hour": "%d %b %Hh", "day": "%d %b", "month": "%b %Y"}
+
+
+def month_label(period: str) -> str:
+    """'2024-04' → 'Apr 24'."""
+    return datetime.strptime(period, "%Y-%m").strftime("%b %y")
+
+
+def running_total(values: Sequence[float | None]) -> list[float | None]:
+    """The total so far at each known value; an unknown value stays a gap and adds nothing."""
+    totals = accumulate(value or 0.0 for value in values)
+    return [None if value is None else total for value, total in zip(values, totals, strict=True)]
+
+
+def baseline_vs_actual(
+    *,
+    periods: Sequence[str],
+    baseline: Sequence[float | None],
+    actual: Sequence[float | None],
+    baseline_label: str = "Adjusted baseline (kWh)",
+    actual_label: str = "Actual (kWh)",
+) -> str:
+    """Monthly bars of what the baseline expects and a line of what was metered."""
+    return svg.bars_and_line(
+        labels=[month_label(period) for period in periods],
+        bars=baseline,
+        line=actual,
+        bar_label=baseline_label,
+        line_label=actual_label,
+    )
+
+
+def cumulative_savings(*, periods: Sequence[str], savings: Sequence[float | None]) -> str:
+    return svg.line(
+        labels=[month_label(period) for period in periods],
+        values=running_total(savings),
+        label="Cumulative savings (kWh)",
+    )
+
+
+def readings(*, timestamps: Sequence[datetime], kwh: Sequence[float], interval: str) -> str:
+    """Metered kWh per hour, day or month; timestamps already in the building's time zone."""
+    labels = [stamp.strftime(READING_LABELS[interval]) for stamp in timestamps]
+    return svg.line(labels=labels, values=list(kwh), label=f"kWh per {interval}")

@@ -1,0 +1,305 @@
+"""The portal's forms. They check input the way the API's serializers do; what only a service can judge
+comes back as a ServiceError, which `PortalForm.refuse` puts on the form inline."""
+
+import calendar
+import math
+from datetime import date
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from accounts import services as account_services
+from accounts import throttling
+from buildings.models import BuildingType, EventType
+from carbonexia.common.errors import ServiceError
+from carbonexia.common.timezones import known_timezones
+from carbonexia.events import EVENT_TYPES
+from metering.selectors import stations_visible_to
+from mrv.models import Method
+
+MAX_MONTHS = 120
+EVENT_LABELS = {
+    "ocr_completed": "A utility bill was read",
+    "baseline_computed": "A baseline was computed",
+    "mrv_calculated": "Savings were calculated",
+    "report_ready": "A report is ready",
+    "credits_issued": "Credits were issued",
+}
+
+
+class PortalForm(forms.Form):
+    error_css_class = "has-error"
+    required_css_class = "required"
+    # A service's name for a field → this form's, where they differ.
+    service_fields: dict[str, str] = {}
+    refusal: ServiceError | None = None
+
+    def refuse(self, error: ServiceError) -> None:
+        """Shows a service's refusal: its field messages on the fields, its sentence above the form."""
+        self.refusal = error
+        for field, messages in (error.errors or {}).items():
+            name = self.service_fields.get(field, field)
+            if name in self.fields and isinstance(messages, list):
+                self.add_error(name, [str(message) for message in messages])
+        self.add_error(None, error.detail)
+
+    @property
+    def status(self) -> int:
+        if self.refusal is not None:
+            return self.refusal.status
+        return 422 if self.errors else 200
+
+
+class TimezoneInput(forms.TextInput):
+    """A text input that suggests the IANA names as the user types."""
+
+    template_name = "portal/widgets/timezone.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs'].get('id', name)}_choices"
+        context["widget"]["timezones"] = sorted(known_timezones())
+        return context
+
+
+class TimezoneField(forms.CharField):
+    widget = TimezoneInput
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=64, help_text="An IANA name, e.g. Asia/Kolkata.", **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in known_timezones():
+            raise ValidationError(f"{value!r} is not an IANA time zone name, e.g. 'Asia/Kolkata'.")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m", attrs={"placeholder": "YYYY-MM"})
+
+
+class MonthField(forms.DateField):
+    """A calendar month typed as YYYY-MM; its value is the month's first day."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m"]
+    default_error_messages = {"invalid": "Enter a month as YYYY-MM."}
+
+
+def last_day(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+class MonthForm(PortalForm):
+    month = MonthField(required=False, label="Month")
+
+
+class PeriodForm(PortalForm):
+    """Whole calendar months, both included: from the first day of the first to the last day of the last."""
+
+    period_start = MonthField(label="First month")
+    period_end = MonthField(label="Last month")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end:
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            if months < 1:
+                self.add_error("period_end", "Must not be before the first month.")
+            elif months > MAX_MONTHS:
+                self.add_error("period_end", f"At most {MAX_MONTHS} months at a time.")
+            else:
+                data["period_end"] = last_day(end)
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, throttled and audited like the API's login (5 failures per account, 20 per address)."""
+
+    error_css_class = "has-error"
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": "Too many failed logins; try again in %(minutes)d minutes.",
+    }
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+    def clean(self):
+        email = self.cleaned_data.get("username", "")
+        address = self.request.META.get("REMOTE_ADDR", "")
+        wait = throttling.login_retry_after(email=email, address=address)
+        if wait is not None:
+            raise ValidationError(
+                self.error_messages["throttled"], code="throttled", params={"minutes": math.ceil(wait / 60)}
+            )
+        try:
+            return super().clean()
+        except ValidationError:
+            throttling.login_failed(email=email, address=address)
+            account_services.login_failure_record(email=email, address=address)
+            raise
+
+
+class RegisterForm(PortalForm):
+    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    full_name = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    password = forms.CharField(
+        max_length=128, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password_again = forms.CharField(
+        max_length=128, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
+            self.add_error("password_again", "The two passwords differ.")
+        return data
+
+
+class BuildingForm(PortalForm):
+    service_fields = {"weather_station_id": "weather_station"}
+    name = forms.CharField(max_length=200)
+    address = forms.CharField(max_length=500, required=False)
+    building_type = forms.ChoiceField(choices=BuildingType.choices, initial=BuildingType.OTHER)
+    area_sqft = forms.FloatField(label="Floor area (sq ft)", max_value=1e9)
+    timezone = TimezoneField(initial="UTC")
+    occupancy_weekday = forms.IntegerField(label="Weekday occupancy (%)", min_value=0, max_value=100, initial=100)
+    occupancy_weekend = forms.IntegerField(label="Weekend occupancy (%)", min_value=0, max_value=100, initial=20)
+    grid_region = forms.RegexField(
+        r"^[A-Za-z][A-Za-z0-9-]{1,15}$",
+        required=False,
+        help_text="Selects the grid's emission factors. Derived from the time zone (Asia/Kolkata → IN) when empty "
+        "or when the time zone changes.",
+        error_messages={"invalid": "Letters, digits and hyphens, starting with a letter (e.g. IN, US-CAMX)."},
+    )
+    weather_station = forms.ModelChoiceField(queryset=None, required=False, empty_label="No station")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weather_station"].queryset = stations_visible_to(user)
+
+    def clean_area_sqft(self):
+        area = self.cleaned_data["area_sqft"]
+        if area <= 0:
+            raise ValidationError("Must be greater than 0.")
+        return area
+
+    def clean_grid_region(self):
+        return self.cleaned_data["grid_region"].upper()
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class CsvUploadForm(PortalForm):
+    file = forms.FileField(
+        label="Meter CSV",
+        help_text="A header row, then one reading per line: timestamp,kwh. Times without an offset are read in "
+        "the building's time zone.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class TemperatureUploadForm(PortalForm):
+    """On the data page beside the meter upload, so its field ids differ from that form's."""
+
+    file = forms.FileField(
+        label="Temperature CSV",
+        help_text="date,temperature_c for daily means, or timestamp,temperature_c for hourly readings (°C).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_temperatures_%s", **kwargs)
+
+
+class ReadingsForm(PortalForm):
+    interval = forms.ChoiceField(
+        label="Sum per", choices=[("hour", "Hour"), ("day", "Day"), ("month", "Month")], initial="day"
+    )
+
+
+class StationLinkForm(PortalForm):
+    weather_station = forms.ModelChoiceField(queryset=None, required=False, empty_label="No station")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weather_station"].queryset = stations_visible_to(user)
+
+
+class StationForm(PortalForm):
+    name = forms.CharField(max_length=200)
+    latitude = forms.FloatField(min_value=-90, max_value=90)
+    longitude = forms.FloatField(min_value=-180, max_value=180)
+    timezone = TimezoneField()
+
+
+class EventForm(PortalForm):
+    event_type = forms.ChoiceField(choices=EventType.choices)
+    start_date = forms.DateField(widget=DateInput())
+    end_date = forms.DateField(required=False, widget=DateInput())
+    occupancy_pct = forms.IntegerField(
+        label="Occupancy (%)", min_value=0, max_value=100, required=False, help_text="For an occupancy change."
+    )
+    description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BaselineForm(PortalForm):
+    method = forms.ChoiceField(choices=[("", "The best the data supports"), *Method.choices], required=False)
+    static_kwh = forms.FloatField(
+        label="Static kWh per month", min_value=0, max_value=1e12, required=False, help_text="For the static method."
+    )
+    baseline_start = MonthField(required=False, label="First month")
+    baseline_end = MonthField(
+        required=False,
+        label="Last month",
+        help_text="Leave both months empty for the 12 complete months before the first retrofit.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == Method.STATIC and data.get("static_kwh") is None:
+            self.add_error("static_kwh", "Required for the static method.")
+        data["method"] = data.get("method") or None
+        return data
+
+
+class RetireForm(PortalForm):
+    quantity = forms.IntegerField(min_value=1, required=False, help_text="Leave empty to retire the whole block.")
+    beneficiary = forms.CharField(max_length=200, help_text="On whose behalf the credits are retired.")
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BillUploadForm(PortalForm):
+    file = forms.FileField(
+        label="Utility bill",
+        help_text="A PNG or JPEG photo or scan, or a PDF.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"}),
+    )
+
+
+class BillConfirmForm(PortalForm):
+    kwh = forms.FloatField(label="kWh consumed", min_value=0)
+    period_start = forms.DateField(label="First day billed", widget=DateInput())
+    period_end = forms.DateField(label="Last day billed", widget=DateInput())
+
+
+class WebhookForm(PortalForm):
+    url = forms.CharField(label="URL", max_length=2000, widget=forms.URLInput, help_text="http or https.")
+    events = forms.MultipleChoiceField(
+        choices=[(event, EVENT_LABELS.get(event, event)) for event in EVENT_TYPES], widget=forms.CheckboxSelectMultiple
+    )

@@ -1,0 +1,99 @@
+"""Reads the portal's pages need beyond the apps' own selectors. Each starts from a building (or user) the
+caller was already allowed to see by buildings.selectors, so tenant scoping stays there."""
+
+import pandas as pd
+from django.db.models import Max
+
+from credits.models import Status
+from credits.selectors import blocks_of
+from metering.models import MeterReading, UploadKind
+from metering.selectors import readings_page
+from mrv import calc
+from mrv.engine import MonthResult, MrvRun
+from mrv.models import Baseline, Method
+from mrv.selectors import cached_mrv_run, current_baseline, latest_complete_month
+from reports.selectors import reports_visible_to
+
+RECENT = 10
+# How far back each readings chart looks from the latest reading, in the building's calendar.
+READING_WINDOWS = {"hour": pd.DateOffset(days=2), "day": pd.DateOffset(days=89), "month": pd.DateOffset(months=23)}
+READING_POINTS = 1000
+
+
+def latest_month_of(building) -> MonthResult | None:
+    """The MRV result of the building's latest complete month, or None before it has readings."""
+    latest = latest_complete_month(building)
+    if latest is None:
+        return None
+    run, _ = cached_mrv_run(building=building, first=latest, last=latest)
+    return run.months[0]
+
+
+def year_to(building, last: pd.Period) -> MrvRun:
+    """The MRV run of the twelve months up to `last`."""
+    run, _ = cached_mrv_run(building=building, first=last - 11, last=last)
+    return run
+
+
+def recent_uploads(building):
+    return building.uploads.filter(kind=UploadKind.METER_CSV).select_related("uploaded_by")[:RECENT]
+
+
+def readings_window(*, building, interval: str) -> pd.DataFrame:
+    """kWh per hour, day or month (`timestamp` in the building's zone, `kwh`) up to the latest reading."""
+    latest = MeterReading.objects.filter(building=building).aggregate(last=Max("time"))["last"]
+    if latest is None:
+        return pd.DataFrame({"timestamp": [], "kwh": []})
+    local = pd.Timestamp(latest).tz_convert(building.timezone)
+    start = local.normalize() - READING_WINDOWS[interval]
+    if interval == "month":
+        start = start.replace(day=1)
+    frame = readings_page(
+        building=building, start=start.to_pydatetime(), end=None, interval=interval, after=None, limit=READING_POINTS
+    )
+    return frame.assign(timestamp=frame["timestamp"].dt.tz_convert(building.timezone))
+
+
+def guideline_14(baseline: Baseline) -> dict:
+    """The ASHRAE Guideline 14 verdict on a baseline's fit at the granularity it was fitted on."""
+    granularity = baseline.model.get("granularity", "monthly")
+    max_cv, max_nmbe = calc.GUIDELINE_14_LIMITS[granularity]
+    verdict = {"granularity": granularity, "max_cv_rmse": max_cv, "max_nmbe": max_nmbe}
+    if baseline.method == Method.STATIC:
+        return {**verdict, "passes": None, "failures": ["a static baseline has no fit statistics"]}
+    fit, model = baseline.fit, baseline.model
+    if model.get("uncertainty"):
+        n_parameters = model["uncertainty"]["n_parameters"]
+    elif model.get("changepoint"):
+        n_parameters = calc.ChangePointModel.from_dict(model["changepoint"]).n_parameters
+    else:
+        n_parameters = 1
+    stats = calc.FitStats(n=fit["n"], n_parameters=n_parameters, r2=fit["r2"], cv_rmse=fit["cv_rmse"], nmbe=fit["nmbe"])
+    failures = calc.guideline_14_failures(stats, granularity=granularity)
+    return {**verdict, "passes": not failures, "failures": failures}
+
+
+def baseline_months(building, baseline: Baseline) -> list[MonthResult]:
+    """The current baseline's model against the metered months of its own window."""
+    first, last = pd.Period(baseline.period_start, freq="M"), pd.Period(baseline.period_end, freq="M")
+    run, _ = cached_mrv_run(building=building, first=first, last=last)
+    return run.months
+
+
+def next_credit_period(building) -> tuple[pd.Period, pd.Period] | None:
+    """The months after both the baseline and every live credit request, up to the latest complete month."""
+    last, baseline = latest_complete_month(building), current_baseline(building)
+    if last is None or baseline is None:
+        return None
+    live = blocks_of(building).filter(parent__isnull=True).exclude(status=Status.REJECTED)
+    covered = live.aggregate(end=Max("period_end"))["end"]
+    first = pd.Period(max(covered or baseline.period_end, baseline.period_end), freq="M") + 1
+    return (first, last) if first <= last else None
+
+
+def bills_of(building):
+    return building.bills.select_related("upload").order_by("-created_at")
+
+
+def reports_of(*, user, building):
+    return reports_visible_to(user).filter(building=building).order_by("-created_at")[:RECENT]

@@ -1,0 +1,33 @@
+// The portal's only script besides htmx: upload progress and a message when a request fails.
+// No inline scripts or handlers anywhere, so a Content-Security-Policy of script-src 'self' holds.
+"use strict";
+
+document.addEventListener("htmx:xhr:progress", (event) => {
+  const bar = event.target.closest("[data-upload-progress]")?.querySelector("progress.sending");
+  if (bar && event.detail.lengthComputable) {
+    bar.hidden = false;
+    bar.value = Math.round((100 * event.detail.loaded) / event.detail.total);
+  }
+});
+
+function alertText(text) {
+  const alert = document.getElementById("portal-alert");
+  if (alert) {
+    alert.textContent = text;
+    alert.hidden = !text;
+  }
+}
+
+document.addEventListener("htmx:beforeRequest", () => alertText(""));
+
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  const why = {
+    403: "You may not do this.",
+    404: "It was not found: it may have been deleted.",
+    413: "The file is larger than the upload limit.",
+  }[status];
+  alertText(why || `Something went wrong on our side (HTTP ${status}); try again.`);
+});
+
+document.addEventListener("htmx:sendError", () => alertText("The server could not be reached; check your connection."));

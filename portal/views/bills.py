@@ -1,0 +1,55 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from buildings.selectors import building_for_read, building_for_write
+from carbonexia.common.errors import NotFound, ServiceError
+from metering.bill_selectors import bill_for_confirm, bill_for_read
+from metering.bill_services import bill_confirm, bill_upload
+
+from ..access import portal_view, submitted
+from ..forms import BillConfirmForm, BillUploadForm
+from ..selectors import bills_of
+
+
+@portal_view
+def bills(request, building_id):
+    find = building_for_write if request.method == "POST" else building_for_read
+    building = find(user=request.user, building_id=building_id)
+    form = BillUploadForm(**submitted(request))
+    if form.is_valid():
+        file = form.cleaned_data["file"]
+        try:
+            bill = bill_upload(actor=request.user, building=building, data=file.read(), filename=file.name)
+        except ServiceError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, f"{file.name} was received and is being read.")
+            return redirect("portal:bill", building_id=building.pk, upload_id=bill.upload_id)
+    context = {"building": building, "form": form, "bills": bills_of(building), "tab": "bills"}
+    return render(request, "portal/bills/page.html", context, status=form.status)
+
+
+@portal_view
+def bill(request, building_id, upload_id):
+    find = building_for_write if request.method == "POST" else building_for_read
+    building = find(user=request.user, building_id=building_id)
+    read = bill_for_confirm if request.method == "POST" else bill_for_read
+    found = read(user=request.user, upload_id=upload_id)
+    if found.building_id != building.pk:
+        raise NotFound("No such bill.")
+    figures = ("kwh", "period_start", "period_end")
+    source = "confirmed_" if found.confirmed else ""
+    form = BillConfirmForm(**submitted(request), initial={name: getattr(found, source + name) for name in figures})
+    if form.is_valid():
+        try:
+            bill_confirm(actor=request.user, bill=found, **form.cleaned_data)
+        except ServiceError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, "The bill's figures were confirmed; baselines and savings now use them.")
+            return redirect("portal:bill", building_id=building.pk, upload_id=found.upload_id)
+    confidence = {name: found.confidence.get(name) for name in (*figures, "billing_days", "meter_number")}
+    context = {"building": building, "bill": found, "confidence": confidence, "form": form, "tab": "bills"}
+    if request.htmx and request.method == "GET":  # a poll while the bill is being read
+        return render(request, "portal/bills/_bill.html", context)
+    return render(request, "portal/bills/bill.html", context, status=form.status)

@@ -1,0 +1,112 @@
+import pandas as pd
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+
+from buildings import services
+from buildings.selectors import building_for_read, building_for_write, buildings_visible_to
+from carbonexia.common.errors import ServiceError
+from mrv.selectors import current_baseline, latest_complete_month
+
+from .. import charts
+from ..access import portal_view, submitted
+from ..forms import BuildingForm, MonthForm, PortalForm
+from ..selectors import latest_month_of, year_to
+
+PAGE_SIZE = 20
+
+
+# The chart module escapes every label it draws, so its SVG is safe to mark as such.
+def baseline_chart(months, **labels) -> str:
+    """What the baseline expects against what was metered, month by month."""
+    return mark_safe(
+        charts.baseline_vs_actual(
+            periods=[month.period for month in months],
+            baseline=[month.adjusted_baseline_kwh for month in months],
+            actual=[month.actual_kwh for month in months],
+            **labels,
+        )
+    )
+
+
+def savings_chart(months) -> str:
+    return mark_safe(
+        charts.cumulative_savings(
+            periods=[month.period for month in months], savings=[month.savings_kwh for month in months]
+        )
+    )
+
+
+@portal_view
+def building_list(request):
+    buildings = buildings_visible_to(request.user).select_related("weather_station")
+    page = Paginator(buildings, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"building": building, "month": latest_month_of(building)} for building in page]
+    return render(request, "portal/buildings/list.html", {"page": page, "rows": rows})
+
+
+@portal_view
+def building_create(request):
+    form = BuildingForm(**submitted(request), user=request.user)
+    if form.is_valid():
+        try:
+            building = services.building_create(owner=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, f"{building.name} was added. Upload its meter data next.")
+            return redirect("portal:data", building_id=building.pk)
+    return render(request, "portal/buildings/create.html", {"form": form}, status=form.status)
+
+
+@portal_view
+def building_edit(request, building_id):
+    building = building_for_write(user=request.user, building_id=building_id)
+    initial = {field: getattr(building, field) for field in services.EDITABLE_FIELDS}
+    form = BuildingForm(**submitted(request), user=request.user, initial=initial)
+    if form.is_valid():
+        try:
+            if form.changes():
+                services.building_update(actor=request.user, building=building, **form.changes())
+        except ServiceError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, "The building's details were saved.")
+            return redirect("portal:dashboard", building_id=building.pk)
+    context = {"building": building, "form": form, "tab": "settings"}
+    return render(request, "portal/buildings/edit.html", context, status=form.status)
+
+
+@portal_view
+def building_delete(request, building_id):
+    building = building_for_write(user=request.user, building_id=building_id)
+    form = PortalForm(**submitted(request))
+    if form.is_valid():
+        try:
+            services.building_delete(actor=request.user, building=building)
+        except ServiceError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, f"{building.name} and its data were deleted.")
+            return redirect("portal:buildings")
+    context = {"building": building, "form": form, "tab": "settings"}
+    return render(request, "portal/buildings/delete.html", context, status=form.status)
+
+
+@portal_view
+def dashboard(request, building_id):
+    building = building_for_read(user=request.user, building_id=building_id)
+    form = MonthForm(request.GET or None)
+    chosen = form.cleaned_data["month"] if form.is_valid() else None
+    last = pd.Period(chosen, freq="M") if chosen else latest_complete_month(building)
+    context = {"building": building, "form": form, "baseline": current_baseline(building), "tab": "dashboard"}
+    if last is not None:
+        run = year_to(building, last)
+        context.update(
+            month=run.months[-1],
+            months=run.months,
+            totals=run.totals,
+            charts={"monthly": baseline_chart(run.months), "cumulative": savings_chart(run.months)},
+        )
+    return render(request, "portal/buildings/dashboard.html", context, status=form.status)

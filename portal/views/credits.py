@@ -1,0 +1,69 @@
+import pandas as pd
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from buildings.selectors import building_for_read, building_for_write
+from carbonexia.common.errors import NotFound, ServiceError
+from credits.selectors import block_for_read, blocks_of
+from credits.services import credits_request, credits_retire
+from mrv.selectors import cached_mrv_run
+
+from ..access import portal_view, submitted
+from ..forms import PeriodForm, RetireForm
+from ..selectors import next_credit_period
+
+
+def _eligibility(building, form: PeriodForm) -> dict:
+    """Each month's eligibility for a request of the form's months, shown before anything is stored."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    start, end = form.cleaned_data.get("period_start"), form.cleaned_data.get("period_end")
+    if not (start and end):
+        return {}
+    run, _ = cached_mrv_run(building=building, first=pd.Period(start, freq="M"), last=pd.Period(end, freq="M"))
+    return {"run": run, "ineligible": [month for month in run.months if not month.eligible]}
+
+
+@portal_view
+def credits(request, building_id):
+    find = building_for_write if request.method == "POST" else building_for_read
+    building = find(user=request.user, building_id=building_id)
+    default = next_credit_period(building)
+    initial = {}
+    if default:
+        initial = {"period_start": default[0].start_time.date(), "period_end": default[1].start_time.date()}
+    form = PeriodForm(request.POST if request.method == "POST" else request.GET or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            blocks = credits_request(actor=request.user, building=building, **form.cleaned_data)
+        except ServiceError as error:
+            form.refuse(error)
+        else:
+            count = sum(block.credits_requested for block in blocks)
+            messages.success(request, f"{count} credits were requested; a verifier will review them.")
+            return redirect("portal:credits", building_id=building.pk)
+    preview = _eligibility(building, form if form.is_bound else PeriodForm(initial))
+    if request.htmx and request.method == "GET":  # the months were changed: only the eligibility preview
+        return render(request, "portal/credits/_eligibility.html", {"building": building, **preview})
+    context = {"building": building, "form": form, "blocks": blocks_of(building), "tab": "credits", **preview}
+    return render(request, "portal/credits/page.html", context, status=form.status)
+
+
+@portal_view
+def retire(request, building_id, credit_id):
+    building = building_for_write(user=request.user, building_id=building_id)
+    block = block_for_read(user=request.user, credit_id=credit_id)
+    if block.building_id != building.pk:
+        raise NotFound("No such credit block.")
+    form = RetireForm(**submitted(request))
+    if form.is_valid():
+        try:
+            retired = credits_retire(actor=request.user, block=block, **form.cleaned_data)
+        except ServiceError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, f"{retired.credits_issued} credits were retired: {retired.serial}.")
+            return redirect("portal:credits", building_id=building.pk)
+    context = {"building": building, "credit": block, "form": form, "tab": "credits"}
+    return render(request, "portal/credits/retire.html", context, status=form.status)

@@ -1,0 +1,178 @@
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from buildings.selectors import building_for_read, building_for_write, events_of
+from buildings.services import building_update, event_record
+from carbonexia.common.errors import NotFound, ServiceError
+from metering.models import UploadKind, UploadStatus
+from metering.selectors import station_for_write, upload_for_read
+from metering.services import meter_csv_upload, station_create, temperature_csv_upload, upload_progress
+
+from .. import charts
+from ..access import portal_view
+from ..forms import CsvUploadForm, EventForm, ReadingsForm, StationForm, StationLinkForm, TemperatureUploadForm
+from ..selectors import readings_window, recent_uploads
+
+# Sent with a finished upload, so the readings chart on the page reloads itself.
+READINGS_CHANGED = "readings-changed"
+
+
+def _bad_rows(error: ServiceError) -> tuple[list | None, int | None]:
+    """The rows a file was refused for (at most 100 listed) and how many there were in all."""
+    errors = error.errors or {}
+    return errors.get("rows"), errors.get("total")
+
+
+def _readings(building, form: ReadingsForm) -> dict:
+    interval = form.cleaned_data["interval"] if form.is_valid() else ReadingsForm.base_fields["interval"].initial
+    frame = readings_window(building=building, interval=interval)
+    chart = None
+    if not frame.empty:
+        chart = mark_safe(charts.readings(timestamps=list(frame["timestamp"]), kwh=frame["kwh"], interval=interval))
+    return {"building": building, "readings_form": form, "interval": interval, "readings": frame, "chart": chart}
+
+
+def _page(request, building, *, status: int = 200, **forms):
+    """The data page; a form that failed is passed in bound, so it shows its errors."""
+    context = {
+        "building": building,
+        "tab": "data",
+        "upload_form": CsvUploadForm(),
+        "station_form": StationLinkForm(user=request.user, initial={"weather_station": building.weather_station_id}),
+        "new_station_form": StationForm(initial={"timezone": building.timezone}),
+        "temperature_form": TemperatureUploadForm(),
+        "event_form": EventForm(),
+        "uploads": recent_uploads(building),
+        "events": events_of(building).select_related("recorded_by"),
+        **forms,
+        **_readings(building, ReadingsForm(request.GET or None)),
+    }
+    return render(request, "portal/data/page.html", context, status=status)
+
+
+@portal_view
+def data(request, building_id):
+    building = building_for_read(user=request.user, building_id=building_id)
+    if request.htmx:  # the interval was changed: only the chart
+        return render(request, "portal/data/_readings.html", _readings(building, ReadingsForm(request.GET or None)))
+    return _page(request, building)
+
+
+@portal_view
+@require_POST
+def upload(request, building_id):
+    building = building_for_write(user=request.user, building_id=building_id)
+    form = CsvUploadForm(request.POST, request.FILES)
+    result = {}
+    if form.is_valid():
+        file = form.cleaned_data["file"]
+        try:
+            stored = meter_csv_upload(actor=request.user, building=building, data=file.read(), filename=file.name)
+            result.update(upload=stored, progress=upload_progress(stored))
+        except ServiceError as error:
+            form.refuse(error)
+            result["row_errors"], result["total_errors"] = _bad_rows(error)
+    if not request.htmx:
+        if "upload" not in result:
+            return _page(request, building, status=form.status, upload_form=form, **result)
+        messages.success(request, f"{result['upload'].filename} was received.")
+        return redirect("portal:data", building_id=building.pk)
+    context = {"building": building, "upload_form": form if form.errors else CsvUploadForm(), **result}
+    response = render(request, "portal/data/_upload_response.html", context, status=form.status)
+    if result.get("upload") and result["upload"].status == UploadStatus.COMPLETED:
+        response["HX-Trigger"] = READINGS_CHANGED
+    return response
+
+
+@portal_view
+def upload_status(request, building_id, upload_id):
+    building = building_for_read(user=request.user, building_id=building_id)
+    upload = upload_for_read(user=request.user, upload_id=upload_id, kinds=(UploadKind.METER_CSV,))
+    if upload.building_id != building.pk:
+        raise NotFound("No such upload.")
+    if not request.htmx:
+        return redirect("portal:data", building_id=building.pk)
+    response = render(
+        request,
+        "portal/data/_upload_status.html",
+        {"building": building, "upload": upload, "progress": upload_progress(upload)},
+    )
+    if upload.status == UploadStatus.COMPLETED:
+        response["HX-Trigger"] = READINGS_CHANGED
+    return response
+
+
+@portal_view
+@require_POST
+def station_link(request, building_id):
+    building = building_for_write(user=request.user, building_id=building_id)
+    form = StationLinkForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            building_update(actor=request.user, building=building, weather_station=form.cleaned_data["weather_station"])
+        except ServiceError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, "The weather station link was saved.")
+            return redirect("portal:data", building_id=building.pk)
+    return _page(request, building, status=form.status, station_form=form)
+
+
+@portal_view
+@require_POST
+def station_add(request, building_id):
+    building = building_for_write(user=request.user, building_id=building_id)
+    form = StationForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():  # a station and its link to the building, or neither
+                station = station_create(owner=request.user, **form.cleaned_data)
+                building_update(actor=request.user, building=building, weather_station=station)
+        except ServiceError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, f"The station {station.name} was added and linked to this building.")
+            return redirect("portal:data", building_id=building.pk)
+    return _page(request, building, status=form.status, new_station_form=form)
+
+
+@portal_view
+@require_POST
+def temperatures(request, building_id):
+    building = building_for_write(user=request.user, building_id=building_id)
+    if building.weather_station_id is None:
+        raise NotFound("The building has no weather station.")
+    station = station_for_write(user=request.user, station_id=building.weather_station_id)
+    form = TemperatureUploadForm(request.POST, request.FILES)
+    row_errors = {}
+    if form.is_valid():
+        file = form.cleaned_data["file"]
+        try:
+            upload = temperature_csv_upload(actor=request.user, station=station, data=file.read(), filename=file.name)
+        except ServiceError as error:
+            form.refuse(error)
+            rows, total = _bad_rows(error)
+            row_errors = {"temperature_rows": rows, "temperature_total": total}
+        else:
+            messages.success(request, f"{upload.rows} temperatures were stored for {station.name}.")
+            return redirect("portal:data", building_id=building.pk)
+    return _page(request, building, status=form.status, temperature_form=form, **row_errors)
+
+
+@portal_view
+@require_POST
+def event_create(request, building_id):
+    building = building_for_write(user=request.user, building_id=building_id)
+    form = EventForm(request.POST)
+    if form.is_valid():
+        try:
+            event = event_record(building=building, recorded_by=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, f"The {event.get_event_type_display().lower()} was recorded.")
+            return redirect("portal:data", building_id=building.pk)
+    return _page(request, building, status=form.status, event_form=form)
