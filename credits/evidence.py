@@ -8,15 +8,6 @@ from mrv import calc
 from .models import CreditBlock
 
 
-def _g14_verdict(fit: dict, granularity: str) -> dict:
-    if not fit or fit.get("cv_rmse") is None:
-        return {"passes": None, "failures": ["no fit statistics (static baseline)"]}
-    # The verdict reads CV(RMSE) and NMBE only; n_parameters is not part of it.
-    stats = calc.FitStats(n=fit["n"], n_parameters=1, r2=fit["r2"], cv_rmse=fit["cv_rmse"], nmbe=fit["nmbe"])
-    failures = calc.guideline_14_failures(stats, granularity=granularity)
-    return {"passes": not failures, "failures": failures}
-
-
 def block_evidence(block: CreditBlock) -> dict:
     snapshot = block.snapshot
     baseline = snapshot["baseline"]
@@ -30,7 +21,9 @@ def block_evidence(block: CreditBlock) -> dict:
         "months": snapshot["months"],
         "flagged": [m for m in snapshot["months"] if m["quality"] != "OK"],
         "baseline": baseline,
-        "g14": _g14_verdict(baseline["fit"], granularity),
+        "g14": calc.guideline_14_verdict(
+            fit=baseline["fit"], granularity=granularity, method=baseline["method"], n_parameters=None
+        ),
         "granularity": granularity,
         "totals": snapshot["totals"],
         "factors": list(factors.values()),

@@ -10,7 +10,7 @@ from metering.models import MeterReading, UploadKind
 from metering.selectors import readings_page
 from mrv import calc
 from mrv.engine import MonthResult, MrvRun
-from mrv.models import Baseline, Method
+from mrv.models import Baseline
 from mrv.selectors import cached_mrv_run, current_baseline, latest_complete_month
 from reports.selectors import reports_visible_to
 
@@ -56,21 +56,12 @@ def readings_window(*, building, interval: str) -> pd.DataFrame:
 
 def guideline_14(baseline: Baseline) -> dict:
     """The ASHRAE Guideline 14 verdict on a baseline's fit at the granularity it was fitted on."""
-    granularity = baseline.model.get("granularity", "monthly")
-    max_cv, max_nmbe = calc.GUIDELINE_14_LIMITS[granularity]
-    verdict = {"granularity": granularity, "max_cv_rmse": max_cv, "max_nmbe": max_nmbe}
-    if baseline.method == Method.STATIC:
-        return {**verdict, "passes": None, "failures": ["a static baseline has no fit statistics"]}
-    fit, model = baseline.fit, baseline.model
-    if model.get("uncertainty"):
-        n_parameters = model["uncertainty"]["n_parameters"]
-    elif model.get("changepoint"):
-        n_parameters = calc.ChangePointModel.from_dict(model["changepoint"]).n_parameters
-    else:
-        n_parameters = 1
-    stats = calc.FitStats(n=fit["n"], n_parameters=n_parameters, r2=fit["r2"], cv_rmse=fit["cv_rmse"], nmbe=fit["nmbe"])
-    failures = calc.guideline_14_failures(stats, granularity=granularity)
-    return {**verdict, "passes": not failures, "failures": failures}
+    return calc.guideline_14_verdict(
+        fit=baseline.fit,
+        granularity=baseline.model.get("granularity", "monthly"),
+        method=baseline.method,
+        n_parameters=calc.model_n_parameters(baseline.model),
+    )
 
 
 def baseline_months(building, baseline: Baseline) -> list[MonthResult]:

@@ -127,41 +127,18 @@ def _baseline(baseline: Baseline | None) -> dict | None:
         "coefficients": coefficients,
         "heating_balance_point_c": changepoint["heating_balance_point_c"] if changepoint else None,
         "cooling_balance_point_c": changepoint["cooling_balance_point_c"] if changepoint else None,
-        "n_parameters": _n_parameters(model),
+        "n_parameters": calc.model_n_parameters(model),
         "guideline_14": _guideline_14(baseline),
     }
 
 
-def _n_parameters(model: dict) -> int | None:
-    """p of the Guideline 14 statistics: stored with the uncertainty inputs, else counted from the model."""
-    if model.get("uncertainty"):
-        return model["uncertainty"]["n_parameters"]
-    if model.get("changepoint"):
-        return calc.ChangePointModel.from_dict(model["changepoint"]).n_parameters
-    return None if model.get("method") == "static" else 1
-
-
 def _guideline_14(baseline: Baseline) -> dict:
-    granularity = baseline.model.get("granularity")
-    if granularity is None:
-        return {"applies": False, "passes": None, "verdict": "Not applicable", "reasons": [], "limits": None}
-    fit = baseline.fit
-    stats = calc.FitStats(
-        n=fit["n"],
-        n_parameters=_n_parameters(baseline.model),
-        r2=fit["r2"],
-        cv_rmse=fit["cv_rmse"],
-        nmbe=fit["nmbe"],
+    return calc.guideline_14_verdict(
+        fit=baseline.fit,
+        granularity=baseline.model.get("granularity"),
+        method=baseline.method,
+        n_parameters=calc.model_n_parameters(baseline.model),
     )
-    failures = calc.guideline_14_failures(stats, granularity=granularity)
-    max_cv, max_nmbe = calc.GUIDELINE_14_LIMITS[granularity]
-    return {
-        "applies": True,
-        "passes": not failures,
-        "verdict": "Meets ASHRAE Guideline 14" if not failures else "Does not meet ASHRAE Guideline 14",
-        "reasons": failures,
-        "limits": {"granularity": granularity, "cv_rmse": max_cv, "nmbe": max_nmbe},
-    }
 
 
 def _quality_log(building, months: list[MonthResult]) -> list[dict]:

@@ -22,6 +22,7 @@ Fit statistics (fit_stats)
     fit_statistics(*, observed, predicted, n_parameters) -> FitStats(n, n_parameters, r2, cv_rmse, nmbe)
     guideline_14_failures(stats, *, granularity) -> list[str]       # "monthly" | "daily" | "hourly"
     passes_guideline_14(stats, *, granularity) -> bool
+    guideline_14_verdict(*, fit, granularity, method, n_parameters) -> dict   # for evidence pages
 
 Savings uncertainty (uncertainty)
     fsu(*, baseline, reporting_baseline_kwh, savings_kwh, reporting_months, reporting_points,
@@ -79,7 +80,12 @@ Typical flow
     totals = savings_totals(months=eligible_months, uncertainty=model_uncertainty(stored_model))
 """
 
-from mrv.calc.adjusted_baseline import adjusted_baseline_kwh, adjusted_baselines_kwh, model_uncertainty
+from mrv.calc.adjusted_baseline import (
+    adjusted_baseline_kwh,
+    adjusted_baselines_kwh,
+    model_n_parameters,
+    model_uncertainty,
+)
 from mrv.calc.baseline_choice import MethodChoice, calculate_baseline, choose_baseline_method
 from mrv.calc.baselines import (
     METHODS,
@@ -100,6 +106,7 @@ from mrv.calc.fit_stats import (
     FitStats,
     fit_statistics,
     guideline_14_failures,
+    guideline_14_verdict,
     passes_guideline_14,
 )
 from mrv.calc.occupancy import daily_occupancy
@@ -158,10 +165,12 @@ __all__ = [
     "fit_statistics",
     "fsu",
     "guideline_14_failures",
+    "guideline_14_verdict",
     "heating_degree_days",
     "historical_baseline",
     "infer_interval",
     "lag1_autocorrelation",
+    "model_n_parameters",
     "model_uncertainty",
     "month_savings",
     "occupancy_baseline",

@@ -82,3 +82,12 @@ def model_uncertainty(model: dict) -> BaselineUncertainty | None:
     """The stored savings-uncertainty inputs of a baseline model, or None when it has none."""
     data = model.get("uncertainty")
     return None if data is None else BaselineUncertainty.from_dict(data)
+
+
+def model_n_parameters(model: dict) -> int | None:
+    """p of a stored model's fit statistics: kept with its uncertainty inputs, else counted from the model."""
+    if model.get("uncertainty"):
+        return model["uncertainty"]["n_parameters"]
+    if model.get("changepoint"):
+        return ChangePointModel.from_dict(model["changepoint"]).n_parameters
+    return None if model.get("method") == "static" else 1

@@ -92,3 +92,40 @@ def guideline_14_failures(stats: FitStats, *, granularity: str) -> list[str]:
 def passes_guideline_14(stats: FitStats, *, granularity: str) -> bool:
     """True when CV(RMSE) and |NMBE| are within the Guideline 14 limits for ``granularity``."""
     return not guideline_14_failures(stats, granularity=granularity)
+
+
+def guideline_14_verdict(*, fit: dict, granularity: str | None, method: str, n_parameters: int | None) -> dict:
+    """The Guideline 14 verdict on a stored baseline fit, in the shape the evidence pages show.
+
+    ``applies`` is False for a static baseline (no fit to judge); ``failures`` (also ``reasons``) are
+    plain-language sentences; the limits are those of the fit's granularity.
+    """
+    if method == "static" or granularity is None or fit.get("cv_rmse") is None and fit.get("n", 0) == 0:
+        why = ["a static baseline has no fit statistics"]
+        return {
+            "applies": False,
+            "passes": None,
+            "verdict": "Not applicable",
+            "failures": why,
+            "reasons": why,
+            "granularity": granularity,
+            "max_cv_rmse": None,
+            "max_nmbe": None,
+            "limits": None,
+        }
+    max_cv, max_nmbe = GUIDELINE_14_LIMITS[granularity]
+    stats = FitStats(
+        n=fit["n"], n_parameters=n_parameters or 1, r2=fit.get("r2"), cv_rmse=fit.get("cv_rmse"), nmbe=fit.get("nmbe")
+    )
+    failures = guideline_14_failures(stats, granularity=granularity)
+    return {
+        "applies": True,
+        "passes": not failures,
+        "verdict": "Meets ASHRAE Guideline 14" if not failures else "Does not meet ASHRAE Guideline 14",
+        "failures": failures,
+        "reasons": failures,
+        "granularity": granularity,
+        "max_cv_rmse": max_cv,
+        "max_nmbe": max_nmbe,
+        "limits": {"granularity": granularity, "cv_rmse": max_cv, "nmbe": max_nmbe},
+    }

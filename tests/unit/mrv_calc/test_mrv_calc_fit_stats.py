@@ -74,3 +74,22 @@ def test_to_dict_is_the_api_fit_object():
 def _with_intercept(columns):
     columns = np.asarray(columns, dtype=float)
     return np.column_stack([np.ones(len(columns)), columns])
+
+
+def test_the_verdict_on_a_stored_fit_names_its_limits_and_failures():
+    from mrv.calc import guideline_14_verdict
+
+    monthly = guideline_14_verdict(
+        fit={"n": 12, "r2": 0.9, "cv_rmse": 0.16, "nmbe": 0.01}, granularity="monthly", method="weather", n_parameters=3
+    )
+    assert (monthly["applies"], monthly["passes"]) == (True, False)
+    assert (monthly["max_cv_rmse"], monthly["max_nmbe"]) == (0.15, 0.05)
+    assert monthly["failures"] == ["CV(RMSE) of 16.0% is above the 15% limit of ASHRAE Guideline 14 for monthly data"]
+    daily = guideline_14_verdict(
+        fit={"n": 365, "r2": 0.9, "cv_rmse": 0.16, "nmbe": 0.01}, granularity="daily", method="weather", n_parameters=3
+    )
+    assert daily["passes"] is True and daily["verdict"] == "Meets ASHRAE Guideline 14"
+    static = guideline_14_verdict(
+        fit={"n": 0, "r2": None, "cv_rmse": None, "nmbe": None}, granularity=None, method="static", n_parameters=None
+    )
+    assert static["applies"] is False and static["passes"] is None
