@@ -20,7 +20,7 @@ from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 
-from . import ingest, mrv, portfolio  # noqa: E402
+from . import documents, ingest, mrv, portfolio  # noqa: E402
 from .harness import table  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results"
@@ -39,8 +39,11 @@ def main() -> None:
             results.append(ingest.json_batch_vs_copy(owner))
         if not only or "fit" in only:
             results.append(mrv.changepoint_fit_vs_ols())
-        if not only or "savings" in only:
+        if not only or "savings" in only or "report" in only:
             results += mrv.savings_vs_sql(owner)
+            results.append(documents.report_render_time(owner, mrv.LAST_BUILDING["building"]))
+        if not only or "ocr" in only:
+            results.append(documents.ocr_per_page())
         if not only or "portfolio" in only:
             results += portfolio.portfolio(owner, count=int(os.environ.get("BENCH_BUILDING_YEARS", "1000")))[0]
         if not only or "flat" in only:
