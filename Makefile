@@ -8,7 +8,7 @@ HOST_PORT ?= 127.0.0.1:8000
 TEST_QUEUE := carbonexia-test-$(shell date +%s%N)
 PYTEST_SQLITE := -m "not postgres and not worker"
 
-.PHONY: install install-dev run test test-postgres test-sqlite lint bench services worker clean
+.PHONY: install install-dev run test test-postgres test-sqlite fuzz lint bench services worker clean
 
 $(VENV)/.runtime: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ test-postgres:
 # The embedded default: SQLite, tasks in-process, local-memory cache.
 test-sqlite:
 	env -u DATABASE_URL -u REDIS_URL MEDIA_ROOT=$$(mktemp -d) $(PY) -m pytest -q $(PYTEST_SQLITE) $(PYTEST_ARGS)
+
+# Schema fuzzing at length: FUZZ_EXAMPLES examples per operation and mode, new ones each run, on both databases.
+FUZZ_EXAMPLES ?= 100
+fuzz: services
+	$(MAKE) --no-print-directory test-postgres test-sqlite PYTEST_ARGS="tests/fuzz $(PYTEST_ARGS)" FUZZ_EXAMPLES=$(FUZZ_EXAMPLES)
 
 bench: services
 	set -a; . var/test-services.env; set +a; $(PY) -m bench

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny
@@ -64,7 +64,11 @@ class RegisterView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=RegisterIn, responses={201: UserOut}, summary="Create a facility manager account")
+    @extend_schema(
+        request=RegisterIn,
+        responses={201: UserOut, 409: OpenApiResponse(description="An account with this email already exists.")},
+        summary="Create a facility manager account",
+    )
     def post(self, request):
         user = services.user_register(**_validated(RegisterIn, request))
         return Response(UserOut(user).data, status=status.HTTP_201_CREATED)
@@ -74,7 +78,11 @@ class LoginView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=LoginIn, responses={200: TokensOut}, summary="Exchange email and password for tokens")
+    @extend_schema(
+        request=LoginIn,
+        responses={200: TokensOut, 401: OpenApiResponse(description="The email or password is wrong.")},
+        summary="Exchange email and password for tokens",
+    )
     def post(self, request):
         data = _validated(LoginIn, request)
         address = request.META.get("REMOTE_ADDR", "")
@@ -96,7 +104,10 @@ class RefreshView(APIView):
 
     @extend_schema(
         request=RefreshIn,
-        responses={200: TokensOut},
+        responses={
+            200: TokensOut,
+            401: OpenApiResponse(description="The refresh token is invalid, expired or already used."),
+        },
         summary="Rotate the refresh token; the old one stops working",
     )
     def post(self, request):

@@ -99,12 +99,14 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 def _paginated(request, view, queryset, serializer_class):
-    paginator = PageNumberPagination()
+    paginator = view.pagination_class()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
 class BuildingListView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses={200: BuildingOut(many=True)}, summary="Buildings the caller may see")
     def get(self, request):
         queryset = selectors.buildings_visible_to(request.user).select_related("weather_station")
@@ -144,6 +146,8 @@ class BuildingDetailView(APIView):
 
 
 class EventListView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses={200: EventSerializer(many=True)}, summary="A building's project events")
     def get(self, request, building_id):
         building = selectors.building_for_read(user=request.user, building_id=building_id)

@@ -181,7 +181,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_RATE", "1000/min")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "carbonexia.common.schema.AutoSchema",
     "EXCEPTION_HANDLER": "carbonexia.common.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -195,7 +195,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["carbonexia.common.schema.drop_slash_twins"],
-    "SECURITY": [{"jwtAuth": []}],
     # Uploads, bills and reports share one processing → completed | failed life cycle.
     "ENUM_NAME_OVERRIDES": {"JobStatusEnum": "metering.models.UploadStatus"},
 }

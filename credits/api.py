@@ -1,9 +1,10 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buildings.selectors import building_for_read, building_for_write
+from carbonexia.common.calendar import CalendarDateField
 from carbonexia.common.pagination import PageNumberPagination
 
 from . import selectors, services
@@ -54,8 +55,8 @@ class CreditBlockOut(serializers.ModelSerializer):
 
 class IssueIn(serializers.Serializer):
     building_id = serializers.UUIDField()
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = CalendarDateField()
+    period_end = CalendarDateField()
 
 
 class IssueOut(serializers.Serializer):
@@ -85,10 +86,12 @@ def _valid(serializer_class, request) -> dict:
 
 
 class BuildingCreditsView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses={200: CreditBlockOut(many=True)}, summary="A building's credit blocks")
     def get(self, request, building_id):
         building = building_for_read(user=request.user, building_id=building_id)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.blocks_of(building), request, view=self)
         return paginator.get_paginated_response(CreditBlockOut(page, many=True).data)
 
@@ -96,7 +99,10 @@ class BuildingCreditsView(APIView):
 class IssueView(APIView):
     @extend_schema(
         request=IssueIn,
-        responses={201: IssueOut},
+        responses={
+            201: IssueOut,
+            409: OpenApiResponse(description="The period overlaps a block that is not REJECTED."),
+        },
         summary="Request credits for whole months; every month must be eligible",
     )
     def post(self, request):
@@ -117,7 +123,11 @@ class IssueView(APIView):
 
 
 class VerifyView(APIView):
-    @extend_schema(request=VerifyIn, responses={200: CreditBlockOut}, summary="Approve or reject a request (verifiers)")
+    @extend_schema(
+        request=VerifyIn,
+        responses={200: CreditBlockOut, 409: OpenApiResponse(description="The block is not PENDING.")},
+        summary="Approve or reject a request (verifiers)",
+    )
     def post(self, request, credit_id):
         block = selectors.block_for_read(user=request.user, credit_id=credit_id)
         data = _valid(VerifyIn, request)
@@ -127,7 +137,7 @@ class VerifyView(APIView):
 class RetireView(APIView):
     @extend_schema(
         request=RetireIn,
-        responses={200: CreditBlockOut},
+        responses={200: CreditBlockOut, 409: OpenApiResponse(description="The block is not ISSUED.")},
         summary="Retire credits (owner); a part splits off as its own RETIRED block, which is returned",
     )
     def post(self, request, credit_id):

@@ -8,11 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buildings.selectors import building_for_read, building_for_write
+from carbonexia.common import calendar
 from carbonexia.common.models import parse_prefixed_id
+from carbonexia.common.schema import QUEUE_UNAVAILABLE
 from carbonexia.common.uploads import uploaded_file
 
 from . import selectors, services
-from .models import UploadKind
+from .models import UploadKind, UploadStatus
 
 RAW_PAGE = 1000
 MAX_PAGE = 10_000
@@ -102,6 +104,11 @@ class UploadOut(serializers.Serializer):
         return services.upload_progress(upload)
 
 
+class UploadAcceptedOut(serializers.Serializer):
+    upload_id = serializers.CharField()
+    status = serializers.ChoiceField(choices=UploadStatus.choices)
+
+
 class CsvUploadedOut(serializers.Serializer):
     status = serializers.CharField()
     upload_id = serializers.CharField()
@@ -130,7 +137,7 @@ def csv_upload_response(upload):
 class MeterCsvUploadView(APIView):
     @extend_schema(
         request={"multipart/form-data": CsvUploadIn},
-        responses={201: CsvUploadedOut, 202: UploadOut},
+        responses={201: CsvUploadedOut, 202: UploadAcceptedOut, 503: QUEUE_UNAVAILABLE},
         summary="Upload a meter CSV (timestamp,kwh); large files are processed by a worker",
     )
     def post(self, request):
@@ -179,6 +186,8 @@ def _instant(value: str | None, *, tz: str, field: str) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise serializers.ValidationError({field: [f"{value!r} is not an ISO 8601 timestamp."]}) from None
+    if not calendar.within(parsed):
+        raise serializers.ValidationError({field: [calendar.OUTSIDE]})
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(tz))
 
 

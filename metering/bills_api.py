@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from buildings.selectors import building_for_write
 from carbonexia.common.models import parse_prefixed_id
+from carbonexia.common.schema import QUEUE_UNAVAILABLE
 from carbonexia.common.uploads import uploaded_file
 
 from . import bill_selectors, bill_services
@@ -102,6 +103,7 @@ class BillUploadView(APIView):
             404: OpenApiResponse(description="No such building, or one the caller may not read."),
             413: OpenApiResponse(description="The file is larger than MAX_UPLOAD_MB."),
             415: OpenApiResponse(description="The file is not a PNG, JPEG or PDF."),
+            503: QUEUE_UNAVAILABLE,
         },
         summary="Upload a utility bill (owner); a worker reads it with OCR",
     )

@@ -60,11 +60,13 @@ def _stage_postgres(cursor, table: SeriesTable, stage: str, frame: pd.DataFrame)
     cursor.execute(f"TRUNCATE {stage}")
     values = [pd.DatetimeIndex(frame["time"]).tz_convert("UTC").to_pydatetime()]
     values += [frame[column].tolist() for column in table.varying[1:]]
-    # Binary COPY: no text formatting on our side, no parsing on the server's.
-    with cursor.copy(f"COPY {stage} ({', '.join(table.varying)}) FROM STDIN WITH (FORMAT binary)") as copy:
-        copy.set_types(types)
-        for row in zip(*values, strict=True):
-            copy.write_row(row)
+    # Binary COPY: no text formatting on our side, no parsing on the server's. psycopg's copy() is not wrapped
+    # by Django, so its errors are: Django then knows the connection failed and replaces it.
+    with connection.wrap_database_errors:
+        with cursor.copy(f"COPY {stage} ({', '.join(table.varying)}) FROM STDIN WITH (FORMAT binary)") as copy:
+            copy.set_types(types)
+            for row in zip(*values, strict=True):
+                copy.write_row(row)
 
 
 def _stage_sqlite(cursor, table: SeriesTable, stage: str, frame: pd.DataFrame) -> None:

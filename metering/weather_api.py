@@ -44,9 +44,11 @@ class TemperatureCsvIn(serializers.Serializer):
 
 
 class StationListView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses={200: StationSerializer(many=True)}, summary="Weather stations the caller may see")
     def get(self, request):
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.stations_visible_to(request.user), request, view=self)
         return paginator.get_paginated_response(StationSerializer(page, many=True).data)
 

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buildings.selectors import building_for_read, building_for_write
+from carbonexia.common import calendar
 from carbonexia.common.errors import Invalid
 
 from . import selectors, services
@@ -12,16 +13,24 @@ from .models import Baseline, Method
 
 
 class MonthIn(serializers.Serializer):
-    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": "Use YYYY-MM."})
+    period = serializers.RegexField(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": "Use YYYY-MM."})
     kwh = serializers.FloatField(min_value=0, max_value=1e12)
+
+    def validate_period(self, value):
+        start = calendar.month_start(value)  # None for what the pattern lets through, e.g. a trailing newline
+        if start is None:
+            raise serializers.ValidationError("Use YYYY-MM.")
+        if not calendar.within(start):
+            raise serializers.ValidationError(calendar.OUTSIDE)
+        return value
 
 
 class BaselineIn(serializers.Serializer):
     building_id = serializers.UUIDField()
     months = MonthIn(many=True, required=False, allow_empty=False)
     method = serializers.ChoiceField(choices=Method.choices, required=False)
-    baseline_start = serializers.DateField(required=False)
-    baseline_end = serializers.DateField(required=False)
+    baseline_start = calendar.CalendarDateField(required=False)
+    baseline_end = calendar.CalendarDateField(required=False)
     static_kwh = serializers.FloatField(min_value=0, max_value=1e12, required=False)
 
     def validate(self, data):
@@ -148,12 +157,12 @@ class SummaryOut(serializers.Serializer):
 def _month(value: str | None, *, field: str) -> pd.Period | None:
     if value is None:
         return None
-    try:
-        if len(value) != 7:
-            raise ValueError
-        return pd.Period(value, freq="M")
-    except ValueError:
-        raise serializers.ValidationError({field: [f"{value!r} is not a month; use YYYY-MM."]}) from None
+    start = calendar.month_start(value)
+    if start is None:
+        raise serializers.ValidationError({field: [f"{value!r} is not a month; use YYYY-MM."]})
+    if not calendar.within(start):
+        raise serializers.ValidationError({field: [calendar.OUTSIDE]})
+    return pd.Period(start, freq="M")
 
 
 def _default_last(building) -> pd.Period:

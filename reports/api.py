@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from buildings.selectors import building_for_read
 from carbonexia.common.errors import Conflict
+from carbonexia.common.schema import QUEUE_UNAVAILABLE
 
 from . import selectors, services
 from .models import Report, ReportStatus
@@ -60,6 +61,7 @@ class ReportGenerateView(APIView):
             202: ReportAcceptedOut,
             404: OpenApiResponse(description="No such building, or one the caller may not read."),
             422: OpenApiResponse(description="The period is not valid; `errors` names the field."),
+            503: QUEUE_UNAVAILABLE,
         },
         summary="Generate a PDF MRV report of a building over whole months (owner, verifier or admin)",
     )

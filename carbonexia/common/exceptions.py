@@ -3,6 +3,7 @@
 import logging
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 from .errors import ServiceError
 
 log = logging.getLogger(__name__)
-RETRY_AFTER_SECONDS = 30  # when a dependency (the task queue) is down
+RETRY_AFTER_SECONDS = 30  # when a dependency (the database, the task queue) is down
 
 _DRF_CODES = {
     exceptions.ParseError: (400, "malformed_request"),
@@ -49,6 +50,11 @@ def api_exception_handler(exc, context):
         return Response(
             {**error_body(exc.detail, exc.code, exc.errors), **exc.extra}, status=exc.status, headers=headers
         )
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The connection failed or was lost (the request's transaction rolled back): worth a retry, not a bug.
+        log.error("Database unavailable in %s", context.get("view").__class__.__name__, exc_info=exc)
+        body = error_body("The database could not be reached; try again in a minute.", "database_unavailable")
+        return Response(body, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -71,6 +71,12 @@ def _page_of(name: str, item: type[serializers.Serializer]):
     )
 
 
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="A page number within the paginated result set."),
+    OpenApiParameter("page_size", int, description="Number of results to return per page."),
+]
+
+
 def _paginated(request, view, queryset, serializer_class):
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
@@ -78,7 +84,11 @@ def _paginated(request, view, queryset, serializer_class):
 
 
 class WebhookListView(APIView):
-    @extend_schema(responses={200: _page_of("WebhookPage", WebhookOut)}, summary="Your webhooks, without secrets")
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses={200: _page_of("WebhookPage", WebhookOut)},
+        summary="Your webhooks, without secrets",
+    )
     def get(self, request):
         return _paginated(request, self, selectors.webhooks_of(request.user), WebhookOut)
 
@@ -107,6 +117,7 @@ class WebhookDetailView(APIView):
 
 class DeliveryListView(APIView):
     @extend_schema(
+        parameters=PAGE_PARAMETERS,
         responses={200: _page_of("WebhookDeliveryPage", DeliveryOut)},
         summary="A webhook's deliveries, newest first, each with its attempts",
     )
