@@ -18,8 +18,9 @@ def within(value: date | datetime) -> bool:
 
 
 def month_start(text: str) -> date | None:
-    """The first day of a YYYY-MM month written in ASCII digits; None for any other text."""
-    return date(int(text[:4]), int(text[5:]), 1) if MONTH.fullmatch(text) else None
+    """The first day of a YYYY-MM month written in ASCII digits; None for any other text. Year 0000, which no
+    calendar has, reads as year 1: outside the span all the same."""
+    return date(max(int(text[:4]), 1), int(text[5:]), 1) if MONTH.fullmatch(text) else None
 
 
 class CalendarDateField(serializers.DateField):
