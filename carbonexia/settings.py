@@ -183,6 +183,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_RATE", "1000/min")},
     "DEFAULT_SCHEMA_CLASS": "carbonexia.common.schema.AutoSchema",
     "EXCEPTION_HANDLER": "carbonexia.common.exceptions.api_exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "carbonexia.common.negotiation.FirstRendererFallback",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
