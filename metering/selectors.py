@@ -3,9 +3,10 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import Avg, Count, DateTimeField, F, Func, QuerySet, Sum, Value
+from django.db.models import Avg, Count, DateTimeField, F, FloatField, Func, QuerySet, Sum, Value
 from django.db.models.functions import TruncDay, TruncHour, TruncMonth
 from django.utils import timezone
 
@@ -30,6 +31,25 @@ class TimeBucket(Func):
         width = self.extra["width"]
         assert width in {spec[0] for spec in INTERVALS.values()}  # a literal from our own table, never input
         return super().as_sql(compiler, connection, template=f"time_bucket('{width}'::interval, %(expressions)s)")
+
+
+class EpochSeconds(Func):
+    """Seconds since 1970 as a float: a column of them loads in C, where Django's time-zone-aware timestamp
+    loader runs Python per value (about 6 µs a row)."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s) - 2440587.5) * 86400.0", **extra)
+
+
+def instants(epoch_seconds) -> pd.DatetimeIndex:
+    """UTC instants from `EpochSeconds` values, to the millisecond (SQLite's julianday carries no finer)."""
+    milliseconds = np.round(np.asarray(epoch_seconds, dtype=float) * 1000).astype("int64")
+    return pd.DatetimeIndex(pd.to_datetime(milliseconds, unit="ms", utc=True))
 
 
 def bucket_expression(interval: str, tz: str):
@@ -132,11 +152,11 @@ def station_daily_means(*, station: WeatherStation, start: datetime, end: dateti
             resolution__in=[TemperatureResolution.DAY, TemperatureResolution.MEAN],
         )
         .order_by("time", "-resolution")  # "mean" < "day": the stored daily value comes last and wins
-        .values_list("time", "temperature_c")
+        .values_list(EpochSeconds("time"), "temperature_c")
     )
     frame = pd.DataFrame.from_records(list(rows), columns=["day", "temperature_c"])
-    days = pd.to_datetime(frame["day"], utc=True).dt.tz_convert(station.timezone).dt.normalize()
-    series = pd.Series(frame["temperature_c"].to_numpy(dtype=float), index=pd.DatetimeIndex(days))
+    days = instants(frame["day"]).tz_convert(station.timezone).normalize()
+    series = pd.Series(frame["temperature_c"].to_numpy(dtype=float), index=days)
     return series[~series.index.duplicated(keep="last")].rename("temperature_c")
 
 
@@ -158,10 +178,10 @@ def meter_bucket_totals(*, building, interval: str, start: datetime, end: dateti
 def meter_series(*, building, start: datetime, end: datetime) -> pd.Series:
     """Raw kWh per interval over [start, end), for the few months whose gaps must be filled."""
     rows = MeterReading.objects.filter(building=building, time__gte=start, time__lt=end).order_by("time")
-    frame = pd.DataFrame.from_records(list(rows.values_list("time", "value_kwh")), columns=["time", "kwh"])
-    return pd.Series(
-        frame["kwh"].to_numpy(dtype=float), index=pd.DatetimeIndex(pd.to_datetime(frame["time"], utc=True))
+    frame = pd.DataFrame.from_records(
+        list(rows.values_list(EpochSeconds("time"), "value_kwh")), columns=["time", "kwh"]
     )
+    return pd.Series(frame["kwh"].to_numpy(dtype=float), index=instants(frame["time"]))
 
 
 def meter_interval(*, building, before: datetime | None = None, sample: int = 100) -> pd.Timedelta | None:
@@ -171,10 +191,10 @@ def meter_interval(*, building, before: datetime | None = None, sample: int = 10
         readings = readings.filter(time__lt=before)
     # The latest month usually holds the sample; bounding the scan keeps it to one or two chunks.
     recent = readings.filter(time__gte=(before or timezone.now()) - timedelta(days=31)) if before else readings
-    times = list(recent.order_by("-time").values_list("time", flat=True)[:sample])
+    times = list(recent.order_by("-time").values_list(EpochSeconds("time"), flat=True)[:sample])
     if len(times) < 2 and recent is not readings:
-        times = list(readings.order_by("-time").values_list("time", flat=True)[:sample])
+        times = list(readings.order_by("-time").values_list(EpochSeconds("time"), flat=True)[:sample])
     if len(times) < 2:
         return None
-    spacing = -pd.Series(pd.to_datetime(times, utc=True)).diff().dropna()
+    spacing = -pd.Series(instants(times)).diff().dropna()
     return spacing.mode().iloc[0]

@@ -1,6 +1,6 @@
 """Monthly MRV: adjusted baseline, actual use, savings, CO2, quality and eligibility for a run of months."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -28,7 +28,13 @@ class MonthResult:
     factor: dict | None = None  # the factor's identity, for evidence snapshots
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # dataclasses.asdict deep-copies every value, a noticeable share of a long run's answer time
+        return {
+            **vars(self),
+            "reasons": list(self.reasons),
+            "warnings": list(self.warnings),
+            "factor": dict(self.factor) if self.factor else None,
+        }
 
 
 @dataclass
@@ -60,6 +66,7 @@ def _factor(choice: FactorChoice | None) -> tuple[float | None, dict | None]:
 
 def mrv_run(*, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None) -> MrvRun:
     months = inputs.months_between(first, last)
+    first_days = [calc.first_day(month) for month in months]
     events = inputs.calc_events(building)
     qualities = inputs.month_qualities(building=building, months=months)
     temperatures = inputs.daily_temperatures(building=building, months=months)
@@ -68,7 +75,7 @@ def mrv_run(*, building: Building, first: pd.Period, last: pd.Period, baseline: 
         MonthReview.objects.filter(
             building=building,
             decision=Decision.APPROVE,
-            month__range=(months[0].start_time.date(), months[-1].start_time.date()),
+            month__range=(first_days[0], first_days[-1]),
         ).values_list("month", flat=True)
     )
     adjusted_by_month = (
@@ -78,9 +85,9 @@ def mrv_run(*, building: Building, first: pd.Period, last: pd.Period, baseline: 
         if baseline is not None
         else {}
     )
-    factor_choices = factors_for_days(region=building.grid_region, days=[m.start_time.date() for m in months])
+    factor_choices = factors_for_days(region=building.grid_region, days=first_days)
     results, savings_for_totals = [], []
-    for month in months:
+    for month, first_day in zip(months, first_days, strict=True):
         quality = qualities[month]
         label = quality.label if quality else "REJECTED"
         missing = quality.missing_pct if quality else 100.0
@@ -90,7 +97,7 @@ def mrv_run(*, building: Building, first: pd.Period, last: pd.Period, baseline: 
         if isinstance(adjusted, calc.CalcInputError):
             reasons.append(f"The baseline cannot be adjusted for this month: {adjusted}")
             adjusted = None
-        factor, factor_info = _factor(factor_choices[month.start_time.date()])
+        factor, factor_info = _factor(factor_choices[first_day])
         saved = None
         if adjusted is not None and actual is not None:
             saved = calc.month_savings(
@@ -105,7 +112,7 @@ def mrv_run(*, building: Building, first: pd.Period, last: pd.Period, baseline: 
             baseline_valid=bool(baseline and baseline.valid),
             emission_factor_available=factor is not None,
             emission_factor_carried_forward=bool(factor_info and factor_info["carried_forward"]),
-            verifier_approved=month.start_time.date() in approved,
+            verifier_approved=first_day in approved,
             events=tuple(events),
         )
         eligibility = calc.check_eligibility(facts)

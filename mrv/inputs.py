@@ -4,8 +4,6 @@ Whole months come from SQL month buckets (sum and count); only months with gaps 
 readings, so a multi-year query stays close to the cost of the aggregation it rests on.
 """
 
-from datetime import date
-
 import pandas as pd
 
 from buildings.models import Building
@@ -97,11 +95,9 @@ def calc_events(building: Building) -> list[calc.ProjectEvent]:
 
 
 def daily_occupancy(*, building: Building, months: list[pd.Period], events) -> pd.Series:
-    first: date = months[0].start_time.date()
-    last: date = months[-1].end_time.date()
     return calc.daily_occupancy(
-        start=first,
-        end=last,
+        start=calc.first_day(months[0]),
+        end=calc.last_day(months[-1]),
         weekday_pct=building.occupancy_weekday,
         weekend_pct=building.occupancy_weekend,
         events=events,

@@ -39,6 +39,9 @@ Data quality (quality)
     complete_month(*, total_kwh, count, interval) -> MonthQuality   # OK, known from counts alone
     billed_month(*, kwh, covered_days, days) -> MonthQuality          # a month known from utility bills
 
+Months (months)
+    first_day(month) -> date;  last_day(month) -> date
+
 Eligibility (eligibility) and occupancy (occupancy)
     check_eligibility(facts, *, min_occupancy_pct=80.0) -> Eligibility(eligible, reasons, warnings)
     MonthFacts(month, savings_kwh, quality, missing_pct, baseline_valid, emission_factor_available,
@@ -109,6 +112,7 @@ from mrv.calc.fit_stats import (
     guideline_14_verdict,
     passes_guideline_14,
 )
+from mrv.calc.months import first_day, last_day
 from mrv.calc.occupancy import daily_occupancy
 from mrv.calc.quality import (
     QUALITY_LABELS,
@@ -160,6 +164,7 @@ __all__ = [
     "cooling_degree_days",
     "daily_mean_temperature",
     "daily_occupancy",
+    "first_day",
     "fit_billing_periods",
     "fit_daily",
     "fit_statistics",
@@ -170,6 +175,7 @@ __all__ = [
     "historical_baseline",
     "infer_interval",
     "lag1_autocorrelation",
+    "last_day",
     "model_n_parameters",
     "model_uncertainty",
     "month_savings",

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from mrv.calc import months
 from mrv.calc.errors import CalcInputError
 from mrv.calc.quality import QUALITY_LABELS
 
@@ -71,8 +72,8 @@ def check_eligibility(facts: MonthFacts, *, min_occupancy_pct: float = MIN_OCCUP
     """Apply every rule; ``reasons`` explains each failure, ``warnings`` what passed with a caveat."""
     if facts.quality not in QUALITY_LABELS:
         raise CalcInputError(f"Unknown data quality label {facts.quality!r}.")
-    period = pd.Period(facts.month, freq="M")
-    first_day, last_day = period.start_time.date(), period.end_time.date()
+    period = facts.month if isinstance(facts.month, pd.Period) else pd.Period(facts.month, freq="M")
+    first_day, last_day = months.first_day(period), months.last_day(period)
     quality_reasons, warnings = _quality_check(facts)
     reasons: list[str] = []
     if not facts.baseline_valid:

@@ -1,7 +1,9 @@
 from datetime import date
 
+import pandas as pd
 import pytest
 
+from mrv import calc
 from mrv.calc import CalcInputError, MonthFacts, ProjectEvent, check_eligibility
 
 RETROFIT = ProjectEvent("retrofit", date(2024, 1, 10), date(2024, 2, 20))
@@ -151,3 +153,24 @@ def test_bad_input_is_refused():
         ProjectEvent("party", date(2024, 1, 1))
     with pytest.raises(CalcInputError):
         ProjectEvent("shutdown", date(2024, 1, 5), date(2024, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("month", "first", "last"),
+    [
+        ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+        ("2025-02", date(2025, 2, 1), date(2025, 2, 28)),
+        ("2025-12", date(2025, 12, 1), date(2025, 12, 31)),
+        ("2026-04", date(2026, 4, 1), date(2026, 4, 30)),
+    ],
+)
+def test_a_months_first_and_last_day(month, first, last):
+    period = pd.Period(month, freq="M")
+    assert (calc.first_day(period), calc.last_day(period)) == (first, last)
+
+
+def test_a_period_month_is_judged_like_its_text():
+    ongoing = ProjectEvent("shutdown", date(2024, 3, 31))
+    as_text = check_eligibility(facts(events=(RETROFIT, ongoing)))
+    assert check_eligibility(facts(month=pd.Period("2024-03", freq="M"), events=(RETROFIT, ongoing))) == as_text
+    assert not as_text.eligible
