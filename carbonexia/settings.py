@@ -259,7 +259,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        # SQL logged with its parameters would carry refresh tokens and webhook secrets: never, at any level.
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # Meter CSVs with more lines than this are stored by a worker (202 + progress) instead of in the request.
