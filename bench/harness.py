@@ -14,6 +14,9 @@ class Result:
     reference_s: float
     target_ratio: float | None = None
     note: str = ""
+    # For a benchmark measured as a rate rather than a time, how to show each side (the ratio stays time-based).
+    ours_text: str | None = None
+    reference_text: str | None = None
 
     @property
     def ratio(self) -> float:
@@ -43,6 +46,10 @@ def median_seconds(run: Callable[[int], None], *, repeats: int) -> float:
     return statistics.median(_seconds(run, i) for i in range(repeats))
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds:,.1f} s" if seconds >= 10 else f"{seconds * 1000:.1f} ms"
+
+
 def table(results: list[Result]) -> str:
     lines = [
         "| benchmark | ours | reference | reference time | ratio | target | verdict |",
@@ -50,9 +57,10 @@ def table(results: list[Result]) -> str:
     ]
     for r in results:
         target = f"≤ {r.target_ratio:g}×" if r.target_ratio else "—"
+        ours = r.ours_text or _duration(r.ours_s)
+        reference = r.reference_text or _duration(r.reference_s)
         lines.append(
-            f"| {r.name} | {r.ours_s * 1000:.1f} ms | {r.reference_name} | {r.reference_s * 1000:.1f} ms "
-            f"| {r.ratio:.2f}× | {target} | {r.verdict} |"
+            f"| {r.name} | {ours} | {r.reference_name} | {reference} | {r.ratio:.2f}× | {target} | {r.verdict} |"
         )
     notes = [f"- {r.name}: {r.note}" for r in results if r.note]
     return "\n".join(lines + ([""] + notes if notes else []))

@@ -118,5 +118,7 @@ def hundred_building_years(owner, *, count: int = 100) -> tuple[Result, str]:
         None,
         f"first 10: {first:,.0f} rows/s, last 10: {last:,.0f} rows/s "
         f"({count * len(base):,} rows in the hypertable at the end)",
+        ours_text=f"{last:,.0f} rows/s",
+        reference_text=f"{first:,.0f} rows/s",
     )
     return result, f"{first:,.0f} → {last:,.0f} rows/s"
