@@ -2,7 +2,9 @@
 
 Forms found: 15-01-2026, 15/01/2026, 15.01.2026 (numeric, day or month first), 2026-01-15 (ISO),
 "15 Jan 2026", "15-JAN-2026", "15th January 2026", "15-Jan-26" (a month name after the day),
-"Jan 15, 2026", "January 15 2026" (a month name first). Two-digit years only with a month name (20yy).
+"Jan 15, 2026", "January 15 2026" (a month name first), 15/01/26 (numeric with a two-digit year: 20yy).
+A month-named date without a year ("Jan 15", "15 Jan") takes its year from the next dated mention on its
+line, as in "Jan 15 – Feb 13, 2026" or "Dec 16 – Jan 14, 2026" (then the year before); alone, it is no date.
 
 One bill uses one order for all its numeric dates, decided by, in turn:
 1. the dates themselves: a first number above 12 (25/01/2026) makes the bill day-first, a second one
@@ -42,12 +44,25 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = f"({_MONTH_NAMES})\\.?"
 _ORDINAL = r"(?:st|nd|rd|th)?"
-_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?![\d])")
+# Between a date's parts: one of - . / ("15-Jan-26"), or spaces, before a year with an optional comma or
+# apostrophe ("15 Jan 2026", "Jan 15, 2026", "15 Jan '26"); never " - ", which joins two dates.
+_DAY_SEPARATOR = r"(?:[\-./]|\s*)"
+_YEAR_SEPARATOR = r"(?:[\-./]|\s*[,']?\s*)"
+_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?!\d)(?!\.\d)")
 _ISO = re.compile(r"(?<![\d.])(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_DAY_NAMED = re.compile(rf"(?<![\w.])(\d{{1,2}}){_ORDINAL}[\s\-./]*{_MONTH}[\s\-.,/']*(\d{{4}}|\d{{2}})(?![\w])", re.I)
-_NAMED_DAY = re.compile(rf"(?<![\w])(?:{_MONTH})\s*(\d{{1,2}}){_ORDINAL}\s*,?\s*(\d{{4}})(?!\d)", re.I)
+_DAY_NAMED = re.compile(
+    rf"(?<![\w.])(\d{{1,2}}){_ORDINAL}{_DAY_SEPARATOR}{_MONTH}{_YEAR_SEPARATOR}(\d{{4}}|\d{{2}})(?![\w])"
+    rf"(?!\s*(?:{_MONTH_NAMES})\b)",
+    re.I,
+)
+_NAMED_DAY = re.compile(rf"(?<![\w])(?:{_MONTH})\s*(\d{{1,2}}){_ORDINAL}{_YEAR_SEPARATOR}(\d{{4}})(?!\d)", re.I)
+_NAMED_DAY_NO_YEAR = re.compile(rf"(?<![\w])(?:{_MONTH})\s*(\d{{1,2}}){_ORDINAL}(?![\w])(?!{_YEAR_SEPARATOR}\d)", re.I)
+_DAY_NAMED_NO_YEAR = re.compile(
+    rf"(?<![\w.])(\d{{1,2}}){_ORDINAL}{_DAY_SEPARATOR}{_MONTH}(?![\w])(?!{_YEAR_SEPARATOR}\d)", re.I
+)
 _DAY_FIRST_HINTS = re.compile(r"₹|\brs\b\.?|\binr\b|\bkvah\b|\bgstin\b|(?<![\d,])\d{1,2},\d{2},\d{3}(?![\d,])", re.I)
 _MONTH_FIRST_HINTS = re.compile(r"\$|\busd\b", re.I)
 
@@ -101,9 +116,26 @@ def find_dates(line: str) -> list[DateMention]:
         same = _date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
         add(m, same, same)
     for m in _NUMERIC.finditer(line):
-        first, second, year = int(m[1]), int(m[3]), int(m[4])
+        first, second, year = int(m[1]), int(m[3]), _full_year(m[4])
         add(m, _date(year, second, first), _date(year, first, second))
+    dated = sorted(found, key=lambda mention: mention.start)
+    for m in _NAMED_DAY_NO_YEAR.finditer(line):
+        _add_yearless(add, m, dated, month=_MONTHS[m[1].lower()], day=int(m[2]))
+    for m in _DAY_NAMED_NO_YEAR.finditer(line):
+        _add_yearless(add, m, dated, month=_MONTHS[m[2].lower()], day=int(m[1]))
     return sorted(found, key=lambda mention: mention.start)
+
+
+def _add_yearless(add, match: re.Match, dated: list[DateMention], *, month: int, day: int) -> None:
+    """A year-less date in the year of the next dated mention, or the year before when it falls later in the year
+    than that date (a period across New Year)."""
+    following = next((m for m in dated if m.start >= match.end()), None)
+    if following is None or following.ambiguous:
+        return
+    anchor = following.day_first or following.month_first
+    year = anchor.year if (month, day) <= (anchor.month, anchor.day) else anchor.year - 1
+    same = _date(year, month, day)
+    add(match, same, same)
 
 
 def decided_order(mentions: list[DateMention], text: str) -> tuple[str | None, str]:

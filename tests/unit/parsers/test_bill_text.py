@@ -138,6 +138,15 @@ def test_disagreeing_consumption_lines_lower_the_confidence():
         ("Jan 1, 2026 through Jan 31, 2026", date(2026, 1, 1), date(2026, 1, 31)),
         ("Sept 3, 2025 - Oct 2, 2025", date(2025, 9, 3), date(2025, 10, 2)),
         ("2026-01-15 to 2026-02-14", date(2026, 1, 15), date(2026, 2, 14)),
+        ("15/01/26 to 14/02/26", date(2026, 1, 15), date(2026, 2, 14)),
+        ("01/15/26 - 02/13/26", date(2026, 1, 15), date(2026, 2, 13)),
+        ("15 Jan '26 - 14 Feb '26", date(2026, 1, 15), date(2026, 2, 14)),
+        # The first date's year comes from the second, or the year before across New Year.
+        ("Jan 15 – Feb 13, 2026", date(2026, 1, 15), date(2026, 2, 13)),
+        ("Jan 15 - Feb 13, 2026", date(2026, 1, 15), date(2026, 2, 13)),
+        ("15 Jan - 13 Feb 2026", date(2026, 1, 15), date(2026, 2, 13)),
+        ("16th Dec to 14th Jan 2026", date(2025, 12, 16), date(2026, 1, 14)),
+        ("Dec 16 — Jan 14, 2026", date(2025, 12, 16), date(2026, 1, 14)),
     ],
 )
 def test_date_forms(period, start, end):
@@ -145,6 +154,12 @@ def test_date_forms(period, start, end):
     assert (parsed.period_start, parsed.period_end) == (start, end)
     assert parsed.confidence["period_start"] == 0.9
     assert parsed.billing_days == (end - start).days + 1  # computed, both ends included
+
+
+@pytest.mark.parametrize("text", ["Billing period: Jan 15", "Due by May 3 or pay 2% more", "Read on 15 Jan"])
+def test_a_date_without_a_year_and_no_dated_partner_is_no_date(text):
+    parsed = parse_bill_text(text)
+    assert (parsed.period_start, parsed.period_end) == (None, None)
 
 
 @pytest.mark.parametrize(
