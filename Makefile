@@ -51,7 +51,7 @@ test-sqlite:
 # Schema fuzzing at length: FUZZ_EXAMPLES examples per operation and mode, new ones each run, on both databases.
 FUZZ_EXAMPLES ?= 100
 fuzz: services
-	$(MAKE) --no-print-directory test-postgres test-sqlite PYTEST_ARGS="tests/fuzz $(PYTEST_ARGS)" FUZZ_EXAMPLES=$(FUZZ_EXAMPLES)
+	$(MAKE) --no-print-directory test-postgres test-sqlite PYTEST_ARGS="tests/fuzz -rP $(PYTEST_ARGS)" FUZZ_EXAMPLES=$(FUZZ_EXAMPLES)
 
 bench: services
 	set -a; . var/test-services.env; set +a; $(PY) -m bench
