@@ -29,6 +29,26 @@ def _peak_rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _high_water_mb(pid: int) -> float:
+    """A live process's peak resident set so far (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _ingest(owner, count: int) -> tuple[float, int]:
     weather = generate_weather(start="2023-01-01", end="2025-01-02", tz=TZ, seed=1, climate="subtropical")
     station = station_create(owner=owner, name="Portfolio station", latitude=28.6, longitude=77.2, timezone=TZ)
@@ -119,15 +139,18 @@ def portfolio(owner, *, count: int) -> tuple[list[Result], str]:
         started = time.perf_counter()
         summary = portfolio_chord().get(timeout=3600)
         recompute_s = time.perf_counter() - started
+        # Read before the worker stops: each pool process's own peak, and the main process's.
+        main_peak = _high_water_mb(worker.pid)
+        pool_peak = max((_high_water_mb(pid) for pid in _children(worker.pid)), default=0.0)
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=120)
-    worker_peak = _peak_rss_mb(resource.RUSAGE_CHILDREN)
     reference_s = _aggregate_all()
     note = (
         f"{count} building-years, {rows:,} readings: ingest {ingest_s:,.0f} s ({rows / ingest_s:,.0f} rows/s), "
         f"recompute {recompute_s:,.0f} s for {summary['computed']} buildings on a 2-process worker; "
-        f"peak RSS web/ingest process {web_peak:,.0f} MB, worker process {worker_peak:,.0f} MB"
+        f"peak RSS: ingesting (web-side services) process {web_peak:,.0f} MiB, worker main process "
+        f"{main_peak:,.0f} MiB, largest worker pool process {pool_peak:,.0f} MiB"
     )
     results = [
         Result(
