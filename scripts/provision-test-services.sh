@@ -122,6 +122,9 @@ provision_timescale_debian13() {
   start_chroot_cluster /
 }
 
+# How a fault test stops and starts the test database (PostgreSQL restarted mid-request): only for the cluster
+# this script runs; a database given in TEST_DATABASE_URL is someone else's to restart.
+db_ctl=""
 db_url=${TEST_DATABASE_URL:-}
 if [ -z "$db_url" ] || ! timescale_answers "$db_url"; then
   maintenance="postgres://postgres@127.0.0.1:$tsdb_port/postgres"
@@ -136,8 +139,13 @@ if [ -z "$db_url" ] || ! timescale_answers "$db_url"; then
     for _ in $(seq 50); do timescale_answers "$maintenance" && break; sleep 0.2; done
     timescale_answers "$maintenance" || { say "TimescaleDB did not come up on $tsdb_port"; exit 1; }
   fi
+  if [ -x "$tsdb_root/usr/lib/postgresql/17/bin/postgres" ]; then
+    db_ctl="chroot $tsdb_root pg_ctlcluster 17 main"
+  elif [ -d /etc/postgresql/17/main ]; then
+    db_ctl="pg_ctlcluster 17 main"
+  fi
 fi
 
 mkdir -p "$(dirname "$out")"
-printf 'TEST_DATABASE_URL=%s\nREDIS_URL=%s\n' "$db_url" "$redis_url" > "$out"
+printf 'TEST_DATABASE_URL=%s\nREDIS_URL=%s\nTEST_DATABASE_CTL="%s"\n' "$db_url" "$redis_url" "$db_ctl" > "$out"
 say "TimescaleDB: $db_url  Redis: $redis_url"
