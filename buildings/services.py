@@ -1,11 +1,15 @@
 from django.db import transaction
 from django.db.models import F, ProtectedError
+from django.dispatch import Signal
 
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Invalid
 from carbonexia.common.timezones import country_of_timezone
 
 from .models import Building, EventType, ProjectEvent
+
+# Sent inside building_delete's transaction with `building` and `actor`, before anything is deleted.
+building_deleting = Signal()
 
 EDITABLE_FIELDS = (
     "name",
@@ -69,15 +73,12 @@ def building_update(*, actor, building: Building, **changes) -> Building:
 
 @transaction.atomic
 def building_delete(*, actor, building: Building) -> None:
-    from credits.models import Status  # credits build on buildings; only this check looks back
-
+    """Deletes the building with everything that is only about it. Apps above buildings withdraw what they
+    own through `building_deleting` (or refuse with a ServiceError); a record that must be kept holds a
+    protected key, which refuses the delete."""
     snapshot = _snapshot(building)
     building_id = building.pk
-    if building.credit_blocks.filter(status__in=[Status.ISSUED, Status.RETIRED]).exists():
-        raise Conflict(
-            "This building has issued or retired carbon credits, so it cannot be deleted.", code="building_has_credits"
-        )
-    building.credit_blocks.all().delete()  # only pending or rejected requests are left
+    building_deleting.send(sender=Building, building=building, actor=actor)
     try:
         building.delete()
     except ProtectedError:

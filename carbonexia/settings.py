@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "credits",
     "reports",
     "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [

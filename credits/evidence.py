@@ -1,33 +1,23 @@
-"""What a verifier needs to judge a credit request, gathered from the block's frozen snapshot and the
-building's records (uploads with their SHA-256, events, the audit trail)."""
+"""What a verifier needs to judge a credit request: the block's frozen snapshot, read through the same
+evidence builders the portal and the PDF use (mrv.evidence)."""
 
-from carbonexia.audit.models import AuditEvent
-from metering.models import Upload
-from mrv import calc
+from mrv import evidence
+from mrv.models import Baseline
 
 from .models import CreditBlock
 
 
 def block_evidence(block: CreditBlock) -> dict:
     snapshot = block.snapshot
-    baseline = snapshot["baseline"]
-    granularity = baseline.get("granularity", "monthly")
-    factors = {}
-    for month in snapshot["months"]:
-        if month.get("factor"):
-            factors[month["factor"]["id"]] = month["factor"]
-    object_ids = [str(block.pk), str(block.building_id), baseline["id"]]
+    baseline = Baseline.objects.get(pk=snapshot["baseline"]["id"])  # baselines are never rewritten
     return {
         "months": snapshot["months"],
-        "flagged": [m for m in snapshot["months"] if m["quality"] != "OK"],
-        "baseline": baseline,
-        "g14": calc.guideline_14_verdict(
-            fit=baseline["fit"], granularity=granularity, method=baseline["method"], n_parameters=None
-        ),
-        "granularity": granularity,
+        "baseline": snapshot["baseline"],
+        "g14": evidence.guideline_14(baseline),
+        "granularity": snapshot["baseline"]["granularity"],
         "totals": snapshot["totals"],
-        "factors": list(factors.values()),
-        "uploads": Upload.objects.filter(building=block.building_id).order_by("-created_at")[:50],
+        "factors": evidence.factors_used(snapshot["months"]),
+        "uploads": evidence.uploads_of(block.building)[:50],
         "events": block.building.events.order_by("start_date"),
-        "audit": AuditEvent.objects.filter(object_id__in=object_ids).order_by("-seq")[:50],
+        "audit": evidence.audit_excerpt(block.building, also=[block], rows=50),
     }

@@ -1,7 +1,9 @@
-from django.db.models import QuerySet
+import pandas as pd
+from django.db.models import Max, QuerySet
 
 from buildings.selectors import buildings_visible_to
 from carbonexia.common.errors import NotFound
+from mrv.selectors import current_baseline, latest_complete_month
 
 from .models import CreditBlock, Status
 
@@ -19,6 +21,27 @@ def block_for_read(*, user, credit_id) -> CreditBlock:
 
 def blocks_of(building) -> QuerySet[CreditBlock]:
     return building.credit_blocks.select_related("verified_by").order_by("period_start", "serial_start", "created_at")
+
+
+def blocks_overlapping(building, start, end) -> QuerySet[CreditBlock]:
+    """Every block of the building (splits included) that covers a day of [start, end]."""
+    return blocks_of(building).filter(period_start__lte=end, period_end__gte=start)
+
+
+def live_requests(building) -> QuerySet[CreditBlock]:
+    """The requests that hold their period: every original block that was not rejected. A period covered
+    here cannot be requested again (the no-double-counting rule; PostgreSQL also enforces it)."""
+    return building.credit_blocks.filter(parent__isnull=True).exclude(status=Status.REJECTED)
+
+
+def next_free_credit_period(building) -> tuple[pd.Period, pd.Period] | None:
+    """The months after both the baseline and every live credit request, up to the latest complete month."""
+    last, baseline = latest_complete_month(building), current_baseline(building)
+    if last is None or baseline is None:
+        return None
+    covered = live_requests(building).aggregate(end=Max("period_end"))["end"]
+    first = pd.Period(max(covered or baseline.period_end, baseline.period_end), freq="M") + 1
+    return (first, last) if first <= last else None
 
 
 def pending_queue() -> QuerySet[CreditBlock]:

@@ -14,11 +14,13 @@ from carbonexia import events
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Forbidden, Invalid
 from mrv import calc
-from mrv.engine import MonthResult, mrv_run
+from mrv.engine import MonthResult, mrv_run, period_totals
 from mrv.models import CALCULATION_VERSION
 from mrv.selectors import current_baseline
+from mrv.services import mrv_calculated_publish
 
 from .models import CreditBlock, SerialCounter, Status
+from .selectors import live_requests
 from .serials import SerialRange, serial_string, split_range
 
 
@@ -41,10 +43,7 @@ def _whole_months(period_start, period_end) -> tuple[pd.Period, pd.Period]:
 
 
 def _refuse_overlap(building: Building, period_start, period_end) -> None:
-    overlapping = CreditBlock.objects.filter(
-        building=building, parent__isnull=True, period_start__lte=period_end, period_end__gte=period_start
-    ).exclude(status=Status.REJECTED)
-    if overlapping.exists():
+    if live_requests(building).filter(period_start__lte=period_end, period_end__gte=period_start).exists():
         raise Conflict(
             "Part of this period is already covered by a credit request or issued credits.",
             code="credit_period_overlap",
@@ -63,7 +62,7 @@ def _refuse_ineligible(months: list[MonthResult]) -> None:
         )
 
 
-def _snapshot(*, run, baseline, months: list[MonthResult], totals) -> dict:
+def _snapshot(*, baseline, months: list[MonthResult], totals: calc.SavingsTotals) -> dict:
     return {
         "calculation_version": CALCULATION_VERSION,
         "taken_at": timezone.now().isoformat(),
@@ -99,39 +98,22 @@ def credits_request(*, actor, building: Building, period_start, period_end) -> l
     baseline = current_baseline(building)
     run = mrv_run(building=building, first=first, last=last, baseline=baseline)  # fresh: evidence is never cached
     _refuse_ineligible(run.months)
+    mrv_calculated_publish(building=building, run=run, first=first, last=last)
     by_vintage: dict[int, list[MonthResult]] = defaultdict(list)
     for month in run.months:
         by_vintage[pd.Period(month.period, freq="M").year].append(month)
-    uncertainty = calc.model_uncertainty(baseline.model)
     try:
         with transaction.atomic():
             return [
-                _request_vintage(
-                    actor=actor,
-                    building=building,
-                    vintage=vintage,
-                    months=months,
-                    run=run,
-                    baseline=baseline,
-                    uncertainty=uncertainty,
-                )
+                _request_vintage(actor=actor, building=building, vintage=vintage, months=months, baseline=baseline)
                 for vintage, months in sorted(by_vintage.items())
             ]
     except IntegrityError:  # the exclusion constraint: a writer that bypassed the locked check above
         raise Conflict("Part of this period is already covered.", code="credit_period_overlap") from None
 
 
-def _request_vintage(*, actor, building, vintage: int, months: list[MonthResult], run, baseline, uncertainty):
-    savings = [
-        calc.month_savings(
-            period=m.period,
-            adjusted_baseline_kwh=m.adjusted_baseline_kwh,
-            actual_kwh=m.actual_kwh,
-            emission_factor_kg_per_kwh=m.emission_factor_kg_per_kwh,
-        )
-        for m in months
-    ]
-    totals = calc.savings_totals(months=savings, uncertainty=uncertainty)
+def _request_vintage(*, actor, building, vintage: int, months: list[MonthResult], baseline) -> CreditBlock:
+    totals = period_totals(months=months, baseline=baseline)
     credits = math.floor(totals.co2_credited_tons)
     if credits < 1:
         raise Invalid(
@@ -147,7 +129,7 @@ def _request_vintage(*, actor, building, vintage: int, months: list[MonthResult]
         co2_credited_tons=_tons(totals.co2_credited_tons),
         credits_requested=credits,
         uncertainty_note=totals.uncertainty_note[:300],
-        snapshot=_snapshot(run=run, baseline=baseline, months=months, totals=totals),
+        snapshot=_snapshot(baseline=baseline, months=months, totals=totals),
         requested_by=actor,
     )
     block.factors_used.set({m.factor["id"] for m in months if m.factor})
@@ -296,3 +278,14 @@ def credits_retire(*, actor, block: CreditBlock, quantity: int | None, beneficia
         },
     )
     return retired
+
+
+def credits_withdraw_for_deleted_building(*, building: Building, **_) -> None:
+    """A building being deleted takes its pending and rejected requests with it; issued or retired credits
+    are a registry record, so they refuse the delete (CreditBlock.building is also a protected key)."""
+    blocks = building.credit_blocks.all()
+    if blocks.filter(status__in=[Status.ISSUED, Status.RETIRED]).exists():
+        raise Conflict(
+            "This building has issued or retired carbon credits, so it cannot be deleted.", code="building_has_credits"
+        )
+    blocks.delete()

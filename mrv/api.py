@@ -199,9 +199,6 @@ class MrvSummaryView(APIView):
         return Response(SummaryOut(body).data)
 
 
-MAX_MONTHS = 120
-
-
 class MrvSavingsView(APIView):
     @extend_schema(
         parameters=[
@@ -220,10 +217,7 @@ class MrvSavingsView(APIView):
         if start is None:
             baseline = selectors.current_baseline(building)
             start = pd.Period(baseline.period_end, freq="M") + 1 if baseline else end - 11
-        if end < start:
-            raise serializers.ValidationError({"end": ["Must not be before start."]})
-        if (end - start).n >= MAX_MONTHS:
-            raise serializers.ValidationError({"end": [f"At most {MAX_MONTHS} months at a time."]})
+        selectors.months_checked(start, end)
         run, _ = selectors.cached_mrv_run(building=building, first=start, last=end)
         return Response(
             SavingsOut(

@@ -1,6 +1,12 @@
-"""Monthly MRV: adjusted baseline, actual use, savings, CO2, quality and eligibility for a run of months."""
+"""Assembling monthly MRV results: adjusted baseline, actual use, savings, CO2, quality and eligibility.
+
+The one-way pipeline: `inputs` gathers what is stored → the baseline's fitted model adjusts it → this
+module assembles each month's result and the period totals → `selectors` caches a run, `services`
+publishes one computed on purpose. Nothing here writes or publishes.
+"""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -10,6 +16,8 @@ from mrv import calc
 
 from . import inputs
 from .models import Baseline, Decision, MonthReview
+
+CONFIDENCE = 0.9
 
 
 @dataclass
@@ -26,15 +34,15 @@ class MonthResult:
     reasons: list[str]
     warnings: list[str] = field(default_factory=list)
     factor: dict | None = None  # the factor's identity, for evidence snapshots
+    # The month's savings as the calculation core computed them; totals and credits sum these.
+    savings: calc.MonthSavings | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict:
         # dataclasses.asdict deep-copies every value, a noticeable share of a long run's answer time
-        return {
-            **vars(self),
-            "reasons": list(self.reasons),
-            "warnings": list(self.warnings),
-            "factor": dict(self.factor) if self.factor else None,
-        }
+        plain = {**vars(self), "reasons": list(self.reasons), "warnings": list(self.warnings)}
+        plain["factor"] = dict(self.factor) if self.factor else None
+        del plain["savings"]
+        return plain
 
 
 @dataclass
@@ -43,6 +51,145 @@ class MrvRun:
     baseline_id: str | None
     months: list[MonthResult]
     totals: dict
+
+
+@dataclass(frozen=True)
+class _PeriodInputs:
+    """Everything stored that a run over a span of months reads, gathered once."""
+
+    months: list[pd.Period]
+    first_days: list[date]
+    events: list[calc.ProjectEvent]
+    qualities: dict
+    adjusted: dict
+    factors: dict[date, FactorChoice | None]
+    approved: set[date]
+
+
+def mrv_run(*, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None) -> MrvRun:
+    gathered = _gather(building=building, first=first, last=last, baseline=baseline)
+    months = [
+        _assemble_month(month, first_day, gathered=gathered, baseline=baseline)
+        for month, first_day in zip(gathered.months, gathered.first_days, strict=True)
+    ]
+    return MrvRun(
+        building_id=str(building.pk),
+        baseline_id=str(baseline.pk) if baseline else None,
+        months=months,
+        totals=totals_dict(period_totals(months=months, baseline=baseline)),
+    )
+
+
+def period_totals(*, months: list[MonthResult], baseline: Baseline | None) -> calc.SavingsTotals | None:
+    """Savings, CO2 and the credited lower bound over the months that have savings; None when none has."""
+    savings = [m.savings for m in months if m.savings is not None]
+    if not savings:
+        return None
+    uncertainty = calc.model_uncertainty(baseline.model) if baseline else None
+    return calc.savings_totals(months=savings, uncertainty=uncertainty, confidence=CONFIDENCE)
+
+
+def totals_dict(totals: calc.SavingsTotals | None) -> dict:
+    if totals is None:
+        return {
+            "savings_kwh": 0.0,
+            "co2_saved_kg": 0.0,
+            "uncertainty": {
+                "fsu": None,
+                "confidence": CONFIDENCE,
+                "co2_credited_kg": 0.0,
+                "note": "no month has both a baseline and readings",
+            },
+        }
+    return {
+        "savings_kwh": totals.savings_kwh,
+        "co2_saved_kg": totals.co2_saved_kg,
+        "uncertainty": {
+            "fsu": totals.fsu,
+            "confidence": totals.confidence,
+            "co2_credited_kg": totals.co2_credited_tons * 1000,
+            "note": totals.uncertainty_note,
+        },
+    }
+
+
+def _gather(*, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None) -> _PeriodInputs:
+    months = inputs.months_between(first, last)
+    first_days = [calc.first_day(month) for month in months]
+    events = inputs.calc_events(building)
+    adjusted = {}
+    if baseline is not None:
+        adjusted = calc.adjusted_baselines_kwh(
+            model=baseline.model,
+            months=months,
+            daily_temperature_c=inputs.daily_temperatures(building=building, months=months),
+            daily_occupancy=inputs.daily_occupancy(building=building, months=months, events=events),
+        )
+    approved = MonthReview.objects.filter(
+        building=building, decision=Decision.APPROVE, month__range=(first_days[0], first_days[-1])
+    ).values_list("month", flat=True)
+    return _PeriodInputs(
+        months=months,
+        first_days=first_days,
+        events=events,
+        qualities=inputs.month_qualities(building=building, months=months),
+        adjusted=adjusted,
+        factors=factors_for_days(region=building.grid_region, days=first_days),
+        approved=set(approved),
+    )
+
+
+def _assemble_month(
+    month: pd.Period, first_day: date, *, gathered: _PeriodInputs, baseline: Baseline | None
+) -> MonthResult:
+    quality = gathered.qualities[month]
+    label = quality.label if quality else "REJECTED"
+    missing = quality.missing_pct if quality else 100.0
+    actual = quality.total_kwh if quality else None
+    reasons = []
+    adjusted = gathered.adjusted.get(month)
+    if isinstance(adjusted, calc.CalcInputError):
+        reasons.append(f"The baseline cannot be adjusted for this month: {adjusted}")
+        adjusted = None
+    factor, factor_info = _factor(gathered.factors[first_day])
+    saved = None
+    if adjusted is not None and actual is not None:
+        saved = calc.month_savings(
+            period=str(month), adjusted_baseline_kwh=adjusted, actual_kwh=actual, emission_factor_kg_per_kwh=factor
+        )
+    eligibility = calc.check_eligibility(
+        calc.MonthFacts(
+            month=month,
+            savings_kwh=saved.savings_kwh if saved else 0.0,
+            quality=label,
+            missing_pct=missing,
+            baseline_valid=bool(baseline and baseline.valid),
+            emission_factor_available=factor is not None,
+            emission_factor_carried_forward=bool(factor_info and factor_info["carried_forward"]),
+            verifier_approved=first_day in gathered.approved,
+            events=tuple(gathered.events),
+        )
+    )
+    if quality is None:
+        reasons.insert(0, "There are no meter readings for this month.")
+    if baseline is None:
+        reasons.insert(0, "The building has no baseline yet.")
+    reasons = list(dict.fromkeys(reasons + list(eligibility.reasons)))
+    return MonthResult(
+        period=str(month),
+        adjusted_baseline_kwh=adjusted,
+        actual_kwh=actual,
+        savings_kwh=saved.savings_kwh if saved else None,
+        co2_saved_kg=saved.co2_saved_kg if saved else None,
+        emission_factor_kg_per_kwh=factor,
+        missing_pct=round(missing, 3),
+        quality=label,
+        eligible=eligibility.eligible and not reasons,
+        reasons=reasons,
+        warnings=list(eligibility.warnings),
+        factor=factor_info,
+        savings=saved,
+    )
 
 
 def _factor(choice: FactorChoice | None) -> tuple[float | None, dict | None]:
@@ -62,114 +209,3 @@ def _factor(choice: FactorChoice | None) -> tuple[float | None, dict | None]:
         "carried_forward": choice.carried_forward,
     }
     return float(f.factor_kg_per_kwh), info
-
-
-def mrv_run(*, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None) -> MrvRun:
-    months = inputs.months_between(first, last)
-    first_days = [calc.first_day(month) for month in months]
-    events = inputs.calc_events(building)
-    qualities = inputs.month_qualities(building=building, months=months)
-    temperatures = inputs.daily_temperatures(building=building, months=months)
-    occupancy = inputs.daily_occupancy(building=building, months=months, events=events)
-    approved = set(
-        MonthReview.objects.filter(
-            building=building,
-            decision=Decision.APPROVE,
-            month__range=(first_days[0], first_days[-1]),
-        ).values_list("month", flat=True)
-    )
-    adjusted_by_month = (
-        calc.adjusted_baselines_kwh(
-            model=baseline.model, months=months, daily_temperature_c=temperatures, daily_occupancy=occupancy
-        )
-        if baseline is not None
-        else {}
-    )
-    factor_choices = factors_for_days(region=building.grid_region, days=first_days)
-    results, savings_for_totals = [], []
-    for month, first_day in zip(months, first_days, strict=True):
-        quality = qualities[month]
-        label = quality.label if quality else "REJECTED"
-        missing = quality.missing_pct if quality else 100.0
-        actual = quality.total_kwh if quality else None
-        reasons, warnings = [], []
-        adjusted = adjusted_by_month.get(month)
-        if isinstance(adjusted, calc.CalcInputError):
-            reasons.append(f"The baseline cannot be adjusted for this month: {adjusted}")
-            adjusted = None
-        factor, factor_info = _factor(factor_choices[first_day])
-        saved = None
-        if adjusted is not None and actual is not None:
-            saved = calc.month_savings(
-                period=str(month), adjusted_baseline_kwh=adjusted, actual_kwh=actual, emission_factor_kg_per_kwh=factor
-            )
-            savings_for_totals.append(saved)
-        facts = calc.MonthFacts(
-            month=month,
-            savings_kwh=saved.savings_kwh if saved else 0.0,
-            quality=label,
-            missing_pct=missing,
-            baseline_valid=bool(baseline and baseline.valid),
-            emission_factor_available=factor is not None,
-            emission_factor_carried_forward=bool(factor_info and factor_info["carried_forward"]),
-            verifier_approved=first_day in approved,
-            events=tuple(events),
-        )
-        eligibility = calc.check_eligibility(facts)
-        reasons = _unique(reasons + list(eligibility.reasons))
-        if quality is None:
-            reasons = _unique(["There are no meter readings for this month.", *reasons])
-        if baseline is None:
-            reasons = _unique(["The building has no baseline yet.", *reasons])
-        results.append(
-            MonthResult(
-                period=str(month),
-                adjusted_baseline_kwh=adjusted,
-                actual_kwh=actual,
-                savings_kwh=saved.savings_kwh if saved else None,
-                co2_saved_kg=saved.co2_saved_kg if saved else None,
-                emission_factor_kg_per_kwh=factor,
-                missing_pct=round(missing, 3),
-                quality=label,
-                eligible=eligibility.eligible and not reasons,
-                reasons=reasons,
-                warnings=warnings + list(eligibility.warnings),
-                factor=factor_info,
-            )
-        )
-    uncertainty = calc.model_uncertainty(baseline.model) if baseline else None
-    totals = calc.savings_totals(months=savings_for_totals, uncertainty=uncertainty) if savings_for_totals else None
-    return MrvRun(
-        building_id=str(building.pk),
-        baseline_id=str(baseline.pk) if baseline else None,
-        months=results,
-        totals=_totals(totals),
-    )
-
-
-def _totals(totals) -> dict:
-    if totals is None:
-        return {
-            "savings_kwh": 0.0,
-            "co2_saved_kg": 0.0,
-            "uncertainty": {
-                "fsu": None,
-                "confidence": 0.9,
-                "co2_credited_kg": 0.0,
-                "note": "no month has both a baseline and readings",
-            },
-        }
-    return {
-        "savings_kwh": totals.savings_kwh,
-        "co2_saved_kg": totals.co2_saved_kg,
-        "uncertainty": {
-            "fsu": totals.fsu,
-            "confidence": 0.9,
-            "co2_credited_kg": totals.co2_credited_tons * 1000,
-            "note": totals.uncertainty_note,
-        },
-    }
-
-
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))

@@ -1,4 +1,5 @@
-"""Reads of baselines and MRV results. MRV runs are cached under the building's data version."""
+"""Reads of baselines and MRV results. MRV runs are cached under the building's data version; a read
+never publishes an event (services.mrv_recompute is the computation that announces itself)."""
 
 import hashlib
 
@@ -8,13 +9,15 @@ from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from buildings.models import Building
-from carbonexia import events
+from carbonexia.common.errors import Invalid
 from metering.models import EmissionFactor, MeterReading
 
 from .engine import MrvRun, mrv_run
 from .models import CALCULATION_VERSION, Baseline
 
 MRV_CACHE_SECONDS = 24 * 3600
+# The longest run of months one MRV read, report or credit request covers.
+MAX_MONTHS = 120
 
 
 def baselines_of(building: Building) -> QuerySet[Baseline]:
@@ -35,35 +38,34 @@ def latest_complete_month(building: Building) -> pd.Period | None:
     return month if now >= (month + 1).start_time else month - 1
 
 
+def months_checked(first: pd.Period, last: pd.Period, *, field: str = "end") -> tuple[pd.Period, pd.Period]:
+    """A run of months in order and at most MAX_MONTHS long, else Invalid naming `field`."""
+    if last < first:
+        raise Invalid("The period ends before it starts.", errors={field: ["Must not be before start."]})
+    if (last - first).n >= MAX_MONTHS:
+        raise Invalid(
+            f"A period covers at most {MAX_MONTHS} months.", errors={field: [f"At most {MAX_MONTHS} months at a time."]}
+        )
+    return first, last
+
+
 def _factors_fingerprint() -> str:
     summary = EmissionFactor.objects.aggregate(n=Count("id"), last=Max("id"), changed=Max("created_at"))
     return f"{summary['n']}-{summary['last']}-{summary['changed']}"
 
 
-def _cache_key(*parts) -> str:
+def mrv_cache_key(*, building: Building, first: pd.Period, last: pd.Period) -> str:
+    version = Building.objects.filter(pk=building.pk).values_list("data_version", flat=True).get()
+    parts = (CALCULATION_VERSION, building.pk, version, _factors_fingerprint(), first, last)
     return "mrv:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
 
 
 def cached_mrv_run(*, building: Building, first: pd.Period, last: pd.Period) -> tuple[MrvRun, bool]:
     """The MRV run for [first, last] and whether it came from the cache."""
-    version = Building.objects.filter(pk=building.pk).values_list("data_version", flat=True).get()
-    key = _cache_key(CALCULATION_VERSION, building.pk, version, _factors_fingerprint(), first, last)
+    key = mrv_cache_key(building=building, first=first, last=last)
     run = cache.get(key)
     if run is not None:
         return run, True
     run = mrv_run(building=building, first=first, last=last, baseline=current_baseline(building))
     cache.set(key, run, timeout=MRV_CACHE_SECONDS)
-    events.publish(
-        event_type="mrv_calculated",
-        owner=building.owner,
-        payload={
-            "building_id": run.building_id,
-            "baseline_id": run.baseline_id,
-            "start": str(first),
-            "end": str(last),
-            "savings_kwh": run.totals["savings_kwh"],
-            "co2_saved_kg": run.totals["co2_saved_kg"],
-            "eligible_months": [m.period for m in run.months if m.eligible],
-        },
-    )
     return run, False

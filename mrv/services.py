@@ -1,8 +1,10 @@
 """Writes of the MRV engine: baselines (never rewritten) and verifier reviews of flagged months."""
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+from django.core.cache import cache
 from django.db import transaction
 
 from buildings.models import Building, EventType
@@ -13,7 +15,9 @@ from carbonexia.common.errors import Conflict, Forbidden, Invalid
 from mrv import calc
 
 from . import inputs
+from .engine import MrvRun, mrv_run
 from .models import Baseline, Decision, Method, MonthReview
+from .selectors import MRV_CACHE_SECONDS, current_baseline, mrv_cache_key
 
 BASELINE_MONTHS = 12
 
@@ -49,87 +53,86 @@ def _from_readings(building: Building, months: list[pd.Period]) -> tuple[dict, p
     return monthly, inputs.complete_days(building=building, months=months), warnings, sources
 
 
-@transaction.atomic
-def baseline_calculate(
-    *,
-    actor,
-    building: Building,
-    months: list[dict] | None = None,
-    method: str | None = None,
-    baseline_start: date | None = None,
-    baseline_end: date | None = None,
-    static_kwh: float | None = None,
-) -> Baseline:
-    building = Building.objects.select_for_update().get(pk=building.pk)
-    if months:
-        monthly = {entry["period"]: float(entry["kwh"]) for entry in months}
-        if len(monthly) != len(months):
-            raise Invalid("A month is given twice.", errors={"months": ["Each period may appear once."]})
-        window = sorted(pd.Period(p, freq="M") for p in monthly)
-        daily_kwh, warnings, sources = None, [], {"source": "posted"}
-    else:
-        if (baseline_start is None) != (baseline_end is None):
-            raise Invalid(
-                "Give both baseline_start and baseline_end, or neither.",
-                errors={"baseline_end" if baseline_start else "baseline_start": ["Required with the other."]},
-            )
-        first, last = (
-            (pd.Period(baseline_start, freq="M"), pd.Period(baseline_end, freq="M"))
-            if baseline_start
-            else default_baseline_window(building)
+@dataclass(frozen=True)
+class _BaselineInputs:
+    window: list[pd.Period]
+    monthly: dict[str, float]
+    daily_kwh: pd.Series | None
+    warnings: list[str]
+    sources: dict
+
+
+def _posted_inputs(months: list[dict]) -> _BaselineInputs:
+    monthly = {entry["period"]: float(entry["kwh"]) for entry in months}
+    if len(monthly) != len(months):
+        raise Invalid("A month is given twice.", errors={"months": ["Each period may appear once."]})
+    posted = sorted(pd.Period(p, freq="M") for p in monthly)
+    window = inputs.months_between(posted[0], posted[-1])
+    return _BaselineInputs(window=window, monthly=monthly, daily_kwh=None, warnings=[], sources={"source": "posted"})
+
+
+def _stored_inputs(building: Building, baseline_start: date | None, baseline_end: date | None) -> _BaselineInputs:
+    if (baseline_start is None) != (baseline_end is None):
+        raise Invalid(
+            "Give both baseline_start and baseline_end, or neither.",
+            errors={"baseline_end" if baseline_start else "baseline_start": ["Required with the other."]},
         )
-        if last < first:
-            raise Invalid(
-                "The baseline window ends before it starts.", errors={"baseline_end": ["Before baseline_start."]}
-            )
-        window = inputs.months_between(first, last)
-        monthly, daily_kwh, warnings, month_sources = _from_readings(building, window)
-        sources = {"source": "meter readings", "months": month_sources}
-    window = inputs.months_between(window[0], window[-1])
-    temperatures = inputs.daily_temperatures(building=building, months=window)
-    occupancy = inputs.daily_occupancy(building=building, months=window, events=inputs.calc_events(building))
+    first, last = (
+        (pd.Period(baseline_start, freq="M"), pd.Period(baseline_end, freq="M"))
+        if baseline_start
+        else default_baseline_window(building)
+    )
+    if last < first:
+        raise Invalid("The baseline window ends before it starts.", errors={"baseline_end": ["Before baseline_start."]})
+    window = inputs.months_between(first, last)
+    monthly, daily_kwh, warnings, month_sources = _from_readings(building, window)
+    return _BaselineInputs(
+        window=window,
+        monthly=monthly,
+        daily_kwh=daily_kwh,
+        warnings=warnings,
+        sources={"source": "meter readings", "months": month_sources},
+    )
+
+
+def _fit(
+    building: Building, gathered: _BaselineInputs, *, method: str | None, static_kwh: float | None
+) -> calc.BaselineResult:
+    temperatures = inputs.daily_temperatures(building=building, months=gathered.window)
+    occupancy = inputs.daily_occupancy(building=building, months=gathered.window, events=inputs.calc_events(building))
     # Without weather data the default is the historical mean (issue 4), not an occupancy model.
     if method is None and temperatures is None:
         occupancy = None
     try:
-        result = calc.calculate_baseline(
+        return calc.calculate_baseline(
             method=method,
-            monthly_kwh=monthly,
+            monthly_kwh=gathered.monthly,
             daily_temperature_c=temperatures,
             daily_occupancy=occupancy,
-            daily_kwh=daily_kwh if method in (None, Method.WEATHER, Method.REGRESSION) else None,
+            daily_kwh=gathered.daily_kwh if method in (None, Method.WEATHER, Method.REGRESSION) else None,
             static_kwh=static_kwh,
         )
     except calc.CalcInputError as exc:
         raise Invalid(str(exc), code="baseline_not_computable") from None
+
+
+def _persist(*, actor, building: Building, gathered: _BaselineInputs, result: calc.BaselineResult) -> Baseline:
     baseline = Baseline.objects.create(
         building=building,
         method=result.method,
         method_reason=result.method_reason,
         baseline_monthly_kwh=result.baseline_monthly_kwh,
-        period_start=window[0].start_time.date(),
-        period_end=window[-1].end_time.date(),
+        period_start=calc.first_day(gathered.window[0]),
+        period_end=calc.last_day(gathered.window[-1]),
         normalization=result.normalization,
         model=result.model,
         fit=result.fit_dict(),
         valid=result.valid,
-        warnings=warnings + list(result.warnings),
-        inputs={**sources, "monthly_kwh": monthly},
+        warnings=gathered.warnings + list(result.warnings),
+        inputs={**gathered.sources, "monthly_kwh": gathered.monthly},
         created_by=actor,
     )
     building_data_changed(building)
-    events.publish(
-        event_type="baseline_computed",
-        owner=building.owner,
-        payload={
-            "baseline_id": str(baseline.pk),
-            "building_id": str(building.pk),
-            "method": baseline.method,
-            "baseline_monthly_kwh": baseline.baseline_monthly_kwh,
-            "valid": baseline.valid,
-            "fit": baseline.fit,
-        },
-    )
     audit_record(
         actor=actor,
         action="baseline.computed",
@@ -143,6 +146,62 @@ def baseline_calculate(
         },
     )
     return baseline
+
+
+@transaction.atomic
+def baseline_calculate(
+    *,
+    actor,
+    building: Building,
+    months: list[dict] | None = None,
+    method: str | None = None,
+    baseline_start: date | None = None,
+    baseline_end: date | None = None,
+    static_kwh: float | None = None,
+) -> Baseline:
+    """Gathers the baseline's inputs (posted months or stored readings), fits, stores and announces it."""
+    building = Building.objects.select_for_update().get(pk=building.pk)
+    gathered = _posted_inputs(months) if months else _stored_inputs(building, baseline_start, baseline_end)
+    result = _fit(building, gathered, method=method, static_kwh=static_kwh)
+    baseline = _persist(actor=actor, building=building, gathered=gathered, result=result)
+    events.publish(
+        event_type="baseline_computed",
+        owner=building.owner,
+        payload={
+            "baseline_id": str(baseline.pk),
+            "building_id": str(building.pk),
+            "method": baseline.method,
+            "baseline_monthly_kwh": baseline.baseline_monthly_kwh,
+            "valid": baseline.valid,
+            "fit": baseline.fit,
+        },
+    )
+    return baseline
+
+
+def mrv_calculated_publish(*, building: Building, run: MrvRun, first: pd.Period, last: pd.Period) -> None:
+    """Announces an MRV run computed on purpose (a recompute, a credit request); reads never do."""
+    events.publish(
+        event_type="mrv_calculated",
+        owner=building.owner,
+        payload={
+            "building_id": run.building_id,
+            "baseline_id": run.baseline_id,
+            "start": str(first),
+            "end": str(last),
+            "savings_kwh": run.totals["savings_kwh"],
+            "co2_saved_kg": run.totals["co2_saved_kg"],
+            "eligible_months": [m.period for m in run.months if m.eligible],
+        },
+    )
+
+
+def mrv_recompute(*, building: Building, first: pd.Period, last: pd.Period) -> MrvRun:
+    """Computes the run afresh, caches it for the reads that follow, and announces it."""
+    run = mrv_run(building=building, first=first, last=last, baseline=current_baseline(building))
+    cache.set(mrv_cache_key(building=building, first=first, last=last), run, timeout=MRV_CACHE_SECONDS)
+    mrv_calculated_publish(building=building, run=run, first=first, last=last)
+    return run
 
 
 @transaction.atomic

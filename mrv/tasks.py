@@ -4,19 +4,20 @@ from celery import chord, shared_task
 
 from buildings.models import Building
 
-from .selectors import cached_mrv_run, latest_complete_month
+from .selectors import latest_complete_month
+from .services import mrv_recompute
 
 MONTHS = 12
 
 
 @shared_task(name="mrv.recompute_building", acks_late=True, soft_time_limit=120, time_limit=180)
 def recompute_building(building_id: str) -> dict:
-    """Computes (and caches) the building's last 12 complete months; idempotent by construction."""
+    """Computes, caches and announces the building's last 12 complete months; idempotent by construction."""
     building = Building.objects.filter(pk=building_id).first()
     last = latest_complete_month(building) if building else None
     if last is None:
         return {"building_id": building_id, "computed": False, "savings_kwh": 0.0, "co2_saved_kg": 0.0}
-    run, _ = cached_mrv_run(building=building, first=last - (MONTHS - 1), last=last)
+    run = mrv_recompute(building=building, first=last - (MONTHS - 1), last=last)
     return {
         "building_id": building_id,
         "computed": True,

@@ -17,8 +17,8 @@ from carbonexia.common.timezones import known_timezones
 from carbonexia.events import EVENT_TYPES
 from metering.selectors import stations_visible_to
 from mrv.models import Method
+from mrv.selectors import MAX_MONTHS
 
-MAX_MONTHS = 120
 EVENT_LABELS = {
     "ocr_completed": "A utility bill was read",
     "baseline_computed": "A baseline was computed",

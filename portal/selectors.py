@@ -4,14 +4,11 @@ caller was already allowed to see by buildings.selectors, so tenant scoping stay
 import pandas as pd
 from django.db.models import Max
 
-from credits.models import Status
-from credits.selectors import blocks_of
 from metering.models import MeterReading, UploadKind
 from metering.selectors import readings_page
-from mrv import calc
 from mrv.engine import MonthResult, MrvRun
 from mrv.models import Baseline
-from mrv.selectors import cached_mrv_run, current_baseline, latest_complete_month
+from mrv.selectors import cached_mrv_run, latest_complete_month
 from reports.selectors import reports_visible_to
 
 RECENT = 10
@@ -54,32 +51,11 @@ def readings_window(*, building, interval: str) -> pd.DataFrame:
     return frame.assign(timestamp=frame["timestamp"].dt.tz_convert(building.timezone))
 
 
-def guideline_14(baseline: Baseline) -> dict:
-    """The ASHRAE Guideline 14 verdict on a baseline's fit at the granularity it was fitted on."""
-    return calc.guideline_14_verdict(
-        fit=baseline.fit,
-        granularity=baseline.model.get("granularity", "monthly"),
-        method=baseline.method,
-        n_parameters=calc.model_n_parameters(baseline.model),
-    )
-
-
 def baseline_months(building, baseline: Baseline) -> list[MonthResult]:
     """The current baseline's model against the metered months of its own window."""
     first, last = pd.Period(baseline.period_start, freq="M"), pd.Period(baseline.period_end, freq="M")
     run, _ = cached_mrv_run(building=building, first=first, last=last)
     return run.months
-
-
-def next_credit_period(building) -> tuple[pd.Period, pd.Period] | None:
-    """The months after both the baseline and every live credit request, up to the latest complete month."""
-    last, baseline = latest_complete_month(building), current_baseline(building)
-    if last is None or baseline is None:
-        return None
-    live = blocks_of(building).filter(parent__isnull=True).exclude(status=Status.REJECTED)
-    covered = live.aggregate(end=Max("period_end"))["end"]
-    first = pd.Period(max(covered or baseline.period_end, baseline.period_end), freq="M") + 1
-    return (first, last) if first <= last else None
 
 
 def bills_of(building):

@@ -1,19 +1,16 @@
 """Everything an MRV report shows, read from the building's stored evidence for the report's period."""
 
-from datetime import date, datetime
+from datetime import datetime
 from itertools import accumulate
 
 import pandas as pd
-from django.apps import apps
-from django.db.models import Q
 from django.utils.safestring import mark_safe
 
 from buildings.selectors import events_of
-from carbonexia.audit.models import AuditEvent
-from metering.models import Upload
-from mrv import calc
+from credits.selectors import blocks_overlapping
+from mrv import calc, evidence
 from mrv.engine import MonthResult, MrvRun, mrv_run
-from mrv.models import Baseline, MonthReview
+from mrv.models import Baseline
 from mrv.selectors import current_baseline
 
 from . import charts
@@ -32,7 +29,6 @@ MODEL_TYPES = {
     "cdd_only": "cooling-only (CDD)",
     "hdd_cdd": "heating and cooling (HDD + CDD)",
 }
-AUDIT_ROWS = 30
 UPLOAD_ROWS = 50
 COEFFICIENTS = {  # name in the stored model → (label, unit)
     "intercept": ("Base load (intercept)", "kWh per day"),
@@ -49,8 +45,9 @@ def report_context(*, report: Report, generated_at: datetime) -> dict:
     first, last = pd.Period(report.period_start, freq="M"), pd.Period(report.period_end, freq="M")
     baseline = current_baseline(building)
     run = mrv_run(building=building, first=first, last=last, baseline=baseline)
-    uploads = Upload.objects.filter(building=building).select_related("uploaded_by").order_by("-created_at")
-    blocks = _credit_blocks(building, report.period_start, report.period_end)
+    months = [m.as_dict() for m in run.months]
+    uploads = evidence.uploads_of(building)
+    blocks = list(blocks_overlapping(building, report.period_start, report.period_end))
     return {
         "report": report,
         "building": building,
@@ -61,13 +58,13 @@ def report_context(*, report: Report, generated_at: datetime) -> dict:
         "charts": _charts(run.months),
         "baseline": _baseline(baseline),
         "uncertainty": run.totals["uncertainty"],
-        "quality_log": _quality_log(building, run.months),
+        "quality_log": evidence.quality_log(building, months),
         "events": list(events_of(building).select_related("recorded_by")),
-        "factors": _factors(run.months),
+        "factors": evidence.factors_used(months),
         "credit_blocks": blocks,
         "uploads": list(uploads[:UPLOAD_ROWS]),
         "uploads_not_shown": max(uploads.count() - UPLOAD_ROWS, 0),
-        "audit": _audit_excerpt(building, blocks or []),
+        "audit": evidence.audit_excerpt(building, also=blocks),
     }
 
 
@@ -128,67 +125,5 @@ def _baseline(baseline: Baseline | None) -> dict | None:
         "heating_balance_point_c": changepoint["heating_balance_point_c"] if changepoint else None,
         "cooling_balance_point_c": changepoint["cooling_balance_point_c"] if changepoint else None,
         "n_parameters": calc.model_n_parameters(model),
-        "guideline_14": _guideline_14(baseline),
+        "guideline_14": evidence.guideline_14(baseline),
     }
-
-
-def _guideline_14(baseline: Baseline) -> dict:
-    return calc.guideline_14_verdict(
-        fit=baseline.fit,
-        granularity=baseline.model.get("granularity"),
-        method=baseline.method,
-        n_parameters=calc.model_n_parameters(baseline.model),
-    )
-
-
-def _quality_log(building, months: list[MonthResult]) -> list[dict]:
-    """Every month that is not OK, with the verifier's review where there is one."""
-    reviews = {
-        review.month: review for review in MonthReview.objects.filter(building=building).select_related("reviewer")
-    }
-    return [
-        {"month": m, "review": reviews.get(pd.Period(m.period, freq="M").start_time.date())}
-        for m in months
-        if m.quality != "OK"
-    ]
-
-
-def _factors(months: list[MonthResult]) -> list[dict]:
-    """The emission factors the months used, each once, with the months that used it."""
-    used: dict[int, dict] = {}
-    for month in months:
-        if month.factor is None:
-            continue
-        entry = used.setdefault(month.factor["id"], {**month.factor, "months": [], "carried_forward_months": []})
-        entry["months"].append(month.period)
-        if month.factor["carried_forward"]:
-            entry["carried_forward_months"].append(month.period)
-    return list(used.values())
-
-
-def _credit_blocks(building, start: date, end: date) -> list | None:
-    """The building's credit blocks overlapping the period; None while the credits ledger does not exist."""
-    if not apps.is_installed("credits"):
-        return None
-    try:
-        credit_block = apps.get_model("credits", "CreditBlock")
-    except LookupError:
-        return None
-    blocks = credit_block.objects.filter(building=building, period_start__lte=end, period_end__gte=start)
-    return list(blocks.select_related("verified_by").order_by("period_start", "serial_start"))
-
-
-def _audit_excerpt(building, blocks: list) -> list[AuditEvent]:
-    """The latest audit rows about the building, its baselines, uploads, reviews, events and the period's
-    credit blocks, oldest first."""
-    related = [
-        (Baseline, building.baselines.values_list("pk", flat=True)),
-        (Upload, building.uploads.values_list("pk", flat=True)),
-        (MonthReview, building.month_reviews.values_list("pk", flat=True)),
-        (building.events.model, building.events.values_list("pk", flat=True)),
-        *([(type(blocks[0]), [block.pk for block in blocks])] if blocks else []),
-    ]
-    about = Q(object_type=building._meta.label_lower, object_id=str(building.pk))
-    for model, ids in related:
-        about |= Q(object_type=model._meta.label_lower, object_id__in=[str(pk) for pk in ids])
-    return list(reversed(AuditEvent.objects.filter(about).order_by("-seq")[:AUDIT_ROWS]))

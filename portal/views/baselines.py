@@ -3,12 +3,13 @@ from django.shortcuts import redirect, render
 
 from buildings.selectors import building_for_read, building_for_write
 from carbonexia.common.errors import ServiceError
+from mrv.evidence import guideline_14
 from mrv.selectors import baselines_of
 from mrv.services import baseline_calculate
 
 from ..access import portal_view, submitted
 from ..forms import BaselineForm
-from ..selectors import baseline_months, guideline_14
+from ..selectors import baseline_months
 from .buildings import baseline_chart
 
 

@@ -4,13 +4,12 @@ from django.shortcuts import redirect, render
 
 from buildings.selectors import building_for_read, building_for_write
 from carbonexia.common.errors import NotFound, ServiceError
-from credits.selectors import block_for_read, blocks_of
+from credits.selectors import block_for_read, blocks_of, next_free_credit_period
 from credits.services import credits_request, credits_retire
 from mrv.selectors import cached_mrv_run
 
 from ..access import portal_view, submitted
 from ..forms import PeriodForm, RetireForm
-from ..selectors import next_credit_period
 
 
 def _eligibility(building, form: PeriodForm) -> dict:
@@ -29,7 +28,7 @@ def _eligibility(building, form: PeriodForm) -> dict:
 def credits(request, building_id):
     find = building_for_write if request.method == "POST" else building_for_read
     building = find(user=request.user, building_id=building_id)
-    default = next_credit_period(building)
+    default = next_free_credit_period(building)
     initial = {}
     if default:
         initial = {"period_start": default[0].start_time.date(), "period_end": default[1].start_time.date()}

@@ -24,7 +24,11 @@ def test_computing_a_baseline_shows_its_fit_verdict_and_model(portal, unmeasured
     assert "baseline was computed; it meets the acceptance criteria." in html
     assert "Weather normalised over 2023-03 to 2024-02" in html
     assert baseline.model["granularity"] == "monthly"  # a daily meter fits on its months
-    assert '<span class="badge yes">Passes</span>' in html and "limit 15 %" in html and "limit ±5 %" in html
+    assert (
+        '<span class="badge yes">Meets ASHRAE Guideline 14</span>' in html
+        and "limit 15 %" in html
+        and "limit ±5 %" in html
+    )
     assert 'aria-label="Model (kWh) and Metered (kWh)"' in html
     assert html.count('<td class="num">') >= 24  # model and metered for each of the 12 months
 
