@@ -14,6 +14,9 @@ from metering.urls import urlpatterns as metering_urls
 from mrv.urls import urlpatterns as mrv_urls
 from reports.urls import urlpatterns as report_urls
 
+admin.site.site_header = admin.site.site_title = "Carbonexia verification"
+admin.site.index_title = "Credit requests, flagged months and the records behind them"
+
 handler400 = "carbonexia.common.exceptions.json_bad_request"
 handler403 = "carbonexia.common.exceptions.json_permission_denied"
 handler404 = "carbonexia.common.exceptions.json_not_found"
