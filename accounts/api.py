@@ -10,6 +10,8 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from carbonexia.common.api import validated
+
 from . import services, throttling
 
 
@@ -54,12 +56,6 @@ def _tokens(access: str, refresh: str) -> dict:
     }
 
 
-def _validated(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class RegisterView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -70,7 +66,7 @@ class RegisterView(APIView):
         summary="Create a facility manager account",
     )
     def post(self, request):
-        user = services.user_register(**_validated(RegisterIn, request))
+        user = services.user_register(**validated(RegisterIn, request.data))
         return Response(UserOut(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -84,7 +80,7 @@ class LoginView(APIView):
         summary="Exchange email and password for tokens",
     )
     def post(self, request):
-        data = _validated(LoginIn, request)
+        data = validated(LoginIn, request.data)
         address = request.META.get("REMOTE_ADDR", "")
         wait = throttling.login_retry_after(email=data["email"], address=address)
         if wait is not None:
@@ -111,7 +107,7 @@ class RefreshView(APIView):
         summary="Rotate the refresh token; the old one stops working",
     )
     def post(self, request):
-        data = _validated(RefreshIn, request)
+        data = validated(RefreshIn, request.data)
         serializer = TokenRefreshSerializer(data={"refresh": data["refresh_token"]})
         try:
             serializer.is_valid(raise_exception=True)
@@ -123,7 +119,7 @@ class RefreshView(APIView):
 class LogoutView(APIView):
     @extend_schema(request=RefreshIn, responses={204: None}, summary="End a session: the refresh token dies")
     def post(self, request):
-        data = _validated(RefreshIn, request)
+        data = validated(RefreshIn, request.data)
         try:
             token = RefreshToken(data["refresh_token"])
             if str(token.get("user_id")) != str(request.user.pk):

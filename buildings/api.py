@@ -3,6 +3,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from carbonexia.common.api import paginated, validated
 from carbonexia.common.pagination import PageNumberPagination
 from carbonexia.common.timezones import known_timezones
 from metering.selectors import station_for_link
@@ -98,19 +99,13 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-def _paginated(request, view, queryset, serializer_class):
-    paginator = view.pagination_class()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
 class BuildingListView(APIView):
     pagination_class = PageNumberPagination
 
     @extend_schema(responses={200: BuildingOut(many=True)}, summary="Buildings the caller may see")
     def get(self, request):
         queryset = selectors.buildings_visible_to(request.user).select_related("weather_station")
-        return _paginated(request, self, queryset, BuildingOut)
+        return paginated(request, self, queryset, BuildingOut)
 
     @extend_schema(request=BuildingIn, responses={201: BuildingCreated}, summary="Register a building")
     def post(self, request):
@@ -151,12 +146,11 @@ class EventListView(APIView):
     @extend_schema(responses={200: EventSerializer(many=True)}, summary="A building's project events")
     def get(self, request, building_id):
         building = selectors.building_for_read(user=request.user, building_id=building_id)
-        return _paginated(request, self, selectors.events_of(building).select_related("recorded_by"), EventSerializer)
+        return paginated(request, self, selectors.events_of(building).select_related("recorded_by"), EventSerializer)
 
     @extend_schema(request=EventSerializer, responses={201: EventSerializer}, summary="Record a project event")
     def post(self, request, building_id):
         building = selectors.building_for_write(user=request.user, building_id=building_id)
-        incoming = EventSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        event = services.event_record(building=building, recorded_by=request.user, **incoming.validated_data)
+        data = validated(EventSerializer, request.data)
+        event = services.event_record(building=building, recorded_by=request.user, **data)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)

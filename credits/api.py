@@ -4,6 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buildings.selectors import building_for_read, building_for_write
+from carbonexia.common.api import paginated, validated
 from carbonexia.common.calendar import CalendarDateField
 from carbonexia.common.pagination import PageNumberPagination
 
@@ -79,21 +80,13 @@ class RetireIn(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-def _valid(serializer_class, request) -> dict:
-    incoming = serializer_class(data=request.data)
-    incoming.is_valid(raise_exception=True)
-    return incoming.validated_data
-
-
 class BuildingCreditsView(APIView):
     pagination_class = PageNumberPagination
 
     @extend_schema(responses={200: CreditBlockOut(many=True)}, summary="A building's credit blocks")
     def get(self, request, building_id):
         building = building_for_read(user=request.user, building_id=building_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.blocks_of(building), request, view=self)
-        return paginator.get_paginated_response(CreditBlockOut(page, many=True).data)
+        return paginated(request, self, selectors.blocks_of(building), CreditBlockOut)
 
 
 class IssueView(APIView):
@@ -106,7 +99,7 @@ class IssueView(APIView):
         summary="Request credits for whole months; every month must be eligible",
     )
     def post(self, request):
-        data = _valid(IssueIn, request)
+        data = validated(IssueIn, request.data)
         building = building_for_write(user=request.user, building_id=data["building_id"])
         blocks = services.credits_request(
             actor=request.user, building=building, period_start=data["period_start"], period_end=data["period_end"]
@@ -130,7 +123,7 @@ class VerifyView(APIView):
     )
     def post(self, request, credit_id):
         block = selectors.block_for_read(user=request.user, credit_id=credit_id)
-        data = _valid(VerifyIn, request)
+        data = validated(VerifyIn, request.data)
         return Response(CreditBlockOut(services.credits_verify(verifier=request.user, block=block, **data)).data)
 
 
@@ -142,7 +135,7 @@ class RetireView(APIView):
     )
     def post(self, request, credit_id):
         block = selectors.block_for_read(user=request.user, credit_id=credit_id)
-        data = _valid(RetireIn, request)
+        data = validated(RetireIn, request.data)
         retired = services.credits_retire(
             actor=request.user,
             block=block,

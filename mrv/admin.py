@@ -2,6 +2,7 @@ import pandas as pd
 from django import forms
 from django.contrib import admin
 
+from carbonexia.common.admin import ReadOnlyAdminMixin
 from carbonexia.common.errors import ServiceError
 
 from .models import Baseline, MonthReview
@@ -9,21 +10,12 @@ from .services import month_review_record
 
 
 @admin.register(Baseline)
-class BaselineAdmin(admin.ModelAdmin):
+class BaselineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Baselines are evidence: read-only, never rewritten."""
 
     list_display = ["building", "method", "baseline_monthly_kwh", "period_start", "period_end", "valid", "created_at"]
     list_filter = ["method", "valid"]
     search_fields = ["building__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MonthReviewForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from buildings.selectors import building_for_read, building_for_write
 from carbonexia.common import calendar
+from carbonexia.common.api import validated
 from carbonexia.common.errors import Invalid
 
 from . import selectors, services
@@ -84,9 +85,7 @@ class BaselineHistoryOut(serializers.Serializer):
 class BaselineCalculateView(APIView):
     @extend_schema(request=BaselineIn, responses={201: BaselineOut}, summary="Compute and store a baseline")
     def post(self, request):
-        incoming = BaselineIn(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = dict(incoming.validated_data)
+        data = dict(validated(BaselineIn, request.data))
         building = building_for_write(user=request.user, building_id=data.pop("building_id"))
         baseline = services.baseline_calculate(actor=request.user, building=building, **data)
         return Response(BaselineOut(baseline).data, status=status.HTTP_201_CREATED)

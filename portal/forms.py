@@ -205,7 +205,15 @@ class BuildingForm(PortalForm):
         return {name: self.cleaned_data[name] for name in self.changed_data}
 
 
-class CsvUploadForm(PortalForm):
+class UploadForm(PortalForm):
+    """A form of one `file` field, which the upload services take as its bytes and its name."""
+
+    def upload(self) -> dict:
+        file = self.cleaned_data["file"]
+        return {"data": file.read(), "filename": file.name}
+
+
+class CsvUploadForm(UploadForm):
     file = forms.FileField(
         label="Meter CSV",
         help_text="A header row, then one reading per line: timestamp,kwh. Times without an offset are read in "
@@ -214,7 +222,7 @@ class CsvUploadForm(PortalForm):
     )
 
 
-class TemperatureUploadForm(PortalForm):
+class TemperatureUploadForm(UploadForm):
     """On the data page beside the meter upload, so its field ids differ from that form's."""
 
     file = forms.FileField(
@@ -284,7 +292,7 @@ class RetireForm(PortalForm):
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class BillUploadForm(PortalForm):
+class BillUploadForm(UploadForm):
     file = forms.FileField(
         label="Utility bill",
         help_text="A PNG or JPEG photo or scan, or a PDF.",

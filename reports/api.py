@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buildings.selectors import building_for_read
+from carbonexia.common.api import validated
 from carbonexia.common.errors import Conflict
 from carbonexia.common.schema import QUEUE_UNAVAILABLE
 
@@ -66,9 +67,7 @@ class ReportGenerateView(APIView):
         summary="Generate a PDF MRV report of a building over whole months (owner, verifier or admin)",
     )
     def post(self, request):
-        incoming = ReportGenerateIn(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
+        data = validated(ReportGenerateIn, request.data)
         building = building_for_read(user=request.user, building_id=data["building_id"])
         report = services.report_request(
             actor=request.user, building=building, period_start=data["period_start"], period_end=data["period_end"]

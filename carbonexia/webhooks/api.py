@@ -3,6 +3,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from carbonexia.common.api import paginated, validated
 from carbonexia.common.pagination import PageNumberPagination
 from carbonexia.events import EVENT_TYPES
 
@@ -77,20 +78,16 @@ PAGE_PARAMETERS = [
 ]
 
 
-def _paginated(request, view, queryset, serializer_class):
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
 class WebhookListView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         parameters=PAGE_PARAMETERS,
         responses={200: _page_of("WebhookPage", WebhookOut)},
         summary="Your webhooks, without secrets",
     )
     def get(self, request):
-        return _paginated(request, self, selectors.webhooks_of(request.user), WebhookOut)
+        return paginated(request, self, selectors.webhooks_of(request.user), WebhookOut)
 
     @extend_schema(
         request=WebhookIn,
@@ -101,9 +98,7 @@ class WebhookListView(APIView):
         summary="Subscribe a URL to events; the signing secret is in this answer only",
     )
     def post(self, request):
-        incoming = WebhookIn(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        webhook = services.webhook_create(owner=request.user, **incoming.validated_data)
+        webhook = services.webhook_create(owner=request.user, **validated(WebhookIn, request.data))
         return Response(WebhookCreated(webhook).data, status=status.HTTP_201_CREATED)
 
 
@@ -116,6 +111,8 @@ class WebhookDetailView(APIView):
 
 
 class DeliveryListView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         parameters=PAGE_PARAMETERS,
         responses={200: _page_of("WebhookDeliveryPage", DeliveryOut)},
@@ -123,4 +120,4 @@ class DeliveryListView(APIView):
     )
     def get(self, request, webhook_id):
         webhook = selectors.webhook_for_owner(user=request.user, webhook_id=webhook_id)
-        return _paginated(request, self, selectors.deliveries_of(webhook), DeliveryOut)
+        return paginated(request, self, selectors.deliveries_of(webhook), DeliveryOut)

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from buildings.selectors import building_for_read, building_for_write
-from carbonexia.common.errors import ServiceError
 from mrv.evidence import guideline_14
 from mrv.selectors import baselines_of
 from mrv.services import baseline_calculate
@@ -10,6 +9,7 @@ from mrv.services import baseline_calculate
 from ..access import portal_view, submitted
 from ..forms import BaselineForm
 from ..selectors import baseline_months
+from ..submit import submit
 from .buildings import baseline_chart
 
 
@@ -18,19 +18,15 @@ def baselines(request, building_id):
     find = building_for_write if request.method == "POST" else building_for_read
     building = find(user=request.user, building_id=building_id)
     form = BaselineForm(**submitted(request))
-    if form.is_valid():
-        try:
-            baseline = baseline_calculate(actor=request.user, building=building, **form.cleaned_data)
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            verdict = "meets" if baseline.valid else "does not meet"
-            messages.success(
-                request,
-                f"A {baseline.get_method_display().lower()} baseline was computed; it {verdict} "
-                "the acceptance criteria.",
-            )
-            return redirect("portal:baselines", building_id=building.pk)
+    saved = submit(form, lambda: baseline_calculate(actor=request.user, building=building, **form.cleaned_data))
+    if saved:
+        baseline = saved.result
+        verdict = "meets" if baseline.valid else "does not meet"
+        messages.success(
+            request,
+            f"A {baseline.get_method_display().lower()} baseline was computed; it {verdict} the acceptance criteria.",
+        )
+        return redirect("portal:baselines", building_id=building.pk)
     history = list(baselines_of(building).select_related("created_by"))
     context = {"building": building, "form": form, "history": history, "tab": "baselines"}
     if history:

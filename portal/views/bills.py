@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from buildings.selectors import building_for_read, building_for_write
-from carbonexia.common.errors import NotFound, ServiceError
+from carbonexia.common.errors import NotFound
 from metering.bill_selectors import bill_for_confirm, bill_for_read
 from metering.bill_services import bill_confirm, bill_upload
 
 from ..access import portal_view, submitted
 from ..forms import BillConfirmForm, BillUploadForm
 from ..selectors import bills_of
+from ..submit import submit
 
 
 @portal_view
@@ -16,15 +17,10 @@ def bills(request, building_id):
     find = building_for_write if request.method == "POST" else building_for_read
     building = find(user=request.user, building_id=building_id)
     form = BillUploadForm(**submitted(request))
-    if form.is_valid():
-        file = form.cleaned_data["file"]
-        try:
-            bill = bill_upload(actor=request.user, building=building, data=file.read(), filename=file.name)
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, f"{file.name} was received and is being read.")
-            return redirect("portal:bill", building_id=building.pk, upload_id=bill.upload_id)
+    saved = submit(form, lambda: bill_upload(actor=request.user, building=building, **form.upload()))
+    if saved:
+        messages.success(request, f"{form.cleaned_data['file'].name} was received and is being read.")
+        return redirect("portal:bill", building_id=building.pk, upload_id=saved.result.upload_id)
     context = {"building": building, "form": form, "bills": bills_of(building), "tab": "bills"}
     return render(request, "portal/bills/page.html", context, status=form.status)
 
@@ -40,14 +36,9 @@ def bill(request, building_id, upload_id):
     figures = ("kwh", "period_start", "period_end")
     source = "confirmed_" if found.confirmed else ""
     form = BillConfirmForm(**submitted(request), initial={name: getattr(found, source + name) for name in figures})
-    if form.is_valid():
-        try:
-            bill_confirm(actor=request.user, bill=found, **form.cleaned_data)
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, "The bill's figures were confirmed; baselines and savings now use them.")
-            return redirect("portal:bill", building_id=building.pk, upload_id=found.upload_id)
+    if submit(form, lambda: bill_confirm(actor=request.user, bill=found, **form.cleaned_data)):
+        messages.success(request, "The bill's figures were confirmed; baselines and savings now use them.")
+        return redirect("portal:bill", building_id=building.pk, upload_id=found.upload_id)
     confidence = {name: found.confidence.get(name) for name in (*figures, "billing_days", "meter_number")}
     context = {"building": building, "bill": found, "confidence": confidence, "form": form, "tab": "bills"}
     if request.htmx and request.method == "GET":  # a poll while the bill is being read

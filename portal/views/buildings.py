@@ -6,13 +6,13 @@ from django.utils.safestring import mark_safe
 
 from buildings import services
 from buildings.selectors import building_for_read, building_for_write, buildings_visible_to
-from carbonexia.common.errors import ServiceError
 from mrv.selectors import current_baseline, latest_complete_month
 
 from .. import charts
 from ..access import portal_view, submitted
 from ..forms import BuildingForm, MonthForm, PortalForm
 from ..selectors import latest_month_of, year_to
+from ..submit import submit
 
 PAGE_SIZE = 20
 
@@ -49,14 +49,11 @@ def building_list(request):
 @portal_view
 def building_create(request):
     form = BuildingForm(**submitted(request), user=request.user)
-    if form.is_valid():
-        try:
-            building = services.building_create(owner=request.user, **form.cleaned_data)
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, f"{building.name} was added. Upload its meter data next.")
-            return redirect("portal:data", building_id=building.pk)
+    saved = submit(form, lambda: services.building_create(owner=request.user, **form.cleaned_data))
+    if saved:
+        building = saved.result
+        messages.success(request, f"{building.name} was added. Upload its meter data next.")
+        return redirect("portal:data", building_id=building.pk)
     return render(request, "portal/buildings/create.html", {"form": form}, status=form.status)
 
 
@@ -65,15 +62,14 @@ def building_edit(request, building_id):
     building = building_for_write(user=request.user, building_id=building_id)
     initial = {field: getattr(building, field) for field in services.EDITABLE_FIELDS}
     form = BuildingForm(**submitted(request), user=request.user, initial=initial)
-    if form.is_valid():
-        try:
-            if form.changes():
-                services.building_update(actor=request.user, building=building, **form.changes())
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, "The building's details were saved.")
-            return redirect("portal:dashboard", building_id=building.pk)
+
+    def save_changes():
+        if form.changes():
+            services.building_update(actor=request.user, building=building, **form.changes())
+
+    if submit(form, save_changes):
+        messages.success(request, "The building's details were saved.")
+        return redirect("portal:dashboard", building_id=building.pk)
     context = {"building": building, "form": form, "tab": "settings"}
     return render(request, "portal/buildings/edit.html", context, status=form.status)
 
@@ -82,14 +78,9 @@ def building_edit(request, building_id):
 def building_delete(request, building_id):
     building = building_for_write(user=request.user, building_id=building_id)
     form = PortalForm(**submitted(request))
-    if form.is_valid():
-        try:
-            services.building_delete(actor=request.user, building=building)
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, f"{building.name} and its data were deleted.")
-            return redirect("portal:buildings")
+    if submit(form, lambda: services.building_delete(actor=request.user, building=building)):
+        messages.success(request, f"{building.name} and its data were deleted.")
+        return redirect("portal:buildings")
     context = {"building": building, "form": form, "tab": "settings"}
     return render(request, "portal/buildings/delete.html", context, status=form.status)
 

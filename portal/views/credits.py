@@ -3,13 +3,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from buildings.selectors import building_for_read, building_for_write
-from carbonexia.common.errors import NotFound, ServiceError
+from carbonexia.common.errors import NotFound
 from credits.selectors import block_for_read, blocks_of, next_free_credit_period
 from credits.services import credits_request, credits_retire
 from mrv.selectors import cached_mrv_run
 
 from ..access import portal_view, submitted
 from ..forms import PeriodForm, RetireForm
+from ..submit import submit
 
 
 def _eligibility(building, form: PeriodForm) -> dict:
@@ -33,13 +34,10 @@ def credits(request, building_id):
     if default:
         initial = {"period_start": default[0].start_time.date(), "period_end": default[1].start_time.date()}
     form = PeriodForm(request.POST if request.method == "POST" else request.GET or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            blocks = credits_request(actor=request.user, building=building, **form.cleaned_data)
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            count = sum(block.credits_requested for block in blocks)
+    if request.method == "POST":  # a GET may bind the form too, for the preview
+        saved = submit(form, lambda: credits_request(actor=request.user, building=building, **form.cleaned_data))
+        if saved:
+            count = sum(block.credits_requested for block in saved.result)
             messages.success(request, f"{count} credits were requested; a verifier will review them.")
             return redirect("portal:credits", building_id=building.pk)
     preview = _eligibility(building, form if form.is_bound else PeriodForm(initial))
@@ -56,13 +54,10 @@ def retire(request, building_id, credit_id):
     if block.building_id != building.pk:
         raise NotFound("No such credit block.")
     form = RetireForm(**submitted(request))
-    if form.is_valid():
-        try:
-            retired = credits_retire(actor=request.user, block=block, **form.cleaned_data)
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, f"{retired.credits_issued} credits were retired: {retired.serial}.")
-            return redirect("portal:credits", building_id=building.pk)
+    saved = submit(form, lambda: credits_retire(actor=request.user, block=block, **form.cleaned_data))
+    if saved:
+        retired = saved.result
+        messages.success(request, f"{retired.credits_issued} credits were retired: {retired.serial}.")
+        return redirect("portal:credits", building_id=building.pk)
     context = {"building": building, "credit": block, "form": form, "tab": "credits"}
     return render(request, "portal/credits/retire.html", context, status=form.status)

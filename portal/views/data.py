@@ -15,6 +15,7 @@ from .. import charts
 from ..access import portal_view
 from ..forms import CsvUploadForm, EventForm, ReadingsForm, StationForm, StationLinkForm, TemperatureUploadForm
 from ..selectors import readings_window, recent_uploads
+from ..submit import submit
 
 # Sent with a finished upload, so the readings chart on the page reloads itself.
 READINGS_CHANGED = "readings-changed"
@@ -66,23 +67,20 @@ def data(request, building_id):
 def upload(request, building_id):
     building = building_for_write(user=request.user, building_id=building_id)
     form = CsvUploadForm(request.POST, request.FILES)
+    saved = submit(form, lambda: meter_csv_upload(actor=request.user, building=building, **form.upload()))
     result = {}
-    if form.is_valid():
-        file = form.cleaned_data["file"]
-        try:
-            stored = meter_csv_upload(actor=request.user, building=building, data=file.read(), filename=file.name)
-            result.update(upload=stored, progress=upload_progress(stored))
-        except ServiceError as error:
-            form.refuse(error)
-            result["row_errors"], result["total_errors"] = _bad_rows(error)
+    if saved:
+        result.update(upload=saved.result, progress=upload_progress(saved.result))
+    elif form.refusal:
+        result["row_errors"], result["total_errors"] = _bad_rows(form.refusal)
     if not request.htmx:
-        if "upload" not in result:
+        if not saved:
             return _page(request, building, status=form.status, upload_form=form, **result)
-        messages.success(request, f"{result['upload'].filename} was received.")
+        messages.success(request, f"{saved.result.filename} was received.")
         return redirect("portal:data", building_id=building.pk)
     context = {"building": building, "upload_form": form if form.errors else CsvUploadForm(), **result}
     response = render(request, "portal/data/_upload_response.html", context, status=form.status)
-    if result.get("upload") and result["upload"].status == UploadStatus.COMPLETED:
+    if saved and saved.result.status == UploadStatus.COMPLETED:
         response["HX-Trigger"] = READINGS_CHANGED
     return response
 
@@ -110,14 +108,9 @@ def upload_status(request, building_id, upload_id):
 def station_link(request, building_id):
     building = building_for_write(user=request.user, building_id=building_id)
     form = StationLinkForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            building_update(actor=request.user, building=building, weather_station=form.cleaned_data["weather_station"])
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, "The weather station link was saved.")
-            return redirect("portal:data", building_id=building.pk)
+    if submit(form, lambda: building_update(actor=request.user, building=building, **form.cleaned_data)):
+        messages.success(request, "The weather station link was saved.")
+        return redirect("portal:data", building_id=building.pk)
     return _page(request, building, status=form.status, station_form=form)
 
 
@@ -126,16 +119,17 @@ def station_link(request, building_id):
 def station_add(request, building_id):
     building = building_for_write(user=request.user, building_id=building_id)
     form = StationForm(request.POST)
-    if form.is_valid():
-        try:
-            with transaction.atomic():  # a station and its link to the building, or neither
-                station = station_create(owner=request.user, **form.cleaned_data)
-                building_update(actor=request.user, building=building, weather_station=station)
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, f"The station {station.name} was added and linked to this building.")
-            return redirect("portal:data", building_id=building.pk)
+
+    @transaction.atomic  # a station and its link to the building, or neither
+    def add_and_link():
+        station = station_create(owner=request.user, **form.cleaned_data)
+        building_update(actor=request.user, building=building, weather_station=station)
+        return station
+
+    saved = submit(form, add_and_link)
+    if saved:
+        messages.success(request, f"The station {saved.result.name} was added and linked to this building.")
+        return redirect("portal:data", building_id=building.pk)
     return _page(request, building, status=form.status, new_station_form=form)
 
 
@@ -147,18 +141,14 @@ def temperatures(request, building_id):
         raise NotFound("The building has no weather station.")
     station = station_for_write(user=request.user, station_id=building.weather_station_id)
     form = TemperatureUploadForm(request.POST, request.FILES)
+    saved = submit(form, lambda: temperature_csv_upload(actor=request.user, station=station, **form.upload()))
+    if saved:
+        messages.success(request, f"{saved.result.rows} temperatures were stored for {station.name}.")
+        return redirect("portal:data", building_id=building.pk)
     row_errors = {}
-    if form.is_valid():
-        file = form.cleaned_data["file"]
-        try:
-            upload = temperature_csv_upload(actor=request.user, station=station, data=file.read(), filename=file.name)
-        except ServiceError as error:
-            form.refuse(error)
-            rows, total = _bad_rows(error)
-            row_errors = {"temperature_rows": rows, "temperature_total": total}
-        else:
-            messages.success(request, f"{upload.rows} temperatures were stored for {station.name}.")
-            return redirect("portal:data", building_id=building.pk)
+    if form.refusal:
+        rows, total = _bad_rows(form.refusal)
+        row_errors = {"temperature_rows": rows, "temperature_total": total}
     return _page(request, building, status=form.status, temperature_form=form, **row_errors)
 
 
@@ -167,12 +157,8 @@ def temperatures(request, building_id):
 def event_create(request, building_id):
     building = building_for_write(user=request.user, building_id=building_id)
     form = EventForm(request.POST)
-    if form.is_valid():
-        try:
-            event = event_record(building=building, recorded_by=request.user, **form.cleaned_data)
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, f"The {event.get_event_type_display().lower()} was recorded.")
-            return redirect("portal:data", building_id=building.pk)
+    saved = submit(form, lambda: event_record(building=building, recorded_by=request.user, **form.cleaned_data))
+    if saved:
+        messages.success(request, f"The {saved.result.get_event_type_display().lower()} was recorded.")
+        return redirect("portal:data", building_id=building.pk)
     return _page(request, building, status=form.status, event_form=form)

@@ -3,7 +3,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 
 from buildings.selectors import building_for_read
-from carbonexia.common.errors import Conflict, NotFound, ServiceError
+from carbonexia.common.errors import Conflict, NotFound
 from mrv.selectors import latest_complete_month
 from reports.models import ReportStatus
 from reports.selectors import report_for_read
@@ -12,6 +12,7 @@ from reports.services import report_request
 from ..access import portal_view, submitted
 from ..forms import PeriodForm
 from ..selectors import reports_of
+from ..submit import submit
 
 
 def _report(request, building_id, report_id):
@@ -28,14 +29,9 @@ def reports(request, building_id):
     last = latest_complete_month(building)
     initial = {"period_start": (last - 11).start_time.date(), "period_end": last.start_time.date()} if last else {}
     form = PeriodForm(**submitted(request), initial=initial)
-    if form.is_valid():
-        try:
-            report_request(actor=request.user, building=building, **form.cleaned_data)
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, "The report is being generated; it will be ready to download below.")
-            return redirect("portal:reports", building_id=building.pk)
+    if submit(form, lambda: report_request(actor=request.user, building=building, **form.cleaned_data)):
+        messages.success(request, "The report is being generated; it will be ready to download below.")
+        return redirect("portal:reports", building_id=building.pk)
     context = {"building": building, "form": form, "reports": reports_of(user=request.user, building=building)}
     return render(request, "portal/reports/page.html", {**context, "tab": "reports"}, status=form.status)
 

@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from carbonexia.common.errors import ServiceError
 from carbonexia.webhooks.selectors import deliveries_of, webhook_for_owner, webhooks_of
 from carbonexia.webhooks.services import webhook_create, webhook_delete
 
 from ..access import portal_view, submitted
 from ..forms import WebhookForm
+from ..submit import submit
 
 DELIVERIES_SHOWN = 50
 
@@ -15,15 +15,10 @@ DELIVERIES_SHOWN = 50
 @portal_view
 def webhooks(request):
     form = WebhookForm(**submitted(request))
-    created = None
-    if form.is_valid():
-        try:
-            created = webhook_create(owner=request.user, **form.cleaned_data)
-        except ServiceError as error:
-            form.refuse(error)
-        else:
-            form = WebhookForm()  # rendered, not redirected: the secret is shown in this answer only
-    context = {"form": form, "created": created, "webhooks": webhooks_of(request.user)}
+    saved = submit(form, lambda: webhook_create(owner=request.user, **form.cleaned_data))
+    if saved:
+        form = WebhookForm()  # rendered, not redirected: the secret is shown in this answer only
+    context = {"form": form, "created": saved.result if saved else None, "webhooks": webhooks_of(request.user)}
     return render(request, "portal/webhooks/page.html", context, status=form.status)
 
 
