@@ -8,7 +8,7 @@ HOST_PORT ?= 127.0.0.1:8000
 TEST_QUEUE := carbonexia-test-$(shell date +%s%N)
 PYTEST_SQLITE := -m "not postgres and not worker"
 
-.PHONY: install install-dev run test test-postgres test-sqlite fuzz lint bench services worker clean
+.PHONY: install install-dev run test test-postgres test-sqlite fuzz lint lint-imports lint-types bench services worker clean
 
 $(VENV)/.runtime: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ lint: install-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py makemigrations --check --dry-run -v1
+	$(MAKE) --no-print-directory --keep-going lint-imports lint-types
+
+# The import contracts in pyproject.toml: the order of floors, the pure cores, no service/task cycles.
+lint-imports: install-dev
+	$(VENV)/bin/lint-imports
+
+# mypy with the django-stubs plugin; strict on the pure cores and on every services module (pyproject.toml).
+lint-types: install-dev
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m mypy
 
 test: services lint
 	$(MAKE) --no-print-directory test-postgres test-sqlite
@@ -60,4 +69,4 @@ worker: install
 	$(VENV)/bin/celery -A carbonexia worker -B --loglevel=info
 
 clean:
-	rm -rf $(VENV) var/test-services.env
+	rm -rf $(VENV) var/test-services.env .import_linter_cache .mypy_cache

@@ -2,7 +2,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from carbonexia.audit.services import audit_record
+from carbonexia.audit.services import Actor, audit_record
 from carbonexia.common.errors import Conflict, Invalid
 
 from .models import Role, User
@@ -21,7 +21,7 @@ def user_register(*, email: str, password: str, full_name: str = "") -> User:
         raise Conflict("An account with this email already exists.", code="duplicate_email")
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=email, password=password, full_name=full_name)
+            user: User = User.objects.create_user(email=email, password=password, full_name=full_name)
     except IntegrityError:
         raise Conflict("An account with this email already exists.", code="duplicate_email") from None
     audit_record(actor=user, action="user.registered", obj=user, after={"email": email, "role": user.role})
@@ -29,7 +29,7 @@ def user_register(*, email: str, password: str, full_name: str = "") -> User:
 
 
 @transaction.atomic
-def user_grant_role(*, actor, user: User, role: str) -> User:
+def user_grant_role(*, actor: Actor, user: User, role: str) -> User:
     if role not in Role.values:
         raise Invalid(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.", code="invalid_role")
     before = {"role": user.role, "is_staff": user.is_staff}

@@ -7,7 +7,7 @@ repeated delivery of the render task never changes a finished report.
 import calendar
 import hashlib
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
@@ -17,8 +17,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from buildings.models import Building
-from carbonexia.audit.services import audit_record
+from carbonexia.audit.services import Actor, audit_record
 from carbonexia.common.errors import Invalid, ServiceError
 from carbonexia.common.tasks import enqueue
 from carbonexia.events import publish
@@ -65,7 +66,7 @@ def _check_period(building: Building, start: date, end: date) -> None:
         )
 
 
-def report_request(*, actor, building: Building, period_start: date, period_end: date) -> Report:
+def report_request(*, actor: User, building: Building, period_start: date, period_end: date) -> Report:
     """Stores a processing report and queues its rendering in the same transaction."""
     _check_period(building, period_start, period_end)
     from .tasks import render_report
@@ -118,7 +119,7 @@ def _attempt_start(report: Report) -> Report:
 
 
 @transaction.atomic
-def _complete(report: Report, rendered: RenderedPdf, generated_at) -> Report:
+def _complete(report: Report, rendered: RenderedPdf, generated_at: datetime) -> Report:
     locked = _locked(report)
     if locked.status != ReportStatus.PROCESSING:
         log.info("Report %s was %s before its render finished; the PDF is discarded.", report.pk, locked.status)
@@ -145,7 +146,7 @@ def _complete(report: Report, rendered: RenderedPdf, generated_at) -> Report:
     return locked
 
 
-def _fail(locked: Report, *, reason: str, actor) -> Report:
+def _fail(locked: Report, *, reason: str, actor: Actor) -> Report:
     locked.status = ReportStatus.FAILED
     locked.error = reason
     locked.save(update_fields=["status", "error", "updated_at"])
@@ -154,7 +155,7 @@ def _fail(locked: Report, *, reason: str, actor) -> Report:
 
 
 @transaction.atomic
-def report_fail(*, report: Report, reason: str, actor=WORKER) -> Report:
+def report_fail(*, report: Report, reason: str, actor: Actor = WORKER) -> Report:
     """Ends a processing report as failed with a reason for its reader; a finished report is left alone."""
     locked = _locked(report)
     return _fail(locked, reason=reason, actor=actor) if locked.status == ReportStatus.PROCESSING else locked

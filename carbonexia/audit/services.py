@@ -1,7 +1,12 @@
 import json
+from typing import Any, cast
 
-from django.db import connection, transaction
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection, models, transaction
 from django.utils import timezone
+
+from accounts.models import User
 
 from .chain import GENESIS, canonical_row, link_hash
 from .models import AuditEvent
@@ -9,14 +14,24 @@ from .models import AuditEvent
 # Serialises appends on PostgreSQL so two writers never chain onto the same predecessor.
 _CHAIN_LOCK_KEY = 0x0A0D17
 
+# Who acted: a user (request.user, possibly anonymous), or the name of the part of the system that did.
+Actor = AbstractBaseUser | AnonymousUser | str | None
 
-def _jsonable(value):
+
+def _jsonable(value: object) -> Any:
     return None if value is None else json.loads(json.dumps(value, default=str))
 
 
 @transaction.atomic
 def audit_record(
-    *, actor, action: str, obj=None, object_type: str = "", object_id: str = "", before=None, after=None
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -24,7 +39,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    actor_user = cast(User | None, actor if getattr(actor, "is_authenticated", False) else None)
     actor_label = actor_user.email if actor_user else str(actor or "system")
     fields = {
         "occurred_at": timezone.now(),

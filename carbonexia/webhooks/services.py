@@ -3,7 +3,10 @@
 import json
 import secrets
 import time
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -12,7 +15,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from carbonexia.audit.services import audit_record
+from accounts.models import User
+from carbonexia.audit.services import Actor, audit_record
 from carbonexia.common.errors import Invalid
 from carbonexia.events import EVENT_TYPES
 
@@ -41,7 +45,7 @@ def _checked_url(url: str) -> str:
     return url
 
 
-def webhook_create(*, owner, url: str, events: list[str]) -> Webhook:
+def webhook_create(*, owner: User, url: str, events: list[str]) -> Webhook:
     events = list(dict.fromkeys(events))
     unknown = [event for event in events if event not in EVENT_TYPES]
     if not events or unknown:
@@ -60,7 +64,7 @@ def webhook_create(*, owner, url: str, events: list[str]) -> Webhook:
 
 
 @transaction.atomic
-def webhook_delete(*, actor, webhook: Webhook) -> None:
+def webhook_delete(*, actor: Actor, webhook: Webhook) -> None:
     """Deactivates the webhook (its delivery history stays) and gives up its pending deliveries."""
     webhook.active = False
     webhook.save(update_fields=["active", "updated_at"])
@@ -73,14 +77,14 @@ def webhook_delete(*, actor, webhook: Webhook) -> None:
     audit_record(actor=actor, action="webhook.deleted", obj=webhook, after={"cancelled_deliveries": cancelled})
 
 
-def _enqueue(delivery_id, *, retry_base_seconds: int, countdown: float = 0) -> None:
+def _enqueue(delivery_id: uuid.UUID, *, retry_base_seconds: int, countdown: float = 0) -> None:
     from .tasks import deliver
 
     deliver.apply_async(args=[str(delivery_id), retry_base_seconds], countdown=countdown)
 
 
 def deliveries_create(
-    *, event_id: str, event_type: str, occurred_at: str, owner, payload: dict
+    *, event_id: str, event_type: str, occurred_at: str, owner: User, payload: dict[str, Any]
 ) -> list[WebhookDelivery]:
     """One delivery per active webhook of `owner` subscribed to the event, each sent by its own task."""
     subscribed = [webhook for webhook in selectors.webhooks_of(owner) if event_type in webhook.events]
@@ -98,13 +102,11 @@ def deliveries_create(
             for webhook in subscribed
         )
         for delivery in deliveries:
-            transaction.on_commit(
-                lambda pk=delivery.pk: _enqueue(pk, retry_base_seconds=retry_base_seconds), robust=True
-            )
+            transaction.on_commit(partial(_enqueue, delivery.pk, retry_base_seconds=retry_base_seconds), robust=True)
     return deliveries
 
 
-def _claim(delivery_id) -> bool:
+def _claim(delivery_id: uuid.UUID) -> bool:
     """Takes a due pending delivery for this worker; False when it is finished, not due or being tried."""
     now = timezone.now()
     due = WebhookDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
@@ -123,7 +125,12 @@ def _headers(delivery: WebhookDelivery, body: bytes) -> dict[str, str]:
 
 @transaction.atomic
 def _attempt_record(
-    delivery_id, *, attempted_at, duration_ms: int, outcome: transport.Outcome, retry_base_seconds: int
+    delivery_id: uuid.UUID,
+    *,
+    attempted_at: datetime,
+    duration_ms: int,
+    outcome: transport.Outcome,
+    retry_base_seconds: int,
 ) -> tuple[WebhookDelivery, int | None]:
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
     WebhookAttempt.objects.create(

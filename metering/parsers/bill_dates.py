@@ -16,6 +16,7 @@ One bill uses one order for all its numeric dates, decided by, in turn:
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -97,11 +98,14 @@ def _full_year(text: str) -> int:
     return int(text) + 2000 if len(text) == 2 else int(text)
 
 
+_Add = Callable[[re.Match[str], date | None, date | None], None]
+
+
 def find_dates(line: str) -> list[DateMention]:
     """Every date in `line`, left to right; spans never overlap."""
     found: list[DateMention] = []
 
-    def add(match: re.Match, day_first: date | None, month_first: date | None) -> None:
+    def add(match: re.Match[str], day_first: date | None, month_first: date | None) -> None:
         overlaps = any(m.start < match.end() and match.start() < m.end for m in found)
         if (day_first or month_first) and not overlaps:
             found.append(DateMention(match.start(), match.end(), match[0], day_first, month_first))
@@ -126,13 +130,14 @@ def find_dates(line: str) -> list[DateMention]:
     return sorted(found, key=lambda mention: mention.start)
 
 
-def _add_yearless(add, match: re.Match, dated: list[DateMention], *, month: int, day: int) -> None:
+def _add_yearless(add: _Add, match: re.Match[str], dated: list[DateMention], *, month: int, day: int) -> None:
     """A year-less date in the year of the next dated mention, or the year before when it falls later in the year
     than that date (a period across New Year)."""
     following = next((m for m in dated if m.start >= match.end()), None)
     if following is None or following.ambiguous:
         return
     anchor = following.day_first or following.month_first
+    assert anchor is not None  # a mention is only kept when it reads as a date
     year = anchor.year if (month, day) <= (anchor.month, anchor.day) else anchor.year - 1
     same = _date(year, month, day)
     add(match, same, same)

@@ -22,6 +22,7 @@ Date forms and how day-first or month-first is decided: see bill_dates.
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, Generic, TypeVar
 
 from .bill_dates import DAY_FIRST, ORDERS, DateMention, decided_order, find_dates
 
@@ -84,9 +85,12 @@ class _Line:
     dates: list[DateMention]
 
 
+_T = TypeVar("_T")
+
+
 @dataclass(frozen=True)
-class _Found:
-    value: object
+class _Found(Generic[_T]):
+    value: _T
     confidence: float
 
 
@@ -94,7 +98,7 @@ def repair_digits(text: str) -> tuple[str, frozenset[str]]:
     """The text with confusable letters inside numbers made digits, and the tokens that changed."""
     repaired: set[str] = set()
 
-    def fix(match: re.Match) -> str:
+    def fix(match: re.Match[str]) -> str:
         token = match[0]
         digits = sum(c.isdigit() for c in token)
         letters = sum(c in "OolIS" for c in token)
@@ -140,7 +144,7 @@ def _trust(printed: str, repaired: frozenset[str], confidence: float) -> float:
     return confidence * REPAIRED if printed in repaired else confidence
 
 
-def _agreed(found: list[_Found], what: str, notes: list[str]) -> _Found | None:
+def _agreed(found: list[_Found[_T]], what: str, notes: list[str]) -> _Found[_T] | None:
     """The best-labelled value; when the best labels disagree, the most frequent with less confidence."""
     if not found:
         return None
@@ -153,11 +157,13 @@ def _agreed(found: list[_Found], what: str, notes: list[str]) -> _Found | None:
     return _Found(value, best)
 
 
-def _kwh(lines: list[_Line], repaired: frozenset[str], notes: list[str]) -> _Found | None:
+def _kwh(lines: list[_Line], repaired: frozenset[str], notes: list[str]) -> _Found[float] | None:
     for label, confidence in _KWH_LABELS:
         found = [f for i in range(len(lines)) if (f := _labelled_kwh(lines, i, label, confidence, repaired, notes))]
         if found:
-            return _checked_by_readings(_agreed(found, "consumption", notes), lines)
+            agreed = _agreed(found, "consumption", notes)
+            assert agreed is not None  # found is not empty
+            return _checked_by_readings(agreed, lines)
     by_readings = _reading_difference(lines)
     if by_readings is not None:
         notes.append("No consumption is printed; kWh is the present minus the previous meter reading.")
@@ -166,8 +172,8 @@ def _kwh(lines: list[_Line], repaired: frozenset[str], notes: list[str]) -> _Fou
 
 
 def _labelled_kwh(
-    lines: list[_Line], i: int, label: re.Pattern, confidence: float, repaired: frozenset[str], notes: list[str]
-) -> _Found | None:
+    lines: list[_Line], i: int, label: re.Pattern[str], confidence: float, repaired: frozenset[str], notes: list[str]
+) -> _Found[float] | None:
     line = lines[i].text
     match = label.search(line)
     if not match or _NOT_THIS_BILL.search(line) or (confidence < 0.9 and _NOT_ENERGY.search(line)):
@@ -185,11 +191,10 @@ def _labelled_kwh(
 
 
 def _reading_difference(lines: list[_Line]) -> float | None:
-    readings = {}
+    readings: dict[str, float] = {}
     for line in lines:
         match = _READING.search(line.text)
-        numbers = _numbers(line.text, match.end()) if match else []
-        if numbers:
+        if match and (numbers := _numbers(line.text, match.end())):
             earlier = match[1].lower() in ("previous", "prev", "past", "opening")
             readings.setdefault("previous" if earlier else "present", numbers[0][0])
     if len(readings) == 2 and readings["present"] >= readings["previous"]:
@@ -197,7 +202,7 @@ def _reading_difference(lines: list[_Line]) -> float | None:
     return None
 
 
-def _checked_by_readings(found: _Found, lines: list[_Line]) -> _Found:
+def _checked_by_readings(found: _Found[float], lines: list[_Line]) -> _Found[float]:
     if _reading_difference(lines) == found.value:
         return _Found(found.value, min(1.0, found.confidence + 0.05))
     return found
@@ -205,9 +210,9 @@ def _checked_by_readings(found: _Found, lines: list[_Line]) -> _Found:
 
 def _periods(
     lines: list[_Line], order: str, *, trust: float = 1.0, repaired: frozenset[str] = frozenset()
-) -> list[_Found]:
+) -> list[_Found[tuple[date, date]]]:
     """Candidate (start, end) periods read in `order`; `trust` scales those whose dates read both ways."""
-    pairs = []
+    pairs: list[tuple[DateMention, DateMention, float]] = []
     for line in lines:
         for first, second in zip(line.dates, line.dates[1:], strict=False):
             if _JOINER.fullmatch(line.text[first.end : second.start]):
@@ -216,7 +221,7 @@ def _periods(
     ends = [line.dates[0] for line in lines if len(line.dates) == 1 and _TO.search(line.text)]
     if starts and ends:
         pairs.append((starts[0], ends[0], 0.75))
-    found = []
+    found: list[_Found[tuple[date, date]]] = []
     for first, second, confidence in pairs:
         start, end = first.read(order), second.read(order)
         if start and end and start <= end:
@@ -228,8 +233,8 @@ def _periods(
     return found
 
 
-def _days(lines: list[_Line]) -> list[_Found]:
-    found = []
+def _days(lines: list[_Line]) -> list[_Found[int]]:
+    found: list[_Found[int]] = []
     for line in lines:
         label = _DAYS_LABEL.search(line.text)
         numbers = [n for n in _numbers(line.text, label.end()) if n[1].isdigit()] if label else []
@@ -240,14 +245,14 @@ def _days(lines: list[_Line]) -> list[_Found]:
     return [f for f in found if 1 <= f.value <= 400]
 
 
-def _meter_number(text: str) -> _Found | None:
+def _meter_number(text: str) -> _Found[str] | None:
     numbers = [m[1].rstrip("-/") for m in _METER.finditer(text) if any(c.isdigit() for c in m[1])]
     if not numbers:
         return None
     return _Found(numbers[0], 0.9 if len(set(numbers)) == 1 else 0.6)
 
 
-def _plausible(period: _Found | None, printed_days: int | None) -> bool:
+def _plausible(period: _Found[tuple[date, date]] | None, printed_days: int | None) -> bool:
     if period is None:
         return False
     span = (period.value[1] - period.value[0]).days + 1
@@ -272,7 +277,8 @@ def parse_bill_text(text: str) -> BillFields:
     printed_days = days.value if days else None
     order, how = _settle_order(lines, repaired_text, printed_days)
     period = _agreed(_periods(lines, order, trust=ORDER_TRUST[how], repaired=repaired), "billing period", notes)
-    start = end = None
+    start: date | None = None
+    end: date | None = None
     period_confidence = 0.0
     if period:
         (start, end), period_confidence = period.value, period.confidence
@@ -287,7 +293,7 @@ def parse_bill_text(text: str) -> BillFields:
             notes.append(f"The bill says {days.value} days but its period covers {span} days.")
             days, period_confidence = _Found(days.value, days.confidence * 0.5), period_confidence * 0.7
     meter = _meter_number(text)
-    values = {
+    values: dict[str, _Found[Any] | None] = {
         "kwh": kwh,
         "billing_days": days,
         "meter_number": meter,

@@ -40,7 +40,9 @@ class Table:
 
 def read_table(data: bytes, *, specs: tuple[ColumnSpec, ...]) -> Table:
     text = _decode(data)
-    header_line = re.match(r"[^\r\n]*", text).group()
+    first_line = re.match(r"[^\r\n]*", text)
+    assert first_line is not None  # `*` matches even an empty line
+    header_line = first_line.group()
     if not header_line.strip():
         raise InvalidFile("Line 1 is empty; the file must start with a header row.")
     delimiter = max(_DELIMITERS, key=header_line.count)
@@ -51,16 +53,17 @@ def read_table(data: bytes, *, specs: tuple[ColumnSpec, ...]) -> Table:
     if missing:
         wanted = " and ".join(f"no {spec.label} column (name it one of {_aliases(spec)})" for spec in missing)
         raise InvalidFile(f"The header on line 1 has {wanted}.")
+    located = {key: positions for key, positions in found.items() if positions is not None}
 
     body = frame.iloc[1:].reset_index(drop=True)
-    values = {key: _joined(body, positions) for key, positions in found.items()}
+    values = {key: _joined(body, positions) for key, positions in located.items()}
     blank = np.logical_and.reduce([column.eq("").to_numpy() for column in values.values()])
     if blank.all():
         raise InvalidFile("The file has a header but no data rows.")
     lines = np.arange(2, len(body) + 2)[~blank]
     return Table(
         values={key: column[~blank].reset_index(drop=True) for key, column in values.items()},
-        columns={key: " + ".join(written[i] for i in positions) for key, positions in found.items()},
+        columns={key: " + ".join(written[i] for i in positions) for key, positions in located.items()},
         lines=lines,
         decimal_comma=delimiter != ",",
     )
@@ -121,4 +124,5 @@ def _aliases(spec: ColumnSpec) -> str:
 
 def _joined(body: pd.DataFrame, positions: tuple[int, ...]) -> pd.Series:
     columns = [body[position].str.strip() for position in positions]
-    return columns[0].str.cat(columns[1:], sep=" ").str.strip() if len(columns) > 1 else columns[0]
+    # The stubs take one Series to join; pandas takes a list of them too.
+    return columns[0].str.cat(columns[1:], sep=" ").str.strip() if len(columns) > 1 else columns[0]  # type: ignore[arg-type]

@@ -115,7 +115,8 @@ def _interpolate(weather: pd.DataFrame, ts: pd.DatetimeIndex) -> np.ndarray:
     wanted = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64)
     if len(wanted) and not (len(known) and known[0] <= wanted[0] and wanted[-1] <= known[-1]):
         raise ValueError("The weather does not cover the whole meter period.")
-    return np.interp(wanted, known, weather["temperature_c"].to_numpy(dtype=float))
+    temperatures: np.ndarray = np.interp(wanted, known, weather["temperature_c"].to_numpy(dtype=float))
+    return temperatures
 
 
 def _ar1(rng: np.random.Generator, n: int, *, phi: float, sd: float) -> np.ndarray:

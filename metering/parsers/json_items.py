@@ -1,6 +1,8 @@
 """Pull typed fields out of a JSON batch (a list of objects, as decoded by json.loads)."""
 
 import math
+from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,17 +17,18 @@ def _json_type(value: object) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
-def objects_of(items: list, *, expected: str, errors: RowErrors) -> pd.Series:
+def objects_of(items: list[Any], *, expected: str, errors: RowErrors) -> pd.Series:
     """The items as a Series; anything but an object (of `expected` fields) is reported and becomes None."""
-    items = pd.Series(items, dtype=object)
-    is_object = items.map(lambda item: isinstance(item, dict)).astype(bool)
+    series = pd.Series(items, dtype=object)
+    is_object = series.map(lambda item: isinstance(item, dict)).astype(bool)
     errors.add(
         ~is_object,
         column="",
         message=lambda item: f"Expected an object with {expected}, got {_json_type(item)}.",
-        item=items,
+        item=series,
     )
-    return items.where(is_object, None)
+    objects: pd.Series = series.where(is_object, None)  # type: ignore[call-overload]  # None, not NaN: the stubs lack it
+    return objects
 
 
 def string_field(
@@ -43,7 +46,7 @@ def string_field(
         message=lambda value: f"Expected a string, got {_json_type(value)}.",
         value=values,
     )
-    return values.where(is_string, None), column
+    return values.where(is_string, None), column  # type: ignore[call-overload]  # None, as in objects_of
 
 
 def number_field(objects: pd.Series, *, key: str, errors: RowErrors) -> tuple[pd.Series, pd.Series]:
@@ -69,7 +72,7 @@ def number_field(objects: pd.Series, *, key: str, errors: RowErrors) -> tuple[pd
 
 
 def _field(objects: pd.Series, *, keys: tuple[str, ...], errors: RowErrors) -> tuple[pd.Series, np.ndarray]:
-    has = np.column_stack([objects.map(lambda item, key=key: _given(item, key)) for key in keys]).astype(bool)
+    has = np.column_stack([objects.map(partial(_given, key=key)) for key in keys]).astype(bool)
     count = has.sum(axis=1)
     column = np.asarray(keys, dtype=object)[has.argmax(axis=1)]
     errors.add(objects.notna() & (count == 0), column=keys[0], message=f"{' or '.join(keys)} is required.")

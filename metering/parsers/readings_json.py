@@ -1,12 +1,14 @@
 """Meter readings from the JSON API: `[{"timestamp": ..., "kwh": ...}, ...]`."""
 
+from typing import Any
+
 import pandas as pd
 
 from .meter_csv import KWH
 from .series import parse_items
 
 
-def parse_readings(items: list, *, tz: str) -> pd.DataFrame:
+def parse_readings(items: list[Any], *, tz: str) -> pd.DataFrame:
     """Parse a batch into `ts` and `kwh` like parse_meter_csv; a single reading is passed as `[reading]`.
 
     Errors name the 1-based position in `items` and the JSON field; timestamps must be strings and kWh

@@ -1,6 +1,7 @@
 """The pipeline shared by every parser: a time column and one quantity, from a CSV or a JSON batch."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,7 +60,7 @@ def parse_csv(data: bytes, *, tz: str, quantity: Quantity, with_resolution: bool
 
 
 def parse_items(
-    items: list, *, tz: str, timestamp_keys: tuple[str, ...], quantity: Quantity, with_resolution: bool
+    items: list[Any], *, tz: str, timestamp_keys: tuple[str, ...], quantity: Quantity, with_resolution: bool
 ) -> pd.DataFrame:
     key = quantity.column.key
     errors = RowErrors(np.arange(1, len(items) + 1), noun="reading")

@@ -141,7 +141,8 @@ def _localize(
         value=values,
     )
     resolved = first.where(~later, second).where(~unsettled)
-    return days.where(date_only, resolved).dt.tz_convert("UTC")
+    instants: pd.Series = days.where(date_only, resolved).dt.tz_convert("UTC")
+    return instants
 
 
 def _order_repeats(times: pd.Series, *, index: pd.Index) -> tuple[pd.Series, pd.Series]:

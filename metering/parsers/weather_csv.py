@@ -5,6 +5,8 @@ A value written as a date alone is that local day's mean: `ts` is the local midn
 parser does not require whole hours). Duplicates are checked within each resolution.
 """
 
+from typing import Any
+
 import pandas as pd
 
 from .csv_table import ColumnSpec
@@ -27,7 +29,7 @@ def parse_temperature_csv(data: bytes, *, tz: str) -> pd.DataFrame:
     return parse_csv(data, tz=tz, quantity=TEMPERATURE, with_resolution=True)
 
 
-def parse_temperature_items(items: list, *, tz: str) -> pd.DataFrame:
+def parse_temperature_items(items: list[Any], *, tz: str) -> pd.DataFrame:
     """Parse `[{"timestamp" or "date": ..., "temperature_c": ...}, ...]` like parse_temperature_csv."""
     return parse_items(
         items,

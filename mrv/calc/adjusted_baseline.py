@@ -1,6 +1,7 @@
 """What a stored baseline model (``BaselineResult.model``) predicts for a reporting month."""
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ from mrv.calc.uncertainty import BaselineUncertainty
 
 def adjusted_baseline_kwh(
     *,
-    model: dict,
+    model: dict[str, Any],
     month: pd.Period | str,
     daily_temperature_c: pd.Series | None = None,
     daily_occupancy: pd.Series | None = None,
@@ -34,7 +35,7 @@ def adjusted_baseline_kwh(
 
 def adjusted_baselines_kwh(
     *,
-    model: dict,
+    model: dict[str, Any],
     months: Sequence[pd.Period | str],
     daily_temperature_c: pd.Series | None = None,
     daily_occupancy: pd.Series | None = None,
@@ -58,7 +59,8 @@ def adjusted_baselines_kwh(
     if missing:
         error = CalcInputError(f"The {method} baseline needs the month's daily {' and '.join(missing)}.")
         return dict.fromkeys(periods, error)
-    frame, position = days_in_months(periods, {name: inputs[name] for name in needed})
+    present = {name: cast(pd.Series, inputs[name]) for name in needed}  # none is missing, checked above
+    frame, position = days_in_months(periods, present)
     if method == "occupancy":
         daily_usage = model["kwh_per_occupied_day"] * frame["occupancy"].to_numpy()
     else:
@@ -78,16 +80,17 @@ def adjusted_baselines_kwh(
     }
 
 
-def model_uncertainty(model: dict) -> BaselineUncertainty | None:
+def model_uncertainty(model: dict[str, Any]) -> BaselineUncertainty | None:
     """The stored savings-uncertainty inputs of a baseline model, or None when it has none."""
     data = model.get("uncertainty")
     return None if data is None else BaselineUncertainty.from_dict(data)
 
 
-def model_n_parameters(model: dict) -> int | None:
+def model_n_parameters(model: dict[str, Any]) -> int | None:
     """p of a stored model's fit statistics: kept with its uncertainty inputs, else counted from the model."""
     if model.get("uncertainty"):
-        return model["uncertainty"]["n_parameters"]
+        n_parameters: int = model["uncertainty"]["n_parameters"]
+        return n_parameters
     if model.get("changepoint"):
         return ChangePointModel.from_dict(model["changepoint"]).n_parameters
     return None if model.get("method") == "static" else 1

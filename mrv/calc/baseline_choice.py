@@ -10,7 +10,7 @@ Rules, in order (CalTRACK prefers weather-normalised models; their fits need eno
 """
 
 import dataclasses
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import pandas as pd
 
@@ -43,7 +43,7 @@ def choose_baseline_method(
     daily_occupancy: pd.Series | None = None,
 ) -> MethodChoice:
     """The method to use and a sentence saying why."""
-    months = as_monthly_kwh(monthly_kwh).index
+    months = cast(pd.PeriodIndex, as_monthly_kwh(monthly_kwh).index)
     n = len(months)
     occupancy_covers = daily_occupancy is not None and not coverage_shortfalls(daily_occupancy, months)
     if daily_temperature_c is None:
@@ -57,6 +57,7 @@ def choose_baseline_method(
     if weather_gap is None:
         covered = f"daily temperatures cover all {n} baseline months"
         if occupancy_covers:
+            assert daily_occupancy is not None  # occupancy_covers says so
             swing = _occupancy_swing(daily_occupancy, months)
             if swing >= MIN_OCCUPANCY_SWING:
                 return MethodChoice(
@@ -106,8 +107,10 @@ def calculate_baseline(
     if method == "historical":
         result = historical_baseline(monthly_kwh=monthly_kwh)
     elif method == "occupancy":
+        assert daily_occupancy is not None  # not missing, checked above
         result = occupancy_baseline(monthly_kwh=monthly_kwh, daily_occupancy=daily_occupancy)
     elif method == "weather":
+        assert daily_temperature_c is not None  # not missing, checked above
         result = weather_baseline(
             monthly_kwh=monthly_kwh,
             daily_temperature_c=daily_temperature_c,
@@ -115,6 +118,7 @@ def calculate_baseline(
             settings=settings,
         )
     elif method == "regression":
+        assert daily_temperature_c is not None and daily_occupancy is not None  # not missing, checked above
         result = regression_baseline(
             monthly_kwh=monthly_kwh,
             daily_temperature_c=daily_temperature_c,
@@ -130,5 +134,6 @@ def calculate_baseline(
 def _occupancy_swing(daily_occupancy: pd.Series, months: pd.PeriodIndex) -> float:
     """Largest minus smallest monthly mean occupancy over the baseline months."""
     occupancy = as_daily(daily_occupancy, what="occupancy")
-    monthly_mean = occupancy.groupby(occupancy.index.to_period("M")).mean().reindex(months)
+    dates = cast(pd.DatetimeIndex, occupancy.index)
+    monthly_mean = occupancy.groupby(dates.to_period("M")).mean().reindex(months)
     return float(monthly_mean.max() - monthly_mean.min())

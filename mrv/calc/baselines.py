@@ -21,6 +21,7 @@ warning, and its savings carry no computed uncertainty.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,7 @@ class BaselineResult:
 
     method: str
     baseline_monthly_kwh: float
-    model: dict
+    model: dict[str, Any]
     fit: FitStats | None
     valid: bool
     warnings: list[str] = field(default_factory=list)
@@ -61,7 +62,7 @@ class BaselineResult:
     def uncertainty(self) -> BaselineUncertainty | None:
         return model_uncertainty(self.model)
 
-    def fit_dict(self) -> dict:
+    def fit_dict(self) -> dict[str, Any]:
         """The API's ``fit`` object; all None (n = 0) for a static baseline."""
         return self.fit.to_dict() if self.fit else {"r2": None, "cv_rmse": None, "nmbe": None, "n": 0}
 
@@ -111,8 +112,9 @@ def static_baseline(*, static_kwh: float) -> BaselineResult:
 
 def occupancy_baseline(*, monthly_kwh: MonthlyKwh, daily_occupancy: pd.Series) -> BaselineResult:
     monthly = as_monthly_kwh(monthly_kwh)
-    frame, position = daily_frame(monthly.index, {"occupancy": daily_occupancy})
-    occupied_days = _occupied_days(frame["occupancy"].to_numpy(), position, monthly.index)
+    months = cast(pd.PeriodIndex, monthly.index)
+    frame, position = daily_frame(months, {"occupancy": daily_occupancy})
+    occupied_days = _occupied_days(frame["occupancy"].to_numpy(), position, months)
     if occupied_days.sum() <= 0:
         raise CalcInputError("Occupancy is zero throughout the baseline, so it cannot scale energy use.")
     rate = float(monthly.sum() / occupied_days.sum())
@@ -170,11 +172,12 @@ def _changepoint_baseline(
     settings: ChangePointSettings,
 ) -> BaselineResult:
     monthly = as_monthly_kwh(monthly_kwh)
-    frame, position = daily_frame(monthly.index, columns | ({} if daily_kwh is None else {"kWh": daily_kwh}))
+    months = cast(pd.PeriodIndex, monthly.index)
+    frame, position = daily_frame(months, columns | ({} if daily_kwh is None else {"kWh": daily_kwh}))
     temperatures = frame["temperature"].to_numpy()
     occupancy = frame["occupancy"].to_numpy() if "occupancy" in frame else None
     if daily_kwh is None:
-        days = monthly.index.days_in_month.to_numpy()
+        days = months.days_in_month.to_numpy()
         changepoint = fit_billing_periods(
             period_kwh=monthly.to_numpy(),
             period_days=days,
@@ -216,7 +219,7 @@ def _assessed(
     predicted: np.ndarray,
     n_parameters: int,
     granularity: str,
-    model: dict,
+    model: dict[str, Any],
     warnings: list[str],
 ) -> BaselineResult:
     fit = fit_statistics(observed=observed, predicted=predicted, n_parameters=n_parameters)
@@ -253,4 +256,5 @@ def _occupied_days(occupancy: np.ndarray, position: np.ndarray, months: pd.Perio
     """Days × mean occupancy per month, the mean taken over the days that have a value."""
     sums = np.bincount(position, weights=occupancy, minlength=len(months))
     counts = np.bincount(position, minlength=len(months))
-    return sums / counts * months.days_in_month.to_numpy()
+    occupied: np.ndarray = sums / counts * months.days_in_month.to_numpy()
+    return occupied

@@ -158,7 +158,7 @@ def _select_model(
         heating_grid=np.asarray(settings.heating_balance_points_c, dtype=float)[heat_ok],
         cooling_grid=np.asarray(settings.cooling_balance_points_c, dtype=float)[cool_ok],
     )
-    best: tuple[float, _Candidates, int, dict] | None = None
+    best: tuple[float, _Candidates, int, dict[str, np.ndarray]] | None = None
     for group in groups:
         if group.design.shape[2] >= n:  # no residual degrees of freedom to judge the fit
             continue
@@ -261,16 +261,18 @@ def _solve_stack(design: np.ndarray, y: np.ndarray, weights: np.ndarray) -> dict
     }
 
 
-def _sufficient(degree_days: np.ndarray, weights: np.ndarray, min_nonzero: int, min_total: float):
+def _sufficient(degree_days: np.ndarray, weights: np.ndarray, min_nonzero: int, min_total: float) -> np.ndarray:
     nonzero = np.count_nonzero(degree_days > 0, axis=0)
     total = weights @ degree_days
-    return (nonzero >= max(min_nonzero, 1)) & (total >= min_total)
+    sufficient: np.ndarray = (nonzero >= max(min_nonzero, 1)) & (total >= min_total)
+    return sufficient
 
 
 def _period_means(daily_values: np.ndarray, day_period: np.ndarray, day_counts: np.ndarray) -> np.ndarray:
     sums = np.zeros((len(day_counts), daily_values.shape[1]))
     np.add.at(sums, day_period, daily_values)
-    return sums / day_counts[:, np.newaxis]
+    means: np.ndarray = sums / day_counts[:, np.newaxis]
+    return means
 
 
 def _finite_1d(values: ArrayLike, what: str) -> np.ndarray:

@@ -1,6 +1,7 @@
 """The fitted change-point model: coefficients, balance points, fit, prediction and JSON round trip."""
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -43,18 +44,21 @@ class ChangePointModel:
         day at the period's mean degree days, because the model is linear in degree days.
         """
         temps = np.asarray(temperature_c, dtype=float)
-        usage = np.full(temps.shape, self.coefficients["intercept"])
+        usage = np.full(temps.shape, self.coefficients["intercept"], dtype=float)
+        # A model has a balance point exactly when it has that degree-day coefficient.
         if "beta_hdd" in self.coefficients:
-            usage += self.coefficients["beta_hdd"] * heating_degree_days(temps, self.heating_balance_point_c)
+            heating_base = cast(float, self.heating_balance_point_c)
+            usage += self.coefficients["beta_hdd"] * heating_degree_days(temps, heating_base)
         if "beta_cdd" in self.coefficients:
-            usage += self.coefficients["beta_cdd"] * cooling_degree_days(temps, self.cooling_balance_point_c)
+            cooling_base = cast(float, self.cooling_balance_point_c)
+            usage += self.coefficients["beta_cdd"] * cooling_degree_days(temps, cooling_base)
         if "beta_occupancy" in self.coefficients:
             if occupancy is None:
                 raise CalcInputError("This model needs daily occupancy to make a prediction.")
             usage += self.coefficients["beta_occupancy"] * np.asarray(occupancy, dtype=float)
         return usage
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict; ``from_dict`` rebuilds an equal model."""
         return {
             "model_type": self.model_type,
@@ -71,7 +75,7 @@ class ChangePointModel:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ChangePointModel":
-        arrays = {key: np.asarray(data[key], dtype=float) for key in ("residuals", "fitted")}
+    def from_dict(cls, data: dict[str, Any]) -> "ChangePointModel":
+        arrays: dict[str, Any] = {key: np.asarray(data[key], dtype=float) for key in ("residuals", "fitted")}
         scalars = {key: value for key, value in data.items() if key not in arrays}
         return cls(**scalars, **arrays)

@@ -4,6 +4,8 @@ Degree days use the CalTRACK definition (CalTRACK 2.0, 3.3.4-3.3.5) in °C:
 HDD = max(base − T_mean, 0) and CDD = max(T_mean − base, 0) for each day's mean temperature.
 """
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
@@ -37,11 +39,12 @@ def daily_mean_temperature(
     if readings.empty:
         return pd.Series(dtype=float, index=pd.DatetimeIndex([], freq="D"), name="temperature_c")
     readings = readings.sort_index()
-    if _modal_spacing(readings.index) >= _DAILY_SPACING:
-        dates = _wall_clock(readings.index).normalize()
+    index = cast(pd.DatetimeIndex, readings.index)  # checked above; sorting keeps it
+    if _modal_spacing(index) >= _DAILY_SPACING:
+        dates = _wall_clock(index).normalize()
         daily = readings.groupby(dates).mean()
     else:
-        if readings.index.tz is None:
+        if index.tz is None:
             raise CalcInputError("Hourly temperature readings need timezone-aware timestamps.")
         daily = _daily_from_hourly(readings.tz_convert(timezone), timezone, min_hourly_coverage)
     full_range = pd.date_range(daily.index.min(), daily.index.max(), freq="D")
@@ -51,13 +54,15 @@ def daily_mean_temperature(
 def heating_degree_days(daily_mean_c: ArrayLike, base_c: float | ArrayLike) -> np.ndarray:
     """HDD = max(base − T, 0). A scalar base gives shape (n_days,); an array of k bases gives (n_days, k)."""
     temps, bases = _as_arrays(daily_mean_c, base_c)
-    return np.maximum(bases - temps, 0.0)
+    hdd: np.ndarray = np.maximum(bases - temps, 0.0)
+    return hdd
 
 
 def cooling_degree_days(daily_mean_c: ArrayLike, base_c: float | ArrayLike) -> np.ndarray:
     """CDD = max(T − base, 0). A scalar base gives shape (n_days,); an array of k bases gives (n_days, k)."""
     temps, bases = _as_arrays(daily_mean_c, base_c)
-    return np.maximum(temps - bases, 0.0)
+    cdd: np.ndarray = np.maximum(temps - bases, 0.0)
+    return cdd
 
 
 def _as_arrays(daily_mean_c: ArrayLike, base_c: float | ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -71,10 +76,12 @@ def _as_arrays(daily_mean_c: ArrayLike, base_c: float | ArrayLike) -> tuple[np.n
 
 
 def _daily_from_hourly(readings: pd.Series, timezone: str, min_hourly_coverage: float) -> pd.Series:
-    dates = _wall_clock(readings.index).normalize()
+    dates = _wall_clock(cast(pd.DatetimeIndex, readings.index)).normalize()
     first_day, last_day = dates.min(), dates.max() + pd.Timedelta(days=1)
     day_edges = pd.DatetimeIndex([first_day, last_day]).tz_localize(
-        timezone, ambiguous=True, nonexistent="shift_forward"
+        timezone,
+        ambiguous=True,  # type: ignore[arg-type]  # pandas takes one bool for all; the stubs want an array
+        nonexistent="shift_forward",
     )
     # Whole clock hours counted from local midnight, so a day holds 23, 24 or 25 of them.
     hours = pd.date_range(day_edges[0], day_edges[1], freq="h", inclusive="left")
@@ -93,6 +100,6 @@ def _wall_clock(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
 def _modal_spacing(index: pd.DatetimeIndex) -> pd.Timedelta:
     if len(index) < 2:
         return _DAILY_SPACING
-    gaps = np.diff(index.unique().asi8)
+    gaps = np.diff(index.unique().asi8)  # type: ignore[attr-defined]  # asi8 is missing from the stubs
     values, counts = np.unique(gaps, return_counts=True)
     return pd.Timedelta(int(values[np.argmax(counts)]), unit="ns")

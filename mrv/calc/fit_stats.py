@@ -19,6 +19,7 @@ Guideline 14 sets no separate daily limits; daily models are held to the hourly 
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -42,7 +43,7 @@ class FitStats:
     cv_rmse: float | None
     nmbe: float | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The API's ``fit`` object: ``{"r2", "cv_rmse", "nmbe", "n"}``."""
         return {"r2": self.r2, "cv_rmse": self.cv_rmse, "nmbe": self.nmbe, "n": self.n}
 
@@ -94,7 +95,9 @@ def passes_guideline_14(stats: FitStats, *, granularity: str) -> bool:
     return not guideline_14_failures(stats, granularity=granularity)
 
 
-def guideline_14_verdict(*, fit: dict, granularity: str | None, method: str, n_parameters: int | None) -> dict:
+def guideline_14_verdict(
+    *, fit: dict[str, Any], granularity: str | None, method: str, n_parameters: int | None
+) -> dict[str, Any]:
     """The Guideline 14 verdict on a stored baseline fit, in the shape the evidence pages show.
 
     ``applies`` is False for a static baseline (no fit to judge); ``failures`` (also ``reasons``) are

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Mapping
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -85,7 +86,8 @@ def coverage_shortfalls(daily: pd.Series, months: pd.PeriodIndex) -> list[str]:
 
 def _in_months(frame: pd.DataFrame, months: pd.PeriodIndex) -> tuple[pd.DataFrame, np.ndarray]:
     complete = frame.dropna()
-    position = months.get_indexer(complete.index.to_period("M"))
+    dates = cast(pd.DatetimeIndex, complete.index)  # as_daily made it
+    position = months.get_indexer(dates.to_period("M"))
     return complete[position >= 0], position[position >= 0]
 
 

@@ -17,6 +17,7 @@ understate use and so overstate savings. REJECTED months report only the measure
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -43,18 +44,25 @@ class MonthQuality:
 
 def infer_interval(index: pd.DatetimeIndex) -> pd.Timedelta:
     """The meter's reading interval: the most common spacing between consecutive timestamps."""
-    gaps = np.diff(index.unique().sort_values().asi8)
+    gaps = np.diff(index.unique().sort_values().asi8)  # type: ignore[attr-defined]  # missing from the stubs
     if gaps.size == 0:
         raise CalcInputError("At least two readings are needed to tell the meter's reading interval.")
     values, counts = np.unique(gaps, return_counts=True)
     return pd.Timedelta(int(values[np.argmax(counts)]), unit="ns")
 
 
-def months_bounds(months: Sequence[pd.Period | str], timezone: str) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+def months_bounds(
+    months: Sequence[pd.Period | str] | pd.PeriodIndex, timezone: str
+) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
     """Each month's first and first-after instants, at local midnight in ``timezone`` (one vectorised pass)."""
     periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])
-    edges = pd.DatetimeIndex(periods.start_time).append(pd.DatetimeIndex((periods + 1).start_time))
-    local = edges.tz_localize(timezone, ambiguous=True, nonexistent="shift_forward")
+    following = periods + 1  # type: ignore[operator]  # PeriodIndex + int shifts by periods; not in the stubs
+    edges = pd.DatetimeIndex(periods.start_time).append(pd.DatetimeIndex(following.start_time))
+    local = cast(pd.DatetimeIndex, edges).tz_localize(
+        timezone,
+        ambiguous=True,  # type: ignore[arg-type]  # pandas takes one bool for all; the stubs want an array
+        nonexistent="shift_forward",
+    )
     return local[: len(periods)], local[len(periods) :]
 
 
@@ -78,7 +86,8 @@ def expected_readings_per_month(
     else:
         starts, ends = months_bounds(periods, timezone)
         spans = ends - starts
-    return np.ceil(np.asarray(spans / interval, dtype=float)).astype(int)
+    counts: np.ndarray = np.ceil(np.asarray(spans / interval, dtype=float)).astype(int)
+    return counts
 
 
 def expected_readings(*, month: pd.Period | str, timezone: str, interval: pd.Timedelta) -> int:
@@ -135,18 +144,20 @@ def assess_month(
     if not isinstance(readings.index, pd.DatetimeIndex) or readings.index.tz is None:
         raise CalcInputError("Meter readings need timezone-aware timestamps.")
     readings = readings.dropna().astype(float)
-    interval = infer_interval(readings.index) if interval is None else pd.Timedelta(interval)
+    index = cast(pd.DatetimeIndex, readings.index)  # checked above; dropna keeps it
+    interval = infer_interval(index) if interval is None else pd.Timedelta(interval)
     if interval <= pd.Timedelta(0):
         raise CalcInputError("The reading interval must be positive.")
     period = pd.Period(month, freq="M")
     start, end = month_bounds(period, timezone)
-    in_month = readings[(readings.index >= start) & (readings.index < end)]
+    in_month = readings[(index >= start) & (index < end)]
+    month_index = cast(pd.DatetimeIndex, in_month.index)
     if _day_based(interval):
         # Day-based meters count local calendar days, which DST does not lengthen or shorten.
         origin = period.start_time
-        stamps = in_month.index.tz_convert(timezone).tz_localize(None)
+        stamps = month_index.tz_convert(timezone).tz_localize(None)
     else:
-        origin, stamps = start, in_month.index
+        origin, stamps = start, month_index
     expected = expected_readings(month=period, timezone=timezone, interval=interval)
     slots = np.asarray((stamps - origin) // interval, dtype=np.int64)
     by_slot = in_month.groupby(slots).sum().reindex(np.arange(expected))

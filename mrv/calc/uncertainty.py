@@ -21,6 +21,7 @@ follow ``fit_stats`` (p counts balance points). ρ is the standard sample autoco
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -44,11 +45,11 @@ class BaselineUncertainty:
     cv_rmse: float
     autocorrelation: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "BaselineUncertainty":
+    def from_dict(cls, data: dict[str, Any]) -> "BaselineUncertainty":
         return cls(**data)
 
 
