@@ -2,6 +2,8 @@
 
 from django.contrib.auth.models import Group, Permission
 
+from .models import Role
+
 # Verifiers read the evidence and record decisions; they change nothing else.
 VERIFIER_PERMISSIONS = [
     "buildings.view_building",
@@ -27,3 +29,8 @@ def verifier_group() -> Group:
         wanted += list(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
     group.permissions.set(wanted)
     return group
+
+
+def sees_all_buildings(user) -> bool:
+    """Verifiers and admins read every building; facility managers only their own."""
+    return user.role in (Role.VERIFIER, Role.ADMIN)

@@ -2,8 +2,8 @@
 
 from django.db.models import QuerySet
 
+from accounts.roles import sees_all_buildings
 from carbonexia.common.errors import Forbidden, NotFound
-from carbonexia.common.permissions import sees_all_buildings
 
 from .models import Building, ProjectEvent
 

@@ -10,8 +10,8 @@ from django.db.models import Avg, Count, DateTimeField, F, FloatField, Func, Que
 from django.db.models.functions import TruncDay, TruncHour, TruncMonth
 from django.utils import timezone
 
+from accounts.roles import sees_all_buildings
 from carbonexia.common.errors import Forbidden, Invalid, NotFound
-from carbonexia.common.permissions import sees_all_buildings
 
 from .models import MeterReading, TemperatureReading, TemperatureResolution, Upload, WeatherStation
 

@@ -6,8 +6,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from accounts.models import User
-
 from .chain import GENESIS, canonical_row, link_hash
 from .models import AuditEvent
 
@@ -39,7 +37,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    actor_user = cast(User | None, actor if getattr(actor, "is_authenticated", False) else None)
+    actor_user = cast(AbstractBaseUser | None, actor if getattr(actor, "is_authenticated", False) else None)
     actor_label = actor_user.email if actor_user else str(actor or "system")
     fields = {
         "occurred_at": timezone.now(),

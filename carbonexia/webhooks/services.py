@@ -11,11 +11,11 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
 from carbonexia.audit.services import Actor, audit_record
 from carbonexia.common.errors import Invalid
 from carbonexia.events import EVENT_TYPES
@@ -45,7 +45,7 @@ def _checked_url(url: str) -> str:
     return url
 
 
-def webhook_create(*, owner: User, url: str, events: list[str]) -> Webhook:
+def webhook_create(*, owner: AbstractBaseUser, url: str, events: list[str]) -> Webhook:
     events = list(dict.fromkeys(events))
     unknown = [event for event in events if event not in EVENT_TYPES]
     if not events or unknown:
@@ -84,7 +84,7 @@ def _enqueue(delivery_id: uuid.UUID, *, retry_base_seconds: int, countdown: floa
 
 
 def deliveries_create(
-    *, event_id: str, event_type: str, occurred_at: str, owner: User, payload: dict[str, Any]
+    *, event_id: str, event_type: str, occurred_at: str, owner: AbstractBaseUser, payload: dict[str, Any]
 ) -> list[WebhookDelivery]:
     """One delivery per active webhook of `owner` subscribed to the event, each sent by its own task."""
     subscribed = [webhook for webhook in selectors.webhooks_of(owner) if event_type in webhook.events]
