@@ -1,4 +1,4 @@
-from celery import shared_task
+from celery import Task, current_app, shared_task
 from django.db.models import Model
 from kombu.exceptions import OperationalError
 
@@ -15,9 +15,17 @@ def echo(value):
     return value
 
 
-def enqueue(task, *args) -> None:
+def enqueue(task: Task | str, *args) -> None:
     """Sends `task` from inside the caller's transaction. If the broker refuses, the error rolls the
-    transaction back: the record and its task exist together or not at all (the client gets 503)."""
+    transaction back: the record and its task exist together or not at all (the client gets 503).
+
+    A service names its task ("metering.process_bill") rather than importing the task module, which imports
+    the service. The name is looked up in the app's registry, not handed to `send_task`, so eager mode still
+    runs the task in-process; the task's module must be imported at start-up (its app's `ready()`), and an
+    unknown name raises `celery.exceptions.NotRegistered`.
+    """
+    if isinstance(task, str):
+        task = current_app.tasks[task]
     try:
         task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY)
     except OperationalError:
