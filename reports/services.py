@@ -69,8 +69,6 @@ def _check_period(building: Building, start: date, end: date) -> None:
 def report_request(*, actor: User, building: Building, period_start: date, period_end: date) -> Report:
     """Stores a processing report and queues its rendering in the same transaction."""
     _check_period(building, period_start, period_end)
-    from .tasks import render_report
-
     with transaction.atomic():
         report = Report.objects.create(
             building=building, period_start=period_start, period_end=period_end, requested_by=actor
@@ -81,7 +79,7 @@ def report_request(*, actor: User, building: Building, period_start: date, perio
             obj=report,
             after={"building": str(building.pk), "period_start": period_start, "period_end": period_end},
         )
-        enqueue(render_report, str(report.pk))
+        enqueue("reports.render", str(report.pk))
     return report
 
 

@@ -15,6 +15,11 @@ def echo(value):
     return value
 
 
+def task_named(name: str) -> Task:
+    """The registered task called `name`; its module is imported by its app's `ready()`."""
+    return current_app.tasks[name]
+
+
 def enqueue(task: Task | str, *args) -> None:
     """Sends `task` from inside the caller's transaction. If the broker refuses, the error rolls the
     transaction back: the record and its task exist together or not at all (the client gets 503).
@@ -25,7 +30,7 @@ def enqueue(task: Task | str, *args) -> None:
     unknown name raises `celery.exceptions.NotRegistered`.
     """
     if isinstance(task, str):
-        task = current_app.tasks[task]
+        task = task_named(task)
     try:
         task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY)
     except OperationalError:

@@ -15,4 +15,6 @@ class WebhooksConfig(AppConfig):
     def ready(self):
         from carbonexia.events import domain_event
 
+        from . import tasks  # noqa: F401  (registers the tasks the services queue by name)
+
         domain_event.connect(_on_domain_event, dispatch_uid="webhooks.deliveries_create")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from carbonexia.audit.services import Actor, audit_record
 from carbonexia.common.errors import Invalid
+from carbonexia.common.tasks import task_named
 from carbonexia.events import EVENT_TYPES
 
 from . import selectors, transport, urlguard
@@ -78,9 +79,8 @@ def webhook_delete(*, actor: Actor, webhook: Webhook) -> None:
 
 
 def _enqueue(delivery_id: uuid.UUID, *, retry_base_seconds: int, countdown: float = 0) -> None:
-    from .tasks import deliver
-
-    deliver.apply_async(args=[str(delivery_id), retry_base_seconds], countdown=countdown)
+    # Sent after commit and without enqueue()'s refusal: a delivery the broker missed is resent by the sweeper.
+    task_named("webhooks.deliver").apply_async(args=[str(delivery_id), retry_base_seconds], countdown=countdown)
 
 
 def deliveries_create(
