@@ -8,9 +8,9 @@ from .models import Role
 VERIFIER_PERMISSIONS = [
     "buildings.view_building",
     "buildings.view_projectevent",
+    "buildings.view_weatherstation",
     "metering.view_upload",
     "metering.view_utilitybill",
-    "metering.view_weatherstation",
     "metering.view_emissionfactor",
     "mrv.view_baseline",
     "mrv.view_monthreview",

@@ -8,9 +8,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from buildings.services import building_create, building_data_changed, event_record
+from buildings.services import building_create, building_data_changed, event_record, station_create
 from metering.parsers.demo_series import generate_meter, generate_weather
-from metering.services import meter_readings_ingest, station_create, temperatures_ingest
+from metering.services import meter_readings_ingest, temperatures_ingest
 from mrv import calc
 from mrv.services import baseline_calculate
 

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
-from buildings.services import building_create, event_record
+from buildings.services import building_create, event_record, station_create
 from metering.parsers.demo_series import generate_meter, generate_weather
-from metering.services import meter_readings_ingest, station_create, temperatures_ingest
+from metering.services import meter_readings_ingest, temperatures_ingest
 from mrv.services import baseline_calculate
 
 from .harness import Result

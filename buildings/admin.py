@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from carbonexia.common.admin import ReadOnlyAdminMixin
 
-from .models import Building, ProjectEvent
+from .models import Building, ProjectEvent, WeatherStation
 
 
 class ProjectEventInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -20,3 +20,10 @@ class BuildingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["building_type", "grid_region"]
     search_fields = ["name", "address", "owner__email"]
     inlines = [ProjectEventInline]
+
+
+@admin.register(WeatherStation)
+class WeatherStationAdmin(admin.ModelAdmin):
+    list_display = ["name", "latitude", "longitude", "timezone", "owner"]
+    search_fields = ["name"]
+    readonly_fields = ["owner"]

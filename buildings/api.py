@@ -6,10 +6,10 @@ from rest_framework.views import APIView
 from carbonexia.common.api import paginated, validated
 from carbonexia.common.pagination import PageNumberPagination
 from carbonexia.common.timezones import known_timezones
-from metering.selectors import station_for_link
 
 from . import selectors, services
 from .models import Building, BuildingType, EventType, ProjectEvent
+from .selectors import station_for_link
 
 
 class OccupancyProfile(serializers.Serializer):

@@ -21,6 +21,28 @@ class BuildingType(models.TextChoices):
 _PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
+class WeatherStation(BaseModel):
+    """Where a building's outdoor temperatures are measured; several buildings may share one."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="weather_stations")
+    name = models.CharField(max_length=200)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    timezone = models.CharField(max_length=64, default="UTC")
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="station_latitude"),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180), name="station_longitude"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Building(BaseModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="buildings")
     name = models.CharField(max_length=200)
@@ -32,7 +54,7 @@ class Building(BaseModel):
     occupancy_weekend = models.PositiveSmallIntegerField(default=20, validators=_PERCENT)
     grid_region = models.CharField(max_length=16, blank=True)
     weather_station = models.ForeignKey(
-        "metering.WeatherStation", null=True, blank=True, on_delete=models.SET_NULL, related_name="buildings"
+        WeatherStation, null=True, blank=True, on_delete=models.SET_NULL, related_name="buildings"
     )
     # Bumped in the same transaction as any change to the data MRV results rest on; results are cached
     # under it, so a change can never be answered from a stale cache.

@@ -6,7 +6,7 @@ from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Invalid
 from carbonexia.common.timezones import country_of_timezone
 
-from .models import Building, EventType, ProjectEvent
+from .models import Building, EventType, ProjectEvent, WeatherStation
 
 # Sent inside building_delete's transaction with `building` and `actor`, before anything is deleted.
 building_deleting = Signal()
@@ -137,3 +137,17 @@ def event_record(
         },
     )
     return event
+
+
+@transaction.atomic
+def station_create(*, owner, name: str, latitude: float, longitude: float, timezone: str) -> WeatherStation:
+    station = WeatherStation(owner=owner, name=name, latitude=latitude, longitude=longitude, timezone=timezone)
+    station.full_clean()
+    station.save()
+    audit_record(
+        actor=owner,
+        action="station.created",
+        obj=station,
+        after={"name": name, "latitude": latitude, "longitude": longitude, "timezone": timezone},
+    )
+    return station

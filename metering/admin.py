@@ -4,7 +4,7 @@ from . import (
     admin_bills,  # noqa: F401  (registers UtilityBill)
     admin_factors,  # noqa: F401  (registers EmissionFactor)
 )
-from .models import Upload, WeatherStation
+from .models import Upload
 
 
 @admin.register(Upload)
@@ -24,10 +24,3 @@ class UploadAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(WeatherStation)
-class WeatherStationAdmin(admin.ModelAdmin):
-    list_display = ["name", "latitude", "longitude", "timezone", "owner"]
-    search_fields = ["name"]
-    readonly_fields = ["owner"]

@@ -29,26 +29,6 @@ class UploadStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class WeatherStation(BaseModel):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="weather_stations")
-    name = models.CharField(max_length=200)
-    latitude = models.FloatField()
-    longitude = models.FloatField()
-    timezone = models.CharField(max_length=64, default="UTC")
-
-    class Meta:
-        ordering = ["name", "id"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="station_latitude"),
-            models.CheckConstraint(
-                condition=models.Q(longitude__gte=-180, longitude__lte=180), name="station_longitude"
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
 class Upload(BaseModel):
     """Every file received, kept as evidence for verifiers: who sent what, when, with its SHA-256."""
 
@@ -56,7 +36,9 @@ class Upload(BaseModel):
     building = models.ForeignKey(
         "buildings.Building", null=True, blank=True, on_delete=models.CASCADE, related_name="uploads"
     )
-    station = models.ForeignKey(WeatherStation, null=True, blank=True, on_delete=models.CASCADE, related_name="uploads")
+    station = models.ForeignKey(
+        "buildings.WeatherStation", null=True, blank=True, on_delete=models.CASCADE, related_name="uploads"
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to="uploads/%Y/%m/")
     filename = models.CharField(max_length=255)
@@ -124,7 +106,9 @@ class TemperatureReading(models.Model):
     """A station's air temperature at `time` (hourly) or its daily mean (day starting at `time`)."""
 
     id = models.BigAutoField(primary_key=True)
-    station = models.ForeignKey(WeatherStation, on_delete=models.CASCADE, db_index=False, related_name="readings")
+    station = models.ForeignKey(
+        "buildings.WeatherStation", on_delete=models.CASCADE, db_index=False, related_name="readings"
+    )
     time = TimescaleDateTimeField(interval="365 days")
     temperature_c = models.FloatField()
     resolution = models.CharField(max_length=4, choices=TemperatureResolution.choices)

@@ -1,4 +1,4 @@
-"""Reads of meter and weather data; tenant scoping for stations lives here."""
+"""Reads of meter and weather data."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -6,14 +6,15 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import Avg, Count, DateTimeField, F, FloatField, Func, QuerySet, Sum, Value
+from django.db.models import Avg, Count, DateTimeField, F, FloatField, Func, Sum, Value
 from django.db.models.functions import TruncDay, TruncHour, TruncMonth
 from django.utils import timezone
 
 from accounts.roles import sees_all_buildings
-from carbonexia.common.errors import Forbidden, Invalid, NotFound
+from buildings.models import WeatherStation
+from carbonexia.common.errors import NotFound
 
-from .models import MeterReading, TemperatureReading, TemperatureResolution, Upload, WeatherStation
+from .models import MeterReading, TemperatureReading, TemperatureResolution, Upload
 
 INTERVALS = {"hour": ("1 hour", TruncHour), "day": ("1 day", TruncDay), "month": ("1 month", TruncMonth)}
 
@@ -57,34 +58,6 @@ def bucket_expression(interval: str, tz: str):
     if connection.vendor == "postgresql":
         return TimeBucket(width, F("time"), tz)
     return trunc("time", tzinfo=ZoneInfo(tz))
-
-
-# --- stations ------------------------------------------------------------------------------------
-def stations_visible_to(user) -> QuerySet[WeatherStation]:
-    stations = WeatherStation.objects.all()
-    return stations if sees_all_buildings(user) else stations.filter(owner=user)
-
-
-def station_for_read(*, user, station_id) -> WeatherStation:
-    station = stations_visible_to(user).filter(pk=station_id).first()
-    if station is None:
-        raise NotFound("No such weather station.")
-    return station
-
-
-def station_for_write(*, user, station_id) -> WeatherStation:
-    station = station_for_read(user=user, station_id=station_id)
-    if station.owner_id != user.pk:
-        raise Forbidden("Only the station's owner may add its data.")
-    return station
-
-
-def station_for_link(*, user, station_id) -> WeatherStation:
-    """A station named in a building's fields: unknown or foreign ids are a field error, not a 404."""
-    station = stations_visible_to(user).filter(pk=station_id).first()
-    if station is None:
-        raise Invalid("No such weather station.", errors={"weather_station_id": ["No such weather station."]})
-    return station
 
 
 # --- uploads -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from buildings.models import WeatherStation
 from buildings.services import building_data_changed, station_data_changed
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Invalid
@@ -24,7 +25,6 @@ from .models import (
     Upload,
     UploadKind,
     UploadStatus,
-    WeatherStation,
 )
 from .selectors import hourly_daily_means
 from .upsert import SeriesTable, UpsertCounts, upsert_series
@@ -191,20 +191,6 @@ def upload_fail(*, upload: Upload, reason: Invalid | str) -> Upload:
 
 
 # --- weather -------------------------------------------------------------------------------------
-@transaction.atomic
-def station_create(*, owner, name: str, latitude: float, longitude: float, timezone: str) -> WeatherStation:
-    station = WeatherStation(owner=owner, name=name, latitude=latitude, longitude=longitude, timezone=timezone)
-    station.full_clean()
-    station.save()
-    audit_record(
-        actor=owner,
-        action="station.created",
-        obj=station,
-        after={"name": name, "latitude": latitude, "longitude": longitude, "timezone": timezone},
-    )
-    return station
-
-
 @transaction.atomic
 def temperatures_ingest(*, station: WeatherStation, frame: pd.DataFrame, upload: Upload | None = None) -> UpsertCounts:
     resolution = frame["resolution"] if "resolution" in frame else TemperatureResolution.HOUR

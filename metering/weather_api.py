@@ -3,13 +3,15 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from buildings.models import WeatherStation
+from buildings.selectors import station_for_write, stations_visible_to
+from buildings.services import station_create
 from carbonexia.common.pagination import PageNumberPagination
 from carbonexia.common.timezones import known_timezones
 from carbonexia.common.uploads import uploaded_file
 
-from . import selectors, services
+from . import services
 from .api import AcceptedOut, CsvUploadedOut, accepted_body, csv_upload_response
-from .models import WeatherStation
 
 
 class StationSerializer(serializers.ModelSerializer):
@@ -49,14 +51,14 @@ class StationListView(APIView):
     @extend_schema(responses={200: StationSerializer(many=True)}, summary="Weather stations the caller may see")
     def get(self, request):
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.stations_visible_to(request.user), request, view=self)
+        page = paginator.paginate_queryset(stations_visible_to(request.user), request, view=self)
         return paginator.get_paginated_response(StationSerializer(page, many=True).data)
 
     @extend_schema(request=StationSerializer, responses={201: StationSerializer}, summary="Register a station")
     def post(self, request):
         incoming = StationSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        station = services.station_create(owner=request.user, **incoming.validated_data)
+        station = station_create(owner=request.user, **incoming.validated_data)
         return Response(StationSerializer(station).data, status=status.HTTP_201_CREATED)
 
 
@@ -67,7 +69,7 @@ class StationReadingsView(APIView):
         summary="Send hourly temperatures (timestamp) or daily means (date)",
     )
     def post(self, request, station_id):
-        station = selectors.station_for_write(user=request.user, station_id=station_id)
+        station = station_for_write(user=request.user, station_id=station_id)
         items = request.data.get("readings") if isinstance(request.data, dict) else None
         if not isinstance(items, list):
             raise serializers.ValidationError({"readings": ["Must be a list of {timestamp or date, temperature_c}."]})
@@ -82,7 +84,7 @@ class StationCsvUploadView(APIView):
         summary="Upload a temperature CSV (date or timestamp, temperature_c)",
     )
     def post(self, request, station_id):
-        station = selectors.station_for_write(user=request.user, station_id=station_id)
+        station = station_for_write(user=request.user, station_id=station_id)
         data, filename = uploaded_file(request)
         return csv_upload_response(
             services.temperature_csv_upload(actor=request.user, station=station, data=data, filename=filename)

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from accounts import services as account_services
 from accounts import throttling
 from buildings.models import BuildingType, EventType
+from buildings.selectors import stations_visible_to
 from carbonexia.common.errors import ServiceError
 from carbonexia.common.timezones import known_timezones
 from carbonexia.events import EVENT_TYPES
-from metering.selectors import stations_visible_to
 from mrv.models import Method
 from mrv.selectors import MAX_MONTHS
 

@@ -4,12 +4,12 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from buildings.selectors import building_for_read, building_for_write, events_of
-from buildings.services import building_update, event_record
+from buildings.selectors import building_for_read, building_for_write, events_of, station_for_write
+from buildings.services import building_update, event_record, station_create
 from carbonexia.common.errors import NotFound, ServiceError
 from metering.models import UploadKind, UploadStatus
-from metering.selectors import station_for_write, upload_for_read
-from metering.services import meter_csv_upload, station_create, temperature_csv_upload, upload_progress
+from metering.selectors import upload_for_read
+from metering.services import meter_csv_upload, temperature_csv_upload, upload_progress
 
 from .. import charts
 from ..access import portal_view

@@ -1,8 +1,7 @@
 import pytest
 
-from buildings.models import Building, ProjectEvent
+from buildings.models import Building, ProjectEvent, WeatherStation
 from carbonexia.audit.models import AuditEvent
-from metering.models import WeatherStation
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,8 @@ from datetime import UTC, datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from metering.models import TemperatureReading, WeatherStation
+from buildings.models import WeatherStation
+from metering.models import TemperatureReading
 from metering.selectors import station_daily_means
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from buildings.models import Building, EventType, ProjectEvent
-from metering.models import WeatherStation
+from buildings.models import Building, EventType, ProjectEvent, WeatherStation
 from metering.parsers.demo_series import generate_meter, generate_weather
 from metering.services import meter_readings_ingest, temperatures_ingest
 

@@ -4,9 +4,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from buildings.models import Building
+from buildings.models import Building, WeatherStation
 from credits.services import credits_request, credits_verify
-from metering.models import WeatherStation
 from tests.metering.helpers import make_building
 
 pytestmark = pytest.mark.django_db

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
-from buildings.models import Building
+from buildings.models import Building, WeatherStation
 from carbonexia.webhooks.models import Webhook
 from carbonexia.webhooks.services import webhook_create
 from credits.models import CreditBlock
 from credits.services import credits_request
-from metering.models import Upload, UtilityBill, WeatherStation
+from metering.models import Upload, UtilityBill
 from metering.services import meter_csv_upload
 from mrv.services import baseline_calculate
 from reports.models import Report
