@@ -8,7 +8,7 @@ import pandas as pd
 import pytesseract
 from PIL import Image, ImageDraw, ImageFont
 
-from metering import ocr
+from metering.bills import ocr
 from mrv.engine import mrv_run
 from mrv.selectors import current_baseline
 from reports.models import Report

@@ -12,7 +12,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from buildings.services import building_create
 from metering.parsers.demo_series import generate_meter, generate_weather, to_csv_bytes
-from metering.services import meter_csv_upload
+from metering.readings.services import meter_csv_upload
 
 from .harness import Result, paired_medians
 

@@ -10,7 +10,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from buildings.services import building_create, building_data_changed, event_record, station_create
 from metering.parsers.demo_series import generate_meter, generate_weather
-from metering.services import meter_readings_ingest, temperatures_ingest
+from metering.readings.services import meter_readings_ingest
+from metering.weather.services import temperatures_ingest
 from mrv import calc
 from mrv.services import baseline_calculate
 

@@ -16,7 +16,8 @@ from django.db import connection
 
 from buildings.services import building_create, event_record, station_create
 from metering.parsers.demo_series import generate_meter, generate_weather
-from metering.services import meter_readings_ingest, temperatures_ingest
+from metering.readings.services import meter_readings_ingest
+from metering.weather.services import temperatures_ingest
 from mrv.services import baseline_calculate
 
 from .harness import Result

@@ -198,7 +198,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["carbonexia.common.schema.drop_slash_twins"],
     # Uploads, bills and reports share one processing → completed | failed life cycle.
-    "ENUM_NAME_OVERRIDES": {"JobStatusEnum": "metering.models.UploadStatus"},
+    "ENUM_NAME_OVERRIDES": {"JobStatusEnum": "metering.uploads.models.UploadStatus"},
 }
 
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 50)

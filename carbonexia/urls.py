@@ -9,7 +9,7 @@ from carbonexia.common.health import health
 from carbonexia.common.routes import api_path
 from carbonexia.webhooks.urls import urlpatterns as webhook_urls
 from credits.urls import urlpatterns as credit_urls
-from metering.factors_urls import urlpatterns as factor_urls
+from metering.factors.urls import urlpatterns as factor_urls
 from metering.urls import urlpatterns as metering_urls
 from mrv.urls import urlpatterns as mrv_urls
 from reports.urls import urlpatterns as report_urls

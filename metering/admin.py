@@ -1,26 +1,5 @@
-from django.contrib import admin
+"""metering's admin classes live in its sub-packages; Django's admin autodiscovery finds them through this module."""
 
-from . import (
-    admin_bills,  # noqa: F401  (registers UtilityBill)
-    admin_factors,  # noqa: F401  (registers EmissionFactor)
-)
-from .models import Upload
-
-
-@admin.register(Upload)
-class UploadAdmin(admin.ModelAdmin):
-    """Uploads are evidence: verifiers read them, nobody edits them here."""
-
-    list_display = ["filename", "kind", "building", "station", "status", "rows", "sha256", "uploaded_by", "created_at"]
-    list_filter = ["kind", "status"]
-    search_fields = ["filename", "sha256", "building__name"]
-    readonly_fields = [field.name for field in Upload._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .bills import admin as bills_admin  # noqa: F401
+from .factors import admin as factors_admin  # noqa: F401
+from .uploads import admin as uploads_admin  # noqa: F401

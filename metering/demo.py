@@ -6,7 +6,8 @@ from buildings.models import BuildingType, EventType
 from buildings.services import building_create, event_record, station_create
 
 from .parsers.demo_series import generate_meter, generate_weather, to_csv_bytes
-from .services import meter_csv_upload, temperatures_ingest
+from .readings.services import meter_csv_upload
+from .weather.services import temperatures_ingest
 
 TZ = "Asia/Kolkata"
 START, END = "2023-03-01", "2025-04-01"

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 
 from buildings.models import Building
-from metering.factors import FactorChoice, factors_for_days
+from metering.factors.selectors import FactorChoice, factors_for_days
 from mrv import calc
 
 from . import inputs

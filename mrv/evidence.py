@@ -9,7 +9,7 @@ from django.db.models import Model, Q, QuerySet
 
 from buildings.models import Building
 from carbonexia.audit.models import AuditEvent
-from metering.models import Upload
+from metering.uploads.models import Upload
 from mrv import calc
 
 from .models import Baseline, MonthReview

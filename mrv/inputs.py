@@ -7,8 +7,9 @@ readings, so a multi-year query stays close to the cost of the aggregation it re
 import pandas as pd
 
 from buildings.models import Building
-from metering.bill_selectors import confirmed_bill_months
-from metering.selectors import meter_bucket_totals, meter_interval, meter_series, station_daily_means
+from metering.bills.selectors import confirmed_bill_months
+from metering.readings.selectors import meter_bucket_totals, meter_interval, meter_series
+from metering.weather.selectors import station_daily_means
 from mrv import calc
 
 

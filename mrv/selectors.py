@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from buildings.models import Building
 from carbonexia.common.errors import Invalid
-from metering.models import EmissionFactor, MeterReading
+from metering.factors.models import EmissionFactor
+from metering.readings.models import MeterReading
 
 from .engine import MrvRun, mrv_run
 from .models import CALCULATION_VERSION, Baseline

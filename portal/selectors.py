@@ -4,8 +4,9 @@ caller was already allowed to see by buildings.selectors, so tenant scoping stay
 import pandas as pd
 from django.db.models import Max
 
-from metering.models import MeterReading, UploadKind
-from metering.selectors import readings_page
+from metering.readings.models import MeterReading
+from metering.readings.selectors import readings_page
+from metering.uploads.models import UploadKind
 from mrv.engine import MonthResult, MrvRun
 from mrv.models import Baseline
 from mrv.selectors import cached_mrv_run, latest_complete_month

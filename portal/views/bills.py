@@ -3,8 +3,8 @@ from django.shortcuts import redirect, render
 
 from buildings.selectors import building_for_read, building_for_write
 from carbonexia.common.errors import NotFound
-from metering.bill_selectors import bill_for_confirm, bill_for_read
-from metering.bill_services import bill_confirm, bill_upload
+from metering.bills.selectors import bill_for_confirm, bill_for_read
+from metering.bills.services import bill_confirm, bill_upload
 
 from ..access import portal_view, submitted
 from ..forms import BillConfirmForm, BillUploadForm

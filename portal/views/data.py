@@ -7,9 +7,10 @@ from django.views.decorators.http import require_POST
 from buildings.selectors import building_for_read, building_for_write, events_of, station_for_write
 from buildings.services import building_update, event_record, station_create
 from carbonexia.common.errors import NotFound, ServiceError
-from metering.models import UploadKind, UploadStatus
-from metering.selectors import upload_for_read
-from metering.services import meter_csv_upload, temperature_csv_upload, upload_progress
+from metering.readings.services import meter_csv_upload
+from metering.uploads.models import UploadKind, UploadStatus
+from metering.uploads.selectors import upload_for_read, upload_progress
+from metering.weather.services import temperature_csv_upload
 
 from .. import charts
 from ..access import portal_view

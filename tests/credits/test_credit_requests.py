@@ -4,7 +4,7 @@ import pytest
 
 from carbonexia.common.errors import Conflict
 from credits.models import CreditBlock, Status
-from metering.factors import emission_factor_update
+from metering.factors.services import emission_factor_update
 from tests.credits.conftest import issue
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
 from credits.models import CreditBlock, Status
-from metering.models import Upload
+from metering.uploads.models import Upload
 from tests.credits.conftest import issue
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ gunicorn on the test database, driven over HTTP."""
 
 import pytest
 
-from metering.models import Upload, UtilityBill
+from metering.bills.models import UtilityBill
+from metering.uploads.models import Upload
 from mrv.services import baseline_calculate
 from reports.models import Report
 from tests.conftest import PASSWORD

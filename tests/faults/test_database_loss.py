@@ -15,7 +15,8 @@ import pytest
 import requests
 from django.db import connection
 
-from metering.models import MeterReading, Upload
+from metering.readings.models import MeterReading
+from metering.uploads.models import Upload
 from tests.conftest import PASSWORD
 from tests.metering.helpers import frame_csv, make_building, quarter_hours
 from tests.support.processes import AppServer

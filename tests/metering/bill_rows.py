@@ -4,9 +4,10 @@ from datetime import date
 
 from PIL import Image
 
-from metering.bill_services import bill_confirm
-from metering.models import UploadKind, UploadStatus, UtilityBill
-from metering.services import upload_store
+from metering.bills.models import UtilityBill
+from metering.bills.services import bill_confirm
+from metering.uploads.models import UploadKind, UploadStatus
+from metering.uploads.services import upload_store
 from tests.metering.bill_images import encoded
 
 BLANK_PNG = encoded(Image.new("L", (8, 8), 255), "PNG")

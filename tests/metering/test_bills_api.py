@@ -11,7 +11,8 @@ from django.utils import timezone
 from buildings.models import Building
 from carbonexia.audit.models import AuditEvent
 from carbonexia.events import domain_event
-from metering.models import Upload, UploadStatus, UtilityBill
+from metering.bills.models import UtilityBill
+from metering.uploads.models import Upload, UploadStatus
 from mrv.services import baseline_calculate
 from tests.metering import bill_images, bill_rows
 from tests.metering.helpers import csv_bytes, make_building, upload
@@ -249,8 +250,8 @@ def test_a_confirmed_bill_can_be_corrected_and_the_trail_keeps_both(as_owner, ow
 
 
 def test_the_task_is_idempotent_and_any_error_fails_the_bill(owner, monkeypatch):
-    from metering import bill_services
-    from metering.tasks import process_bill
+    from metering.bills import services as bill_services
+    from metering.bills.tasks import process_bill
 
     building = make_building(owner)
     done = bill_rows.read_bill(building)
@@ -272,8 +273,8 @@ def test_the_task_is_idempotent_and_any_error_fails_the_bill(owner, monkeypatch)
 
 
 def test_the_sweeper_fails_bills_stuck_in_processing(owner, settings):
-    from metering.bill_services import PROCESSING_DEADLINE, STUCK_REASON
-    from metering.tasks import sweep_stuck_bills
+    from metering.bills.services import PROCESSING_DEADLINE, STUCK_REASON
+    from metering.bills.tasks import sweep_stuck_bills
 
     building = make_building(owner)
     stuck, fresh, done = bill_rows.stored_bill(building), bill_rows.stored_bill(building), bill_rows.read_bill(building)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from metering import ocr
+from metering.bills import ocr
 from metering.parsers.bill_text import parse_bill_text
 from tests.metering import bill_images as bills
 

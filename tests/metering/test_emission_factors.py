@@ -7,14 +7,15 @@ from django.apps import apps as django_apps
 from django.contrib import admin
 from django.urls import path
 
-import metering.admin_factors  # noqa: F401  (registers the admin until metering/admin.py imports it)
+import metering.factors.admin  # noqa: F401  (registers the admin until metering/admin.py imports it)
 from carbonexia import urls as project_urls
 from carbonexia.audit.models import AuditEvent
 from carbonexia.common.errors import Conflict, Invalid
-from metering import factors
-from metering.factors import NoEmissionFactor, factor_for, factors_in_use
-from metering.factors_urls import urlpatterns as factor_urls
-from metering.models import EmissionFactor, Upload
+from metering.factors import selectors, services
+from metering.factors.models import EmissionFactor
+from metering.factors.selectors import NoEmissionFactor, factor_for, factors_in_use
+from metering.factors.urls import urlpatterns as factor_urls
+from metering.uploads.models import Upload
 
 # The admin's URLs are built when admin.site.urls is read, so read it again now that the factor admin is registered.
 urlpatterns = [*factor_urls, path("admin/", admin.site.urls), *project_urls.urlpatterns]
@@ -150,17 +151,17 @@ def test_references_are_found_through_hidden_reverse_relations_too(make_user):
     # EmissionFactor has no referencing model yet; the same generic check on a User shows it finds a
     # reference through an FK with related_name="+", which `_meta.related_objects` would miss.
     user = make_user()
-    assert factors._is_referenced(user) is False
+    assert selectors._is_referenced(user) is False
     Upload.objects.create(
         kind="meter_csv", uploaded_by=user, file="uploads/x.csv", filename="x.csv", size_bytes=1, sha256="0" * 64
     )
     assert "uploaded_by" not in {relation.field.name for relation in user._meta.related_objects}
-    assert factors._is_referenced(user) is True
+    assert selectors._is_referenced(user) is True
 
 
 def test_update_of_an_unused_factor_is_saved_and_audited(owner):
     factor = _factor()
-    factors.emission_factor_update(
+    services.emission_factor_update(
         factor=factor, actor=owner, source="Corrected citation.", valid_to=date(2020, 12, 31)
     )
     factor.refresh_from_db()
@@ -173,14 +174,14 @@ def test_update_of_an_unused_factor_is_saved_and_audited(owner):
 
 def test_update_of_a_factor_in_use_is_refused(owner, monkeypatch):
     # Stands in for a credit referencing the factor: no model can reference one yet (see the test above).
-    monkeypatch.setattr(factors, "factors_in_use", lambda factor: True)
+    monkeypatch.setattr(selectors, "factors_in_use", lambda factor: True)
     factor = EmissionFactor.objects.get(region="IN", version="21.0", factor_type="combined_margin")
     with pytest.raises(Conflict) as raised:
-        factors.emission_factor_update(factor=factor, actor=owner, factor_kg_per_kwh=Decimal("0.8"))
+        services.emission_factor_update(factor=factor, actor=owner, factor_kg_per_kwh=Decimal("0.8"))
     assert raised.value.code == "factor_in_use"
     with pytest.raises(Conflict):
-        factors.emission_factor_delete(factor=factor, actor=owner)
-    factors.emission_factor_update(factor=factor, actor=owner, factor_kg_per_kwh=Decimal("0.7383"))
+        services.emission_factor_delete(factor=factor, actor=owner)
+    services.emission_factor_update(factor=factor, actor=owner, factor_kg_per_kwh=Decimal("0.7383"))
     factor.refresh_from_db()
     assert factor.factor_kg_per_kwh == Decimal("0.73830")
     assert not AuditEvent.objects.exists()
@@ -189,7 +190,7 @@ def test_update_of_a_factor_in_use_is_refused(owner, monkeypatch):
 def test_update_validates_the_period_and_the_value(owner):
     factor = _factor()
     with pytest.raises(Invalid) as raised:
-        factors.emission_factor_update(
+        services.emission_factor_update(
             factor=factor, actor=owner, valid_to=date(2019, 1, 1), factor_kg_per_kwh=Decimal("0")
         )
     assert set(raised.value.errors) == {"valid_to", "__all__"}
@@ -326,7 +327,7 @@ def test_admin_lists_filters_and_edits_through_the_service(admin_client):
 
 
 def test_admin_keeps_a_factor_in_use_read_only_and_undeletable(admin_client, monkeypatch):
-    monkeypatch.setattr(factors, "factors_in_use", lambda factor: True)
+    monkeypatch.setattr(selectors, "factors_in_use", lambda factor: True)
     factor = EmissionFactor.objects.get(region="US")
     url = f"/admin/metering/emissionfactor/{factor.pk}/change/"
     page = admin_client.get(url)

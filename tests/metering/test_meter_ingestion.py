@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 import pytest
 
 from carbonexia.audit.models import AuditEvent
-from metering.models import MeterReading, Upload
+from metering.readings.models import MeterReading
+from metering.uploads.models import Upload
 from tests.metering.helpers import csv_bytes, make_building, upload
 from tests.support.waiting import wait_for
 

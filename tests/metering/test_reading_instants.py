@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 
-from metering.models import MeterReading
-from metering.selectors import meter_interval, meter_series
+from metering.readings.models import MeterReading
+from metering.readings.selectors import meter_interval, meter_series
 from tests.metering.helpers import make_building
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 from django.db import connection
 
-from metering.models import MeterReading
+from metering.readings.models import MeterReading
 from tests.metering.helpers import frame_csv, make_building, quarter_hours, upload
 
 pytestmark = pytest.mark.django_db

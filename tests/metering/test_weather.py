@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from buildings.models import WeatherStation
-from metering.models import TemperatureReading
-from metering.selectors import station_daily_means
+from metering.weather.models import TemperatureReading
+from metering.weather.selectors import station_daily_means
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ import pandas as pd
 
 from buildings.models import Building, EventType, ProjectEvent, WeatherStation
 from metering.parsers.demo_series import generate_meter, generate_weather
-from metering.services import meter_readings_ingest, temperatures_ingest
+from metering.readings.services import meter_readings_ingest
+from metering.weather.services import temperatures_ingest
 
 TZ = "Asia/Kolkata"
 

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from metering.bill_selectors import BillMonth, confirmed_bill_months
+from metering.bills.selectors import BillMonth, confirmed_bill_months
 from mrv import calc
 from tests.metering import bill_rows
 from tests.mrv import builders

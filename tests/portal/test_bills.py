@@ -1,7 +1,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from metering.models import Upload, UploadKind, UtilityBill
+from metering.bills.models import UtilityBill
+from metering.uploads.models import Upload, UploadKind
 from tests.metering import bill_images
 from tests.metering.helpers import make_building
 from tests.portal.conftest import HX

@@ -3,8 +3,9 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from buildings.models import ProjectEvent, WeatherStation
-from metering.models import MeterReading, Upload, UploadKind
-from metering.services import upload_progress_key
+from metering.readings.models import MeterReading
+from metering.uploads.models import Upload, UploadKind
+from metering.uploads.selectors import upload_progress_key
 from tests.metering.helpers import csv_bytes, make_building
 from tests.portal.conftest import HX
 

@@ -10,9 +10,10 @@ from carbonexia.webhooks.models import Webhook
 from carbonexia.webhooks.services import webhook_create
 from credits.models import CreditBlock, Status
 from credits.services import credits_request, credits_verify
-from metering.bill_services import bill_upload
-from metering.models import MeterReading, Upload
-from metering.services import meter_csv_upload
+from metering.bills.services import bill_upload
+from metering.readings.models import MeterReading
+from metering.readings.services import meter_csv_upload
+from metering.uploads.models import Upload
 from mrv.models import Baseline
 from reports.services import report_request
 from tests.metering.helpers import csv_bytes

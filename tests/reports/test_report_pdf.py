@@ -11,8 +11,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from metering.models import MeterReading
-from metering.services import meter_csv_upload
+from metering.readings.models import MeterReading
+from metering.readings.services import meter_csv_upload
 from mrv.engine import mrv_run
 from mrv.selectors import current_baseline
 from mrv.services import baseline_calculate, month_review_record

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from carbonexia.celery import app
-from metering.models import MeterReading
+from metering.readings.models import MeterReading
 from reports import services
 from reports.models import Report
 from reports.pdf import RenderedPdf

@@ -28,7 +28,7 @@ from types import SimpleNamespace
 import pytest
 from redis import Redis
 
-from metering.models import MeterReading
+from metering.readings.models import MeterReading
 from reports.models import Report
 from reports.services import MAX_ATTEMPTS
 from reports.tasks import render_report

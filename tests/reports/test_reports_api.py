@@ -8,7 +8,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from carbonexia.audit.models import AuditEvent
 from carbonexia.events import domain_event
-from metering.models import MeterReading
+from metering.readings.models import MeterReading
 from reports import services
 from reports.models import Report
 from tests.mrv import builders

@@ -8,8 +8,9 @@ from carbonexia.webhooks.models import Webhook
 from carbonexia.webhooks.services import webhook_create
 from credits.models import CreditBlock
 from credits.services import credits_request
-from metering.models import Upload, UtilityBill
-from metering.services import meter_csv_upload
+from metering.bills.models import UtilityBill
+from metering.readings.services import meter_csv_upload
+from metering.uploads.models import Upload
 from mrv.services import baseline_calculate
 from reports.models import Report
 from tests.metering.bill_rows import read_bill

@@ -9,14 +9,16 @@ from rest_framework.views import APIView
 
 from buildings.selectors import building_for_read, building_for_write
 from carbonexia.common import calendar
-from carbonexia.common.models import parse_prefixed_id
 from carbonexia.common.schema import QUEUE_UNAVAILABLE
 from carbonexia.common.uploads import uploaded_file
 
-from . import selectors, services
-from .models import UploadKind, UploadStatus
+from ..uploads.api import CsvUploadedOut, UploadAcceptedOut, csv_upload_response
+from .selectors import readings_page
+from .services import meter_batch_ingest, meter_csv_upload
 
 RAW_PAGE = 1000
+
+
 MAX_PAGE = 10_000
 
 
@@ -71,67 +73,13 @@ class MeterReadingsView(APIView):
         if not isinstance(request.data, dict):
             raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
         building = building_for_write(user=request.user, building_id=_building_id(request.data))
-        counts = services.meter_batch_ingest(actor=request.user, building=building, items=_items_of(request.data))
+        counts = meter_batch_ingest(actor=request.user, building=building, items=_items_of(request.data))
         return Response(accepted_body(counts), status=status.HTTP_202_ACCEPTED)
 
 
 class CsvUploadIn(serializers.Serializer):
     file = serializers.FileField()
     building_id = serializers.UUIDField()
-
-
-class UploadOut(serializers.Serializer):
-    upload_id = serializers.CharField(source="public_id")
-    kind = serializers.CharField()
-    status = serializers.CharField()
-    progress = serializers.SerializerMethodField()
-    building_id = serializers.UUIDField(allow_null=True)
-    station_id = serializers.UUIDField(allow_null=True)
-    filename = serializers.CharField()
-    sha256 = serializers.CharField()
-    size_bytes = serializers.IntegerField()
-    rows = serializers.IntegerField(allow_null=True)
-    inserted = serializers.IntegerField(allow_null=True)
-    updated = serializers.IntegerField(allow_null=True)
-    period_start = serializers.DateTimeField(allow_null=True)
-    period_end = serializers.DateTimeField(allow_null=True)
-    error = serializers.CharField(allow_blank=True)
-    errors = serializers.JSONField(allow_null=True)
-    created_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField(allow_null=True)
-
-    def get_progress(self, upload) -> int:
-        return services.upload_progress(upload)
-
-
-class UploadAcceptedOut(serializers.Serializer):
-    upload_id = serializers.CharField()
-    status = serializers.ChoiceField(choices=UploadStatus.choices)
-
-
-class CsvUploadedOut(serializers.Serializer):
-    status = serializers.CharField()
-    upload_id = serializers.CharField()
-    rows = serializers.IntegerField()
-    inserted = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    period_start = serializers.DateTimeField()
-    period_end = serializers.DateTimeField()
-
-
-def csv_upload_response(upload):
-    if upload.status == "processing":
-        return Response({"upload_id": upload.public_id, "status": "processing"}, status=status.HTTP_202_ACCEPTED)
-    body = {
-        "status": "accepted",
-        "upload_id": upload.public_id,
-        "rows": upload.rows,
-        "inserted": upload.inserted,
-        "updated": upload.updated,
-        "period_start": upload.period_start,
-        "period_end": upload.period_end,
-    }
-    return Response(CsvUploadedOut(body).data, status=status.HTTP_201_CREATED)
 
 
 class MeterCsvUploadView(APIView):
@@ -144,19 +92,8 @@ class MeterCsvUploadView(APIView):
         data, filename = uploaded_file(request)
         building = building_for_write(user=request.user, building_id=_building_id(request.data))
         return csv_upload_response(
-            services.meter_csv_upload(actor=request.user, building=building, data=data, filename=filename)
+            meter_csv_upload(actor=request.user, building=building, data=data, filename=filename)
         )
-
-
-class UploadStatusView(APIView):
-    @extend_schema(responses={200: UploadOut}, summary="Status, progress and errors of a CSV upload")
-    def get(self, request, upload_id):
-        upload = selectors.upload_for_read(
-            user=request.user,
-            upload_id=parse_prefixed_id("upl", upload_id),
-            kinds=(UploadKind.METER_CSV, UploadKind.WEATHER_CSV),
-        )
-        return Response(UploadOut(upload).data)
 
 
 class ReadingsQuery(serializers.Serializer):
@@ -207,7 +144,7 @@ class ReadingsQueryView(APIView):
         if start and end and end <= start:
             raise serializers.ValidationError({"end": ["Must be after start."]})
         after = _instant(params.get("cursor"), tz=tz, field="cursor")
-        frame = selectors.readings_page(
+        frame = readings_page(
             building=building, start=start, end=end, interval=params["interval"], after=after, limit=params["limit"]
         )
         local = frame["timestamp"].dt.tz_convert(tz)

@@ -1,6 +1,6 @@
 from carbonexia.common.routes import api_path
 
-from .factors_api import EmissionFactorListView
+from .api import EmissionFactorListView
 
 urlpatterns = [
     *api_path("emission-factors", EmissionFactorListView.as_view(), name="emission-factors"),

@@ -10,8 +10,9 @@ from carbonexia.common.pagination import PageNumberPagination
 from carbonexia.common.timezones import known_timezones
 from carbonexia.common.uploads import uploaded_file
 
-from . import services
-from .api import AcceptedOut, CsvUploadedOut, accepted_body, csv_upload_response
+from ..readings.api import AcceptedOut, accepted_body
+from ..uploads.api import CsvUploadedOut, csv_upload_response
+from .services import temperature_batch_ingest, temperature_csv_upload
 
 
 class StationSerializer(serializers.ModelSerializer):
@@ -73,7 +74,7 @@ class StationReadingsView(APIView):
         items = request.data.get("readings") if isinstance(request.data, dict) else None
         if not isinstance(items, list):
             raise serializers.ValidationError({"readings": ["Must be a list of {timestamp or date, temperature_c}."]})
-        counts = services.temperature_batch_ingest(actor=request.user, station=station, items=items)
+        counts = temperature_batch_ingest(actor=request.user, station=station, items=items)
         return Response(accepted_body(counts), status=status.HTTP_202_ACCEPTED)
 
 
@@ -87,5 +88,5 @@ class StationCsvUploadView(APIView):
         station = station_for_write(user=request.user, station_id=station_id)
         data, filename = uploaded_file(request)
         return csv_upload_response(
-            services.temperature_csv_upload(actor=request.user, station=station, data=data, filename=filename)
+            temperature_csv_upload(actor=request.user, station=station, data=data, filename=filename)
         )

@@ -21,10 +21,11 @@ from carbonexia.common.errors import Conflict, Invalid
 from carbonexia.common.tasks import enqueue
 from carbonexia.events import publish
 
+from ..parsers.bill_text import parse_bill_text
+from ..uploads.models import Upload, UploadKind, UploadStatus
+from ..uploads.services import upload_store
 from . import ocr
-from .models import Upload, UploadKind, UploadStatus, UtilityBill
-from .parsers.bill_text import parse_bill_text
-from .services import upload_store
+from .models import UtilityBill
 
 MAX_BILL_DAYS = 100
 # Far beyond one reading (the task's hard limit is 5 minutes) plus a redelivery after a lost worker.

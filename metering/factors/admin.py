@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from . import factors
+from . import selectors, services
 from .models import EmissionFactor
 
 
@@ -21,12 +21,12 @@ class EmissionFactorAdmin(admin.ModelAdmin):
     ordering = ["region", "valid_from", "factor_type"]
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and factors.factors_in_use(obj):
-            return [*factors.EDITABLE_FIELDS, "created_at"]
+        if obj is not None and selectors.factors_in_use(obj):
+            return [*services.EDITABLE_FIELDS, "created_at"]
         return ["created_at"]
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and factors.factors_in_use(obj):
+        if obj is not None and selectors.factors_in_use(obj):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -39,11 +39,11 @@ class EmissionFactorAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             changes = {name: form.cleaned_data[name] for name in form.changed_data}
-            factors.emission_factor_update(factor=obj, actor=request.user, **changes)
+            services.emission_factor_update(factor=obj, actor=request.user, **changes)
             return
-        created = factors.emission_factor_create(actor=request.user, **form.cleaned_data)
+        created = services.emission_factor_create(actor=request.user, **form.cleaned_data)
         # The admin logs and redirects with the instance it passed in.
         obj.pk, obj.created_at = created.pk, created.created_at
 
     def delete_model(self, request, obj):
-        factors.emission_factor_delete(factor=obj, actor=request.user)
+        services.emission_factor_delete(factor=obj, actor=request.user)

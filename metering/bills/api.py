@@ -9,8 +9,10 @@ from carbonexia.common.models import parse_prefixed_id
 from carbonexia.common.schema import QUEUE_UNAVAILABLE
 from carbonexia.common.uploads import uploaded_file
 
-from . import bill_selectors, bill_services
-from .models import UploadStatus, UtilityBill
+from ..uploads.models import UploadStatus
+from .models import UtilityBill
+from .selectors import bill_for_confirm, bill_for_read
+from .services import bill_confirm, bill_upload, extracted_fields
 
 UPLOAD_ID = OpenApiParameter(
     "upload_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="The bill's id as returned: upl_<32 hex>."
@@ -69,7 +71,7 @@ class BillOut(serializers.Serializer):
 
     @extend_schema_field(BillFieldsOut)
     def get_extracted(self, bill: UtilityBill) -> dict:
-        return BillFieldsOut(bill_services.extracted_fields(bill)).data
+        return BillFieldsOut(extracted_fields(bill)).data
 
     @extend_schema_field(BillConfidenceOut)
     def get_confidence(self, bill: UtilityBill) -> dict:
@@ -112,7 +114,7 @@ class BillUploadView(APIView):
         incoming = BillUploadIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         building = building_for_write(user=request.user, building_id=incoming.validated_data["building_id"])
-        bill = bill_services.bill_upload(actor=request.user, building=building, data=data, filename=filename)
+        bill = bill_upload(actor=request.user, building=building, data=data, filename=filename)
         return Response({"upload_id": bill.public_id, "status": "processing"}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -123,7 +125,7 @@ class BillDetailView(APIView):
         summary="A bill's status, what was read from it and its confirmation (owner, verifier or admin)",
     )
     def get(self, request, upload_id):
-        bill = bill_selectors.bill_for_read(user=request.user, upload_id=parse_prefixed_id("upl", upload_id))
+        bill = bill_for_read(user=request.user, upload_id=parse_prefixed_id("upl", upload_id))
         return Response(BillOut(bill).data)
 
 
@@ -144,8 +146,8 @@ class BillConfirmView(APIView):
         summary="Confirm or correct a read bill's kWh and period (owner); it then counts as billing data",
     )
     def post(self, request, upload_id):
-        bill = bill_selectors.bill_for_confirm(user=request.user, upload_id=parse_prefixed_id("upl", upload_id))
+        bill = bill_for_confirm(user=request.user, upload_id=parse_prefixed_id("upl", upload_id))
         incoming = BillConfirmIn(data=request.data)
         incoming.is_valid(raise_exception=True)
-        bill = bill_services.bill_confirm(actor=request.user, bill=bill, **incoming.validated_data)
+        bill = bill_confirm(actor=request.user, bill=bill, **incoming.validated_data)
         return Response(BillOut(bill).data)

@@ -1,0 +1,109 @@
+"""Every write of meter readings: JSON batches, CSV files (small ones in the request, large ones by a worker)
+and the demo loader share this path. Temperatures are stored the same way (see metering.weather)."""
+
+import pandas as pd
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from buildings.services import building_data_changed
+from carbonexia.audit.services import audit_record
+from carbonexia.common.errors import Invalid
+from carbonexia.common.tasks import enqueue
+
+from .. import parsers
+from ..uploads.models import Upload, UploadKind, UploadStatus
+from ..uploads.selectors import upload_progress_key
+from ..uploads.services import upload_complete, upload_fail, upload_store
+from .models import MeterReading, ReadingSource
+from .upsert import SeriesTable, UpsertCounts, upsert_series
+
+METER_TABLE = SeriesTable(
+    model=MeterReading,
+    key_columns=("building_id", "time"),
+    varying=("time", "value_kwh"),
+    replaced=("value_kwh", "source", "upload_id"),
+)
+
+
+def invalid_from_parse_error(error: parsers.InvalidInput) -> Invalid:
+    """The API's answer to a rejected file or batch (API.md: code invalid_rows with row numbers)."""
+    if isinstance(error, parsers.InvalidRows):
+        rows = [{"row": e.row, "column": e.column, "message": e.message} for e in error.errors]
+        return Invalid(
+            error.message + " Nothing was stored.", code=error.code, errors={"rows": rows, "total": error.total}
+        )
+    return Invalid(error.message, code=error.code, errors={"file": [error.message]})
+
+
+def parsed(parse, *args, **kwargs) -> pd.DataFrame:
+    try:
+        return parse(*args, **kwargs)
+    except parsers.InvalidInput as error:
+        raise invalid_from_parse_error(error) from None
+
+
+@transaction.atomic
+def meter_readings_ingest(*, building, frame: pd.DataFrame, source: str, upload: Upload | None = None) -> UpsertCounts:
+    """Stores validated readings (columns ts, kwh); a reading at an existing (building, time) replaces it."""
+    rows = pd.DataFrame({"time": frame["ts"], "value_kwh": frame["kwh"].astype(float)})
+    constants = {"building_id": building.pk, "source": source, "upload_id": upload.pk if upload else None}
+    counts = upsert_series(table=METER_TABLE, frame=rows, constants=constants)
+    building_data_changed(building)
+    return counts
+
+
+def meter_batch_ingest(*, actor, building, items: list) -> UpsertCounts:
+    frame = parsed(parsers.parse_readings, items, tz=building.timezone)
+    counts = meter_readings_ingest(building=building, frame=frame, source=ReadingSource.API)
+    audit_record(
+        actor=actor,
+        action="readings.ingested",
+        obj=building,
+        after={"rows": len(frame), "inserted": counts.inserted, "updated": counts.updated, "source": ReadingSource.API},
+    )
+    return counts
+
+
+def _line_count(data: bytes) -> int:
+    return data.count(b"\n")
+
+
+def meter_csv_upload(*, actor, building, data: bytes, filename: str) -> Upload:
+    """Small files are stored at once (status completed); large ones are handed to a worker (processing)."""
+    if _line_count(data) > settings.METER_CSV_ASYNC_ROWS:
+        from .tasks import process_meter_upload
+
+        with transaction.atomic():
+            upload = upload_store(
+                kind=UploadKind.METER_CSV, actor=actor, data=data, filename=filename, building=building
+            )
+            upload.save()
+            enqueue(process_meter_upload, str(upload.pk))
+        return upload
+    frame = parsed(parsers.parse_meter_csv, data, tz=building.timezone)
+    with transaction.atomic():
+        upload = upload_store(kind=UploadKind.METER_CSV, actor=actor, data=data, filename=filename, building=building)
+        upload.save()
+        counts = meter_readings_ingest(building=building, frame=frame, source=ReadingSource.CSV, upload=upload)
+        return upload_complete(upload=upload, rows=len(frame), counts=counts, frame=frame)
+
+
+def meter_upload_process(*, upload: Upload) -> Upload:
+    """The worker's half of a large upload: parse the stored file and store it, or fail with the reasons."""
+    if upload.status != UploadStatus.PROCESSING:
+        return upload  # a redelivered task finds the work done
+    cache.set(upload_progress_key(upload.pk), 5, timeout=3600)
+    with upload.file.open("rb") as stored:
+        data = stored.read()
+    try:
+        frame = parsers.parse_meter_csv(data, tz=upload.building.timezone)
+    except parsers.InvalidInput as error:
+        return upload_fail(upload=upload, reason=invalid_from_parse_error(error))
+    cache.set(upload_progress_key(upload.pk), 50, timeout=3600)
+    with transaction.atomic():
+        locked = Upload.objects.select_for_update().get(pk=upload.pk)
+        if locked.status != UploadStatus.PROCESSING:
+            return locked
+        counts = meter_readings_ingest(building=upload.building, frame=frame, source=ReadingSource.CSV, upload=locked)
+        return upload_complete(upload=locked, rows=len(frame), counts=counts, frame=frame)

@@ -1,0 +1,9 @@
+from carbonexia.common.routes import api_path
+
+from .api import MeterCsvUploadView, MeterReadingsView, ReadingsQueryView
+
+urlpatterns = [
+    *api_path("meter/readings", MeterReadingsView.as_view(), name="meter-readings"),
+    *api_path("meter/upload-csv", MeterCsvUploadView.as_view(), name="meter-upload-csv"),
+    *api_path("meter/<uuid:building_id>/readings", ReadingsQueryView.as_view(), name="meter-building-readings"),
+]

@@ -1,0 +1,63 @@
+"""Writes of uploads: every received file is stored and kept as evidence, then completed or failed."""
+
+import hashlib
+
+import pandas as pd
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from carbonexia.audit.services import audit_record
+from carbonexia.common.errors import Invalid
+
+from .models import Upload, UploadStatus
+
+
+def upload_store(*, kind: str, actor, data: bytes, filename: str, building=None, station=None) -> Upload:
+    """An unsaved Upload with the file written to storage: every received file is kept as evidence."""
+    upload = Upload(
+        kind=kind,
+        building=building,
+        station=station,
+        uploaded_by=actor,
+        filename=filename[:255],
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    upload.file.save(filename or "upload", ContentFile(data), save=False)
+    return upload
+
+
+def upload_complete(*, upload: Upload, rows: int, counts, frame: pd.DataFrame) -> Upload:
+    """Ends an upload as stored: `counts` (inserted, updated) and the period of `frame`'s timestamps."""
+    upload.status = UploadStatus.COMPLETED
+    upload.progress = 100
+    upload.rows = rows
+    upload.inserted, upload.updated = counts.inserted, counts.updated
+    upload.period_start = frame["ts"].min().to_pydatetime()
+    upload.period_end = frame["ts"].max().to_pydatetime()
+    upload.finished_at = timezone.now()
+    upload.save()
+    audit_record(
+        actor=upload.uploaded_by,
+        action="upload.completed",
+        obj=upload,
+        after={
+            "kind": upload.kind,
+            "sha256": upload.sha256,
+            "rows": rows,
+            "inserted": counts.inserted,
+            "updated": counts.updated,
+        },
+    )
+    return upload
+
+
+def upload_fail(*, upload: Upload, reason: Invalid | str) -> Upload:
+    detail = reason if isinstance(reason, str) else reason.detail
+    upload.status = UploadStatus.FAILED
+    upload.error = detail
+    upload.errors = None if isinstance(reason, str) else reason.errors
+    upload.finished_at = timezone.now()
+    upload.save(update_fields=["status", "error", "errors", "finished_at", "updated_at"])
+    audit_record(actor=upload.uploaded_by, action="upload.failed", obj=upload, after={"error": detail})
+    return upload
