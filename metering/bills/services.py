@@ -47,9 +47,7 @@ def bill_upload(*, actor, building: Building, data: bytes, filename: str) -> Uti
             obj=bill,
             after={"upload_id": bill.public_id, "filename": upload.filename, "sha256": upload.sha256, "kind": kind},
         )
-        from .tasks import process_bill
-
-        enqueue(process_bill, str(bill.pk))
+        enqueue("metering.process_bill", str(bill.pk))
     return bill
 
 

@@ -72,14 +72,12 @@ def _line_count(data: bytes) -> int:
 def meter_csv_upload(*, actor, building, data: bytes, filename: str) -> Upload:
     """Small files are stored at once (status completed); large ones are handed to a worker (processing)."""
     if _line_count(data) > settings.METER_CSV_ASYNC_ROWS:
-        from .tasks import process_meter_upload
-
         with transaction.atomic():
             upload = upload_store(
                 kind=UploadKind.METER_CSV, actor=actor, data=data, filename=filename, building=building
             )
             upload.save()
-            enqueue(process_meter_upload, str(upload.pk))
+            enqueue("metering.process_meter_upload", str(upload.pk))
         return upload
     frame = parsed(parsers.parse_meter_csv, data, tz=building.timezone)
     with transaction.atomic():
