@@ -5,7 +5,6 @@ from rest_framework.views import APIView
 
 from carbonexia.common.api import paginated, validated
 from carbonexia.common.pagination import PageNumberPagination
-from carbonexia.common.timezones import known_timezones
 
 from . import selectors, services
 from .models import Building, BuildingType, EventType, ProjectEvent
@@ -49,13 +48,8 @@ class BuildingIn(serializers.Serializer):
     area_sqft = serializers.FloatField(min_value=0.000001, max_value=1e9)
     timezone = serializers.CharField(max_length=64, required=False)
     occupancy_profile = OccupancyProfile(required=False)
-    grid_region = serializers.RegexField(r"^[A-Za-z][A-Za-z0-9-]{1,15}$", required=False)
+    grid_region = serializers.CharField(max_length=16, required=False)
     weather_station_id = serializers.UUIDField(required=False, allow_null=True)
-
-    def validate_timezone(self, value):
-        if value not in known_timezones():
-            raise serializers.ValidationError(f"{value!r} is not an IANA time zone name, e.g. 'Asia/Kolkata'.")
-        return value
 
     def to_service_fields(self, user) -> dict:
         data = dict(self.validated_data)
@@ -65,8 +59,6 @@ class BuildingIn(serializers.Serializer):
         if "weather_station_id" in data:
             station_id = data.pop("weather_station_id")
             data["weather_station"] = station_for_link(user=user, station_id=station_id) if station_id else None
-        if "grid_region" in data:
-            data["grid_region"] = data["grid_region"].upper()
         return data
 
 

@@ -4,6 +4,8 @@ from django.db import models
 
 from carbonexia.common.models import BaseModel
 
+from .validators import validate_grid_region, validate_timezone
+
 
 class BuildingType(models.TextChoices):
     COMMERCIAL_OFFICE = "commercial_office", "Commercial office"
@@ -28,7 +30,7 @@ class WeatherStation(BaseModel):
     name = models.CharField(max_length=200)
     latitude = models.FloatField()
     longitude = models.FloatField()
-    timezone = models.CharField(max_length=64, default="UTC")
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
 
     class Meta:
         ordering = ["name", "id"]
@@ -49,10 +51,10 @@ class Building(BaseModel):
     address = models.CharField(max_length=500, blank=True)
     building_type = models.CharField(max_length=32, choices=BuildingType.choices, default=BuildingType.OTHER)
     area_sqft = models.FloatField(validators=[MinValueValidator(0.0, message="must be greater than 0")])
-    timezone = models.CharField(max_length=64, default="UTC")
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     occupancy_weekday = models.PositiveSmallIntegerField(default=100, validators=_PERCENT)
     occupancy_weekend = models.PositiveSmallIntegerField(default=20, validators=_PERCENT)
-    grid_region = models.CharField(max_length=16, blank=True)
+    grid_region = models.CharField(max_length=16, blank=True, validators=[validate_grid_region])
     weather_station = models.ForeignKey(
         WeatherStation, null=True, blank=True, on_delete=models.SET_NULL, related_name="buildings"
     )

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, ProtectedError
 from django.dispatch import Signal
@@ -31,9 +32,18 @@ def _snapshot(building: Building) -> dict:
     }
 
 
-def _default_grid_region(building: Building) -> None:
-    if not building.grid_region:
-        building.grid_region = country_of_timezone(building.timezone)
+def _grid_region(building: Building) -> None:
+    """Upper case, as regions are published (IN, US-CAMX); the time zone's country when none is given."""
+    building.grid_region = building.grid_region.upper() or country_of_timezone(building.timezone)
+
+
+def _validated(instance) -> None:
+    """The model's own rules (full_clean): what they refuse is a 422 naming the fields, for the API and the portal."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        errors = exc.message_dict
+        raise Invalid(f"Some fields are not valid: {', '.join(sorted(errors))}.", errors=errors) from None
 
 
 def building_data_changed(building: Building) -> None:
@@ -49,8 +59,8 @@ def station_data_changed(station) -> None:
 @transaction.atomic
 def building_create(*, owner, **fields) -> Building:
     building = Building(owner=owner, **fields)
-    _default_grid_region(building)
-    building.full_clean()
+    _grid_region(building)
+    _validated(building)
     building.save()
     audit_record(actor=owner, action="building.created", obj=building, after=_snapshot(building))
     return building
@@ -63,8 +73,12 @@ def building_update(*, actor, building: Building, **changes) -> Building:
         setattr(building, field, value)
     if "timezone" in changes and "grid_region" not in changes:
         building.grid_region = ""
-    _default_grid_region(building)
-    building.full_clean()
+    _grid_region(building)
+    try:
+        _validated(building)
+    except Invalid:
+        building.refresh_from_db()  # a refused change leaves the caller's building as stored
+        raise
     building.save(update_fields=[*changes, "grid_region", "updated_at"])
     building_data_changed(building)
     audit_record(actor=actor, action="building.updated", obj=building, before=before, after=_snapshot(building))
@@ -142,7 +156,7 @@ def event_record(
 @transaction.atomic
 def station_create(*, owner, name: str, latitude: float, longitude: float, timezone: str) -> WeatherStation:
     station = WeatherStation(owner=owner, name=name, latitude=latitude, longitude=longitude, timezone=timezone)
-    station.full_clean()
+    _validated(station)
     station.save()
     audit_record(
         actor=owner,

@@ -69,11 +69,6 @@ class TimezoneField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(max_length=64, help_text="An IANA name, e.g. Asia/Kolkata.", **kwargs)
 
-    def validate(self, value):
-        super().validate(value)
-        if value and value not in known_timezones():
-            raise ValidationError(f"{value!r} is not an IANA time zone name, e.g. 'Asia/Kolkata'.")
-
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -179,12 +174,10 @@ class BuildingForm(PortalForm):
     timezone = TimezoneField(initial="UTC")
     occupancy_weekday = forms.IntegerField(label="Weekday occupancy (%)", min_value=0, max_value=100, initial=100)
     occupancy_weekend = forms.IntegerField(label="Weekend occupancy (%)", min_value=0, max_value=100, initial=20)
-    grid_region = forms.RegexField(
-        r"^[A-Za-z][A-Za-z0-9-]{1,15}$",
+    grid_region = forms.CharField(
         required=False,
         help_text="Selects the grid's emission factors. Derived from the time zone (Asia/Kolkata → IN) when empty "
         "or when the time zone changes.",
-        error_messages={"invalid": "Letters, digits and hyphens, starting with a letter (e.g. IN, US-CAMX)."},
     )
     weather_station = forms.ModelChoiceField(queryset=None, required=False, empty_label="No station")
 
@@ -197,9 +190,6 @@ class BuildingForm(PortalForm):
         if area <= 0:
             raise ValidationError("Must be greater than 0.")
         return area
-
-    def clean_grid_region(self):
-        return self.cleaned_data["grid_region"].upper()
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data}

@@ -7,7 +7,6 @@ from buildings.models import WeatherStation
 from buildings.selectors import station_for_write, stations_visible_to
 from buildings.services import station_create
 from carbonexia.common.pagination import PageNumberPagination
-from carbonexia.common.timezones import known_timezones
 from carbonexia.common.uploads import uploaded_file
 
 from ..readings.api import AcceptedOut, accepted_body
@@ -25,11 +24,6 @@ class StationSerializer(serializers.ModelSerializer):
         model = WeatherStation
         fields = ["station_id", "name", "latitude", "longitude", "timezone", "created_at"]
         read_only_fields = ["created_at"]
-
-    def validate_timezone(self, value):
-        if value not in known_timezones():
-            raise serializers.ValidationError(f"{value!r} is not an IANA time zone name, e.g. 'Asia/Kolkata'.")
-        return value
 
 
 class TemperatureIn(serializers.Serializer):
