@@ -1,9 +1,8 @@
-"""metering's models live in its sub-packages; Django's app registry finds them through this module."""
+"""metering's models live in its sub-packages; Django's app registry finds them through this module (import
+them from their sub-package, not from here)."""
 
-from .bills.models import UtilityBill
-from .factors.models import EmissionFactor
-from .readings.models import MeterReading
-from .uploads.models import Upload
-from .weather.models import TemperatureReading
-
-__all__ = ["EmissionFactor", "MeterReading", "TemperatureReading", "Upload", "UtilityBill"]
+from .bills.models import UtilityBill  # noqa: F401
+from .factors.models import EmissionFactor  # noqa: F401
+from .readings.models import MeterReading  # noqa: F401
+from .uploads.models import Upload  # noqa: F401
+from .weather.models import TemperatureReading  # noqa: F401
