@@ -1,8 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, ProtectedError
+from django.db.models import F, Model, ProtectedError
 from django.dispatch import Signal
 
+from accounts.models import User
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Invalid
 from carbonexia.common.timezones import country_of_timezone
@@ -37,7 +38,7 @@ def _grid_region(building: Building) -> None:
     building.grid_region = building.grid_region.upper() or country_of_timezone(building.timezone)
 
 
-def _validated(instance) -> None:
+def _validated(instance: Model) -> None:
     """The model's own rules (full_clean): what they refuse is a 422 naming the fields, for the API and the portal."""
     try:
         instance.full_clean()
@@ -154,7 +155,7 @@ def event_record(
 
 
 @transaction.atomic
-def station_create(*, owner, name: str, latitude: float, longitude: float, timezone: str) -> WeatherStation:
+def station_create(*, owner: User, name: str, latitude: float, longitude: float, timezone: str) -> WeatherStation:
     station = WeatherStation(owner=owner, name=name, latitude=latitude, longitude=longitude, timezone=timezone)
     _validated(station)
     station.save()

@@ -84,7 +84,7 @@ def meter_csv_upload(*, actor, building, data: bytes, filename: str) -> Upload:
         upload = upload_store(kind=UploadKind.METER_CSV, actor=actor, data=data, filename=filename, building=building)
         upload.save()
         counts = meter_readings_ingest(building=building, frame=frame, source=ReadingSource.CSV, upload=upload)
-        return upload_complete(upload=upload, rows=len(frame), counts=counts, frame=frame)
+        return upload_complete(upload=upload, frame=frame, inserted=counts.inserted, updated=counts.updated)
 
 
 def meter_upload_process(*, upload: Upload) -> Upload:
@@ -104,4 +104,4 @@ def meter_upload_process(*, upload: Upload) -> Upload:
         if locked.status != UploadStatus.PROCESSING:
             return locked
         counts = meter_readings_ingest(building=upload.building, frame=frame, source=ReadingSource.CSV, upload=locked)
-        return upload_complete(upload=locked, rows=len(frame), counts=counts, frame=frame)
+        return upload_complete(upload=locked, frame=frame, inserted=counts.inserted, updated=counts.updated)

@@ -27,12 +27,13 @@ def upload_store(*, kind: str, actor, data: bytes, filename: str, building=None,
     return upload
 
 
-def upload_complete(*, upload: Upload, rows: int, counts, frame: pd.DataFrame) -> Upload:
-    """Ends an upload as stored: `counts` (inserted, updated) and the period of `frame`'s timestamps."""
+def upload_complete(*, upload: Upload, frame: pd.DataFrame, inserted: int, updated: int) -> Upload:
+    """Ends an upload as stored: the rows of `frame` (column ts), of which `inserted` were new."""
+    rows = len(frame)
     upload.status = UploadStatus.COMPLETED
     upload.progress = 100
     upload.rows = rows
-    upload.inserted, upload.updated = counts.inserted, counts.updated
+    upload.inserted, upload.updated = inserted, updated
     upload.period_start = frame["ts"].min().to_pydatetime()
     upload.period_end = frame["ts"].max().to_pydatetime()
     upload.finished_at = timezone.now()
@@ -45,8 +46,8 @@ def upload_complete(*, upload: Upload, rows: int, counts, frame: pd.DataFrame) -
             "kind": upload.kind,
             "sha256": upload.sha256,
             "rows": rows,
-            "inserted": counts.inserted,
-            "updated": counts.updated,
+            "inserted": inserted,
+            "updated": updated,
         },
     )
     return upload

@@ -76,4 +76,4 @@ def temperature_csv_upload(*, actor, station: WeatherStation, data: bytes, filen
         upload = upload_store(kind=UploadKind.WEATHER_CSV, actor=actor, data=data, filename=filename, station=station)
         upload.save()
         counts = temperatures_ingest(station=station, frame=frame, upload=upload)
-        return upload_complete(upload=upload, rows=len(frame), counts=counts, frame=frame)
+        return upload_complete(upload=upload, frame=frame, inserted=counts.inserted, updated=counts.updated)
