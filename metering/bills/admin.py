@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from carbonexia.common.admin import ReadOnlyAdminMixin
+
 from .models import UtilityBill
 
 
 @admin.register(UtilityBill)
-class UtilityBillAdmin(admin.ModelAdmin):
+class UtilityBillAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Bills are evidence: what was read sits beside what the owner confirmed; nobody edits them here."""
 
     list_display = [
@@ -24,12 +26,3 @@ class UtilityBillAdmin(admin.ModelAdmin):
     list_select_related = ["upload", "building"]
     search_fields = ["upload__filename", "upload__sha256", "building__name", "meter_number"]
     readonly_fields = [field.name for field in UtilityBill._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
