@@ -8,8 +8,7 @@ from .models import Building, ProjectEvent, WeatherStation
 class ProjectEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProjectEvent
     extra = 0
-    fields = ["event_type", "start_date", "end_date", "occupancy_pct", "description", "recorded_by"]
-    readonly_fields = fields
+    fields = readonly_fields = ("event_type", "start_date", "end_date", "occupancy_pct", "description", "recorded_by")
 
 
 @admin.register(Building)

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -37,7 +37,8 @@ class BuildingOut(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def get_occupancy_profile(self, building) -> OccupancyProfile:
+    @extend_schema_field(OccupancyProfile)
+    def get_occupancy_profile(self, building) -> dict[str, int]:
         return {"weekday": building.occupancy_weekday, "weekend": building.occupancy_weekend}
 
 

@@ -1,3 +1,6 @@
+from datetime import date
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Model, ProtectedError
@@ -26,7 +29,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def _snapshot(building: Building) -> dict:
+def _snapshot(building: Building) -> dict[str, str]:
     return {
         field: str(getattr(building, f"{field}_id" if field == "weather_station" else field))
         for field in EDITABLE_FIELDS
@@ -52,13 +55,13 @@ def building_data_changed(building: Building) -> None:
     Building.objects.filter(pk=building.pk).update(data_version=F("data_version") + 1)
 
 
-def station_data_changed(station) -> None:
+def station_data_changed(station: WeatherStation) -> None:
     """New weather changes the MRV inputs of every building linked to the station."""
     Building.objects.filter(weather_station=station).update(data_version=F("data_version") + 1)
 
 
 @transaction.atomic
-def building_create(*, owner, **fields) -> Building:
+def building_create(*, owner: User, **fields: Any) -> Building:
     building = Building(owner=owner, **fields)
     _grid_region(building)
     _validated(building)
@@ -68,7 +71,7 @@ def building_create(*, owner, **fields) -> Building:
 
 
 @transaction.atomic
-def building_update(*, actor, building: Building, **changes) -> Building:
+def building_update(*, actor: User, building: Building, **changes: Any) -> Building:
     before = _snapshot(building)
     for field, value in changes.items():
         setattr(building, field, value)
@@ -87,7 +90,7 @@ def building_update(*, actor, building: Building, **changes) -> Building:
 
 
 @transaction.atomic
-def building_delete(*, actor, building: Building) -> None:
+def building_delete(*, actor: User, building: Building) -> None:
     """Deletes the building with everything that is only about it. Apps above buildings withdraw what they
     own through `building_deleting` (or refuse with a ServiceError); a record that must be kept holds a
     protected key, which refuses the delete."""
@@ -113,10 +116,10 @@ def building_delete(*, actor, building: Building) -> None:
 def event_record(
     *,
     building: Building,
-    recorded_by,
+    recorded_by: User,
     event_type: str,
-    start_date,
-    end_date=None,
+    start_date: date,
+    end_date: date | None = None,
     description: str = "",
     occupancy_pct: int | None = None,
 ) -> ProjectEvent:

@@ -171,16 +171,13 @@ def _default_last(building) -> pd.Period:
     return latest
 
 
-MONTH_PARAM = {"type": str, "location": OpenApiParameter.QUERY, "required": False}
+def _month_param(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, type=str, location=OpenApiParameter.QUERY, required=False, description=description)
 
 
 class MrvSummaryView(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "period", description="YYYY-MM; default: the latest complete month with data", **MONTH_PARAM
-            )
-        ],
+        parameters=[_month_param("period", "YYYY-MM; default: the latest complete month with data")],
         responses={200: SummaryOut},
         summary="One month's baseline, use, savings, CO2 and eligibility",
     )
@@ -201,10 +198,8 @@ class MrvSummaryView(APIView):
 class MrvSavingsView(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter(
-                "start", description="YYYY-MM, included; default: the month after the baseline", **MONTH_PARAM
-            ),
-            OpenApiParameter("end", description="YYYY-MM, included; default: the latest complete month", **MONTH_PARAM),
+            _month_param("start", "YYYY-MM, included; default: the month after the baseline"),
+            _month_param("end", "YYYY-MM, included; default: the latest complete month"),
         ],
         responses={200: SavingsOut},
         summary="Monthly savings over a range of months, with totals and uncertainty",

@@ -33,7 +33,7 @@ def month_qualities(*, building: Building, months: list[pd.Period]) -> dict[pd.P
         bucket.tz_localize(None).to_period("M"): (kwh, count) for bucket, kwh, count in totals.itertuples(index=False)
     }
     expected = calc.expected_readings_per_month(months=months, timezone=building.timezone, interval=interval)
-    qualities = {}
+    qualities: dict[pd.Period, calc.MonthQuality | None] = {}
     for month, month_start, month_end, complete_count in zip(months, starts, ends, expected, strict=True):
         if month not in found:
             qualities[month] = None
@@ -68,7 +68,9 @@ def complete_days(*, building: Building, months: list[pd.Period]) -> pd.Series |
         return None
     local = pd.DatetimeIndex(days["bucket"]).tz_localize(None)
     next_midnight = (local + pd.Timedelta(days=1)).tz_localize(
-        building.timezone, nonexistent="shift_forward", ambiguous=True
+        building.timezone,
+        nonexistent="shift_forward",
+        ambiguous=True,  # type: ignore[arg-type]  # pandas takes one bool for every instant; the stubs do not
     )
     length = next_midnight - pd.DatetimeIndex(days["bucket"])
     whole = days["count"].to_numpy() == (length / interval).to_numpy()

@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from django.core.cache import cache
 from django.db import transaction
 
+from accounts.models import User
 from buildings.models import Building, EventType
 from buildings.services import building_data_changed
 from carbonexia import events
@@ -35,7 +37,9 @@ def default_baseline_window(building: Building) -> tuple[pd.Period, pd.Period]:
     return last - (BASELINE_MONTHS - 1), last
 
 
-def _from_readings(building: Building, months: list[pd.Period]) -> tuple[dict, pd.Series | None, list[str], dict]:
+def _from_readings(
+    building: Building, months: list[pd.Period]
+) -> tuple[dict[str, float], pd.Series | None, list[str], dict[str, Any]]:
     qualities = inputs.month_qualities(building=building, months=months)
     monthly, warnings, sources = {}, [], {}
     for month, quality in qualities.items():
@@ -59,10 +63,10 @@ class _BaselineInputs:
     monthly: dict[str, float]
     daily_kwh: pd.Series | None
     warnings: list[str]
-    sources: dict
+    sources: dict[str, Any]
 
 
-def _posted_inputs(months: list[dict]) -> _BaselineInputs:
+def _posted_inputs(months: list[dict[str, Any]]) -> _BaselineInputs:
     monthly = {entry["period"]: float(entry["kwh"]) for entry in months}
     if len(monthly) != len(months):
         raise Invalid("A month is given twice.", errors={"months": ["Each period may appear once."]})
@@ -99,7 +103,9 @@ def _fit(
     building: Building, gathered: _BaselineInputs, *, method: str | None, static_kwh: float | None
 ) -> calc.BaselineResult:
     temperatures = inputs.daily_temperatures(building=building, months=gathered.window)
-    occupancy = inputs.daily_occupancy(building=building, months=gathered.window, events=inputs.calc_events(building))
+    occupancy: pd.Series | None = inputs.daily_occupancy(
+        building=building, months=gathered.window, events=inputs.calc_events(building)
+    )
     # Without weather data the default is the historical mean (issue 4), not an occupancy model.
     if method is None and temperatures is None:
         occupancy = None
@@ -116,7 +122,7 @@ def _fit(
         raise Invalid(str(exc), code="baseline_not_computable") from None
 
 
-def _persist(*, actor, building: Building, gathered: _BaselineInputs, result: calc.BaselineResult) -> Baseline:
+def _persist(*, actor: User, building: Building, gathered: _BaselineInputs, result: calc.BaselineResult) -> Baseline:
     baseline = Baseline.objects.create(
         building=building,
         method=result.method,
@@ -151,9 +157,9 @@ def _persist(*, actor, building: Building, gathered: _BaselineInputs, result: ca
 @transaction.atomic
 def baseline_calculate(
     *,
-    actor,
+    actor: User,
     building: Building,
-    months: list[dict] | None = None,
+    months: list[dict[str, Any]] | None = None,
     method: str | None = None,
     baseline_start: date | None = None,
     baseline_end: date | None = None,
@@ -205,7 +211,9 @@ def mrv_recompute(*, building: Building, first: pd.Period, last: pd.Period) -> M
 
 
 @transaction.atomic
-def month_review_record(*, reviewer, building: Building, month: pd.Period, decision: str, comment: str) -> MonthReview:
+def month_review_record(
+    *, reviewer: User, building: Building, month: pd.Period, decision: str, comment: str
+) -> MonthReview:
     """A verifier's approval or rejection of a FLAGGED month; never of a building they own."""
     if not reviewer.is_verifier:
         raise Forbidden("Only verifiers review flagged months.")

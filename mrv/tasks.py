@@ -15,7 +15,7 @@ def recompute_building(building_id: str) -> dict:
     """Computes, caches and announces the building's last 12 complete months; idempotent by construction."""
     building = Building.objects.filter(pk=building_id).first()
     last = latest_complete_month(building) if building else None
-    if last is None:
+    if building is None or last is None:
         return {"building_id": building_id, "computed": False, "savings_kwh": 0.0, "co2_saved_kg": 0.0}
     run = mrv_recompute(building=building, first=last - (MONTHS - 1), last=last)
     return {

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from accounts import services as account_services
 from accounts import throttling
-from buildings.models import BuildingType, EventType
+from buildings.models import BuildingType, EventType, WeatherStation
 from buildings.selectors import stations_visible_to
 from carbonexia.common.errors import ServiceError
 from carbonexia.common.timezones import known_timezones
@@ -179,7 +179,9 @@ class BuildingForm(PortalForm):
         help_text="Selects the grid's emission factors. Derived from the time zone (Asia/Kolkata → IN) when empty "
         "or when the time zone changes.",
     )
-    weather_station = forms.ModelChoiceField(queryset=None, required=False, empty_label="No station")
+    weather_station = forms.ModelChoiceField(
+        queryset=WeatherStation.objects.none(), required=False, empty_label="No station"
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -232,7 +234,9 @@ class ReadingsForm(PortalForm):
 
 
 class StationLinkForm(PortalForm):
-    weather_station = forms.ModelChoiceField(queryset=None, required=False, empty_label="No station")
+    weather_station = forms.ModelChoiceField(
+        queryset=WeatherStation.objects.none(), required=False, empty_label="No station"
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -82,7 +82,8 @@ def _ticks_for(*series: Sequence[float | None]) -> list[float]:
 
 def _polylines(plot: _Plot, values: Sequence[float | None]) -> list[str]:
     """One polyline per run of known values (a gap breaks the line) and a dot on every point."""
-    runs, current = [], []
+    runs: list[list[str]] = []
+    current: list[str] = []
     for index, value in enumerate(values):
         if value is None:
             if current:

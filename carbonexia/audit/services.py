@@ -38,7 +38,7 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     actor_user = cast(AbstractBaseUser | None, actor if getattr(actor, "is_authenticated", False) else None)
-    actor_label = actor_user.email if actor_user else str(actor or "system")
+    actor_label = actor_user.get_username() if actor_user else str(actor or "system")
     fields = {
         "occurred_at": timezone.now(),
         "actor_label": actor_label,
@@ -51,7 +51,10 @@ def audit_record(
     last = AuditEvent.objects.order_by("-seq").values_list("hash", flat=True).first()
     prev_hash = last or GENESIS
     return AuditEvent.objects.create(
-        actor=actor_user, prev_hash=prev_hash, hash=link_hash(prev_hash, canonical_row(**fields)), **fields
+        actor_id=actor_user.pk if actor_user else None,
+        prev_hash=prev_hash,
+        hash=link_hash(prev_hash, canonical_row(**fields)),
+        **fields,
     )
 
 

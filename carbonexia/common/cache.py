@@ -8,6 +8,7 @@ import logging
 import time
 from contextlib import contextmanager
 
+import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
@@ -26,7 +27,7 @@ class ResilientRedisCache(RedisCache):
     def _guard(self, operation: str):
         try:
             yield
-        except self._cache._lib.exceptions.ConnectionError as error:
+        except redis.exceptions.ConnectionError as error:
             now = time.monotonic()
             if now - ResilientRedisCache._last_warning > _QUIET_SECONDS:
                 ResilientRedisCache._last_warning = now

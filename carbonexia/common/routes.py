@@ -1,7 +1,8 @@
 from django.urls import path
 
 
-def api_path(route: str, view, name: str | None = None):
+def api_path(route: str, view, name: str = ""):
     """A route that answers both with and without a trailing slash, without redirecting (API.md)."""
     route = route.strip("/")
-    return [path(route, view, name=name), path(f"{route}/", view)]
+    named = path(route, view, name=name) if name else path(route, view)
+    return [named, path(f"{route}/", view)]

@@ -17,7 +17,10 @@ def drop_slash_twins(endpoints, **kwargs):
 class ErrorOut(serializers.Serializer):
     detail = serializers.CharField(help_text="One human sentence.")
     code = serializers.CharField(help_text="A machine code, e.g. not_found, invalid, invalid_rows.")
-    errors = serializers.DictField(required=False, help_text="Field name → messages; for files, rows and total.")
+    # A field named like Serializer.errors: this serializer only describes the schema, it never validates.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        required=False, help_text="Field name → messages; for files, rows and total."
+    )
 
 
 QUEUE_UNAVAILABLE = OpenApiResponse(
@@ -32,7 +35,7 @@ class AutoSchema(SpectacularAutoSchema):
     def _request_fields(self) -> set[str]:
         request = self.get_request_serializer()
         serializers_ = [force_instance(s) for s in (request.values() if isinstance(request, dict) else [request])]
-        return {name for serializer in serializers_ if is_serializer(serializer) for name in serializer.fields}
+        return {str(name) for serializer in serializers_ if is_serializer(serializer) for name in serializer.fields}  # type: ignore[union-attr]
 
     def _default_errors(self, operation: dict) -> dict[str, str]:
         parameters = operation.get("parameters", [])

@@ -42,7 +42,7 @@ def enqueue(task: Task | str, *args) -> None:
 
 def committed(task, model: type[Model], pk, **select):
     """The row a task was sent for; the task retries while the sending transaction has not committed yet."""
-    row = model.objects.select_related(*select.get("related", ())).filter(pk=pk).first()
+    row = model._default_manager.select_related(*select.get("related", ())).filter(pk=pk).first()
     if row is None:
         raise task.retry(countdown=0.5, max_retries=NOT_YET_COMMITTED_RETRIES)
     return row

@@ -18,8 +18,7 @@ class WebhookAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class WebhookAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = WebhookAttempt
     extra = 0
-    fields = ["attempted_at", "status_code", "error", "duration_ms"]
-    readonly_fields = fields
+    fields = readonly_fields = ("attempted_at", "status_code", "error", "duration_ms")
 
 
 @admin.register(WebhookDelivery)

@@ -59,7 +59,9 @@ def webhook_create(*, owner: AbstractBaseUser, url: str, events: list[str]) -> W
         if selectors.webhooks_of(owner).count() >= MAX_WEBHOOKS_PER_USER:
             message = f"You already have {MAX_WEBHOOKS_PER_USER} webhooks; delete one first."
             raise Invalid(message, code="too_many_webhooks")
-        webhook = Webhook.objects.create(owner=owner, url=url, events=events, secret=f"whsec_{secrets.token_hex(32)}")
+        webhook = Webhook.objects.create(
+            owner_id=owner.pk, url=url, events=events, secret=f"whsec_{secrets.token_hex(32)}"
+        )
         audit_record(actor=owner, action="webhook.created", obj=webhook, after={"url": url, "events": events})
     return webhook
 

@@ -38,7 +38,8 @@ def post(*, url: str, body: bytes, headers: dict[str, str], timeout: float, allo
     connection_class = http.client.HTTPSConnection if target.scheme == "https" else http.client.HTTPConnection
     # The Host header and TLS certificate check use the host name; the socket goes to the vetted address.
     connection = connection_class(target.host, target.port, timeout=timeout)
-    connection._create_connection = lambda where, *args: socket.create_connection((address, where[1]), *args)
+    # http.client's documented-by-source hook for opening the socket; the stubs do not list it.
+    connection._create_connection = lambda where, *args: socket.create_connection((address, where[1]), *args)  # type: ignore[attr-defined]
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         return Outcome(status_code=connection.getresponse().status)

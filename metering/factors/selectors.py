@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
-from django.db.models import Model
+from django.db.models import ForeignObjectRel, Model
 
 from carbonexia.common.errors import Invalid
 
@@ -56,10 +57,11 @@ def _is_referenced(obj: Model) -> bool:
     relations = [
         field
         for field in obj._meta.get_fields(include_hidden=True)
-        if field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one)
+        if isinstance(field, ForeignObjectRel) and (field.one_to_many or field.one_to_one)
     ]
     return any(
-        relation.related_model._base_manager.filter(**{relation.field.name: obj}).exists() for relation in relations
+        cast(type[Model], relation.related_model)._base_manager.filter(**{relation.field.name: obj}).exists()
+        for relation in relations
     )
 
 

@@ -1,8 +1,12 @@
 """Writes of grid emission factors; a factor anything references is never edited or deleted."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.models import User
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Invalid
 
@@ -22,7 +26,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def _snapshot(factor: EmissionFactor, fields) -> dict:
+def _snapshot(factor: EmissionFactor, fields: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(factor, name) for name in fields}
 
 
@@ -39,7 +43,7 @@ def _validated(factor: EmissionFactor) -> None:
         raise Invalid("The emission factor is not valid.", code="invalid_emission_factor", errors=errors)
 
 
-def _known(fields: dict) -> None:
+def _known(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not emission factor fields: {', '.join(sorted(unknown))}")
@@ -57,7 +61,7 @@ def _refuse_if_in_use(factor: EmissionFactor, refusal: str) -> None:
 
 
 @transaction.atomic
-def emission_factor_create(*, actor, **fields) -> EmissionFactor:
+def emission_factor_create(*, actor: User, **fields: Any) -> EmissionFactor:
     _known(fields)
     factor = EmissionFactor(**fields)
     _validated(factor)
@@ -67,7 +71,7 @@ def emission_factor_create(*, actor, **fields) -> EmissionFactor:
 
 
 @transaction.atomic
-def emission_factor_update(*, factor: EmissionFactor, actor, **changes) -> EmissionFactor:
+def emission_factor_update(*, factor: EmissionFactor, actor: User, **changes: Any) -> EmissionFactor:
     """Applies `changes`; refused (409) once anything references the factor. No change, no write."""
     _known(changes)
     factor = _locked(factor)
@@ -87,7 +91,7 @@ def emission_factor_update(*, factor: EmissionFactor, actor, **changes) -> Emiss
 
 
 @transaction.atomic
-def emission_factor_delete(*, factor: EmissionFactor, actor) -> None:
+def emission_factor_delete(*, factor: EmissionFactor, actor: User) -> None:
     factor = _locked(factor)
     _refuse_if_in_use(factor, "This emission factor is already used by credits, so it cannot be deleted.")
     before = _snapshot(factor, EDITABLE_FIELDS)

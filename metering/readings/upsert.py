@@ -58,7 +58,7 @@ def _stage_postgres(cursor, table: SeriesTable, stage: str, frame: pd.DataFrame)
     columns = ", ".join(f"{column} {kind}" for column, kind in zip(table.varying, types, strict=True))
     cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ({columns}) ON COMMIT DROP")
     cursor.execute(f"TRUNCATE {stage}")
-    values = [pd.DatetimeIndex(frame["time"]).tz_convert("UTC").to_pydatetime()]
+    values: list[list] = [list(pd.DatetimeIndex(frame["time"]).tz_convert("UTC").to_pydatetime())]
     values += [frame[column].tolist() for column in table.varying[1:]]
     # Binary COPY: no text formatting on our side, no parsing on the server's. psycopg's copy() is not wrapped
     # by Django, so its errors are: Django then knows the connection failed and replaces it.

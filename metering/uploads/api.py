@@ -25,7 +25,7 @@ class UploadOut(serializers.Serializer):
     period_start = serializers.DateTimeField(allow_null=True)
     period_end = serializers.DateTimeField(allow_null=True)
     error = serializers.CharField(allow_blank=True)
-    errors = serializers.JSONField(allow_null=True)
+    errors = serializers.JSONField(allow_null=True)  # type: ignore[assignment]  # output only, never validates
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
 

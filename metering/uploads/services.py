@@ -6,13 +6,23 @@ import pandas as pd
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from accounts.models import User
+from buildings.models import Building, WeatherStation
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Invalid
 
 from .models import Upload, UploadStatus
 
 
-def upload_store(*, kind: str, actor, data: bytes, filename: str, building=None, station=None) -> Upload:
+def upload_store(
+    *,
+    kind: str,
+    actor: User,
+    data: bytes,
+    filename: str,
+    building: Building | None = None,
+    station: WeatherStation | None = None,
+) -> Upload:
     """An unsaved Upload with the file written to storage: every received file is kept as evidence."""
     upload = Upload(
         kind=kind,

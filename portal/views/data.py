@@ -33,7 +33,9 @@ def _readings(building, form: ReadingsForm) -> dict:
     frame = readings_window(building=building, interval=interval)
     chart = None
     if not frame.empty:
-        chart = mark_safe(charts.readings(timestamps=list(frame["timestamp"]), kwh=frame["kwh"], interval=interval))
+        chart = mark_safe(
+            charts.readings(timestamps=list(frame["timestamp"]), kwh=frame["kwh"].tolist(), interval=interval)
+        )
     return {"building": building, "readings_form": form, "interval": interval, "readings": frame, "chart": chart}
 
 
