@@ -45,8 +45,8 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_MONTH = f"({_MONTH_NAMES})\\.?"
+MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = f"({MONTH_NAMES})\\.?"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 # Between a date's parts: one of - . / ("15-Jan-26"), or spaces, before a year with an optional comma or
 # apostrophe ("15 Jan 2026", "Jan 15, 2026", "15 Jan '26"); never " - ", which joins two dates.
@@ -56,7 +56,7 @@ _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?!\d)
 _ISO = re.compile(r"(?<![\d.])(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _DAY_NAMED = re.compile(
     rf"(?<![\w.])(\d{{1,2}}){_ORDINAL}{_DAY_SEPARATOR}{_MONTH}{_YEAR_SEPARATOR}(\d{{4}}|\d{{2}})(?![\w])"
-    rf"(?!\s*(?:{_MONTH_NAMES})\b)",
+    rf"(?!\s*(?:{MONTH_NAMES})\b)",
     re.I,
 )
 _NAMED_DAY = re.compile(rf"(?<![\w])(?:{_MONTH})\s*(\d{{1,2}}){_ORDINAL}{_YEAR_SEPARATOR}(\d{{4}})(?!\d)", re.I)

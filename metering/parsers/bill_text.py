@@ -7,7 +7,9 @@ needed OCR repair, its dates' order was a guess, or it disagrees with another pa
 - kWh: the first number after a consumption label ("Units Consumed", "Total kWh", "Energy (kWh)",
   "kWh Used", "Consumption", ...) on its line, else the first number of the next line; amounts (after
   ₹, Rs., $) and lines about averages or history are skipped. Without a label: present − previous
-  meter reading. Numbers may be grouped the Indian way (1,23,456) or the US way (123,456).
+  meter reading. Figures are read as figures.py says (38,450 · 1,23,456 · 38 450 · 1.234.567,5), with
+  the bill's decimal mark; a figure after an identifier ("Meter No 1234") or a year after a month name
+  ("March 2025") is never the consumption, and one whose grouping is doubtful lowers the confidence.
 - Billing period: two dates joined by "to", "-" or "through" on one line ("Billing period", "Service
   from" on the line raise confidence), else "From: <date>" and "To: <date>" on lines of their own.
 - Billing days: a number labelled "Billing days", "No. of days", ..., or written "31 days"; without
@@ -24,7 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from .bill_dates import DAY_FIRST, ORDERS, DateMention, decided_order, find_dates
+from .bill_dates import DAY_FIRST, MONTH_NAMES, ORDERS, DateMention, decided_order, find_dates
+from .figures import Figure, decimal_mark, printed_figures
 
 FIELDS = ("kwh", "billing_days", "meter_number", "period_start", "period_end")
 MAX_PERIOD_DAYS = 100
@@ -35,7 +38,7 @@ ORDER_TRUST = {"dates": 1.0, "country hints": 0.85, "billing period": 0.7, "defa
 
 _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "S": "5"})
 _TOKEN = re.compile(r"(?<![A-Za-z0-9])[0-9OolIS][0-9OolIS,./\-]*[0-9OolIS](?![A-Za-z0-9])")
-_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{2})*,\d{3}|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w,]|\.\d)")
+_YEAR_AFTER_MONTH = re.compile(rf"\b(?:{MONTH_NAMES})\.?[\s,'\-]*$", re.I)
 _CURRENCY_BEFORE = re.compile(r"(?:₹|\brs\.?|\binr|\$|\busd)\s*$", re.I)
 _KWH_LABELS = (
     (
@@ -83,6 +86,7 @@ class BillFields:
 class _Line:
     text: str  # after OCR repair, dates blanked out
     dates: list[DateMention]
+    figures: list[Figure]
 
 
 _T = TypeVar("_T")
@@ -92,6 +96,7 @@ _T = TypeVar("_T")
 class _Found(Generic[_T]):
     value: _T
     confidence: float
+    note: str = ""  # why the value as printed is doubtful
 
 
 def repair_digits(text: str) -> tuple[str, frozenset[str]]:
@@ -115,33 +120,43 @@ def repair_digits(text: str) -> tuple[str, frozenset[str]]:
 def _normalised(text: str) -> str:
     for dash in "‐‑‒–—−":
         text = text.replace(dash, "-")
-    for space in "\u00a0\u2009\u202f\t":
-        text = text.replace(space, " ")
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("：", ":")
+    return text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n").replace("：", ":")
 
 
 def _lines(text: str) -> list[_Line]:
-    lines = []
+    dated = []
     for line in text.splitlines():
         dates = find_dates(line)
         blanked = list(line)
         for mention in dates:
             blanked[mention.start : mention.end] = " " * (mention.end - mention.start)
-        lines.append(_Line("".join(blanked), dates))
-    return lines
-
-
-def _numbers(text: str, start: int = 0) -> list[tuple[float, str]]:
-    """(value, as printed) of each number in text[start:] that is not a money amount."""
+        dated.append(("".join(blanked), dates))
+    decimal, settled = decimal_mark("\n".join(blanked for blanked, _ in dated))
     return [
-        (value, m[0])
-        for m in _NUMBER.finditer(text, start)
-        if (value := float(m[0].replace(",", ""))) < MAX_NUMBER and not _CURRENCY_BEFORE.search(text[: m.start()])
+        _Line(blanked, dates, printed_figures(blanked, decimal=decimal, settled=settled)) for blanked, dates in dated
     ]
 
 
-def _trust(printed: str, repaired: frozenset[str], confidence: float) -> float:
-    return confidence * REPAIRED if printed in repaired else confidence
+def _numbers(line: _Line, start: int = 0) -> list[Figure]:
+    """The figures of line.text[start:] that can be quantities: no money amount, identifier or year."""
+    return [
+        figure
+        for figure in line.figures
+        if figure.start >= start
+        and figure.value < MAX_NUMBER
+        and not figure.identifier
+        and not _CURRENCY_BEFORE.search(line.text, 0, figure.start)
+        and not (
+            figure.printed.isdigit()
+            and len(figure.printed) == 4
+            and _YEAR_AFTER_MONTH.search(line.text, 0, figure.start)
+        )
+    ]
+
+
+def _trust(figure: Figure, repaired: frozenset[str], confidence: float) -> float:
+    confidence *= figure.trust
+    return confidence * REPAIRED if figure.printed in repaired else confidence
 
 
 def _agreed(found: list[_Found[_T]], what: str, notes: list[str]) -> _Found[_T] | None:
@@ -163,6 +178,7 @@ def _kwh(lines: list[_Line], repaired: frozenset[str], notes: list[str]) -> _Fou
         if found:
             agreed = _agreed(found, "consumption", notes)
             assert agreed is not None  # found is not empty
+            notes.extend(f.note for f in found if f.note and f.value == agreed.value)
             return _checked_by_readings(agreed, lines)
     by_readings = _reading_difference(lines)
     if by_readings is not None:
@@ -178,25 +194,24 @@ def _labelled_kwh(
     match = label.search(line)
     if not match or _NOT_THIS_BILL.search(line) or (confidence < 0.9 and _NOT_ENERGY.search(line)):
         return None
-    numbers = _numbers(line, match.end())
+    numbers = _numbers(lines[i], match.end())
     if not numbers and i + 1 < len(lines) and re.match(r"\s*\d", lines[i + 1].text):
-        numbers, confidence = _numbers(lines[i + 1].text), confidence - 0.2  # a table: the value below its label
+        numbers, confidence = _numbers(lines[i + 1]), confidence - 0.2  # a table: the value below its label
     if not numbers:
         return None
-    value, printed = numbers[0]
     if "kvah" in line.lower() and "kwh" not in line.lower():
         notes.append("The consumption is given in kVAh, not kWh.")
         confidence *= 0.6
-    return _Found(value, _trust(printed, repaired, confidence))
+    return _Found(numbers[0].value, _trust(numbers[0], repaired, confidence), numbers[0].note)
 
 
 def _reading_difference(lines: list[_Line]) -> float | None:
     readings: dict[str, float] = {}
     for line in lines:
         match = _READING.search(line.text)
-        if match and (numbers := _numbers(line.text, match.end())):
+        if match and (numbers := _numbers(line, match.end())):
             earlier = match[1].lower() in ("previous", "prev", "past", "opening")
-            readings.setdefault("previous" if earlier else "present", numbers[0][0])
+            readings.setdefault("previous" if earlier else "present", numbers[0].value)
     if len(readings) == 2 and readings["present"] >= readings["previous"]:
         return readings["present"] - readings["previous"]
     return None
@@ -237,9 +252,9 @@ def _days(lines: list[_Line]) -> list[_Found[int]]:
     found: list[_Found[int]] = []
     for line in lines:
         label = _DAYS_LABEL.search(line.text)
-        numbers = [n for n in _numbers(line.text, label.end()) if n[1].isdigit()] if label else []
+        numbers = [n for n in _numbers(line, label.end()) if n.printed.isdigit()] if label else []
         if numbers:
-            found.append(_Found(int(numbers[0][0]), 0.9))
+            found.append(_Found(int(numbers[0].value), 0.9))
         elif (written := _N_DAYS.search(line.text)) and not _NOT_DAYS.search(line.text):
             found.append(_Found(int(written[1]), 0.7))
     return [f for f in found if 1 <= f.value <= 400]

@@ -93,7 +93,7 @@ def test_consumption_labels(line, kwh, confidence):
         ("123,456", 123_456.0),  # US
         ("1,234,567.25", 1_234_567.25),
         ("987654", 987_654.0),
-        ("12,3456", None),  # neither grouping: not a number we trust
+        ("12,3456", 123_456.0),  # neither grouping: read at low confidence, see test_doubtful_groupings_*
     ],
 )
 def test_number_groupings(printed, value):
