@@ -205,6 +205,14 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 50)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 OCR_LANG = env_str("OCR_LANG", "eng")
+# A bill's kWh may differ from the building meter's over the same days by this share of the meter's figure before
+# it is flagged (metering.bills.checks). Revenue meters are accurate to 0.5-2 %, and a utility's read dates may
+# shift a day or two against the printed period (3-6 % of a month); a misread or mistyped figure differs by more.
+BILL_METER_TOLERANCE_PCT = env_int("BILL_METER_TOLERANCE_PCT", 10)
+if not 0 < BILL_METER_TOLERANCE_PCT <= 100:
+    raise ImproperlyConfigured("BILL_METER_TOLERANCE_PCT must be a whole percent from 1 to 100.")
+# The most average power per sq ft of floor area a building can draw; a bill implying more is flagged.
+MAX_POWER_W_PER_SQFT = env_int("MAX_POWER_W_PER_SQFT", 50)
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 10)
 

@@ -10,8 +10,8 @@ from carbonexia.common.schema import QUEUE_UNAVAILABLE
 from carbonexia.common.uploads import uploaded_file
 
 from ..uploads.models import UploadStatus
-from .models import UtilityBill
-from .selectors import bill_for_confirm, bill_for_read
+from .models import AreaCheck, MeterCheck, UtilityBill
+from .selectors import bill_findings, bill_for_confirm, bill_for_read
 from .services import bill_confirm, bill_upload, extracted_fields
 
 UPLOAD_ID = OpenApiParameter(
@@ -54,6 +54,73 @@ class BillConfirmationOut(serializers.Serializer):
     confirmed_at = serializers.DateTimeField()
 
 
+class FloorAreaCheckOut(serializers.Serializer):
+    result = serializers.ChoiceField(choices=AreaCheck.choices)
+    min_kwh = serializers.FloatField(
+        allow_null=True, help_text="The least kWh plausible for the floor area over the bill's days."
+    )
+    max_kwh = serializers.FloatField(
+        allow_null=True, help_text="The most kWh the floor area can draw over the bill's days at its power ceiling."
+    )
+    message = serializers.CharField(allow_null=True)
+
+
+class MeterCheckOut(serializers.Serializer):
+    result = serializers.ChoiceField(choices=MeterCheck.choices)
+    meter_kwh = serializers.FloatField(
+        allow_null=True, help_text="The meter's kWh over the bill's days; null unless readings cover them."
+    )
+    difference_pct = serializers.FloatField(
+        allow_null=True, help_text="The bill's kWh above (+) or below (−) the meter's, in % of the meter's."
+    )
+    tolerance_pct = serializers.FloatField(
+        allow_null=True, help_text="The difference allowed (BILL_METER_TOLERANCE_PCT)."
+    )
+    coverage_pct = serializers.FloatField(allow_null=True, help_text="How much of the bill's days readings cover.")
+    message = serializers.CharField(allow_null=True)
+
+
+class BillChecksOut(serializers.Serializer):
+    flagged = serializers.BooleanField(help_text="A check doubts the figures: confirming needs acknowledge_mismatch.")
+    acknowledged = serializers.BooleanField(help_text="The owner confirmed the flagged figures as they are.")
+    checked_at = serializers.DateTimeField(allow_null=True)
+    bill_kwh = serializers.FloatField(allow_null=True, help_text="The kWh checked: as confirmed, else as read.")
+    floor_area = FloorAreaCheckOut()
+    meter = MeterCheckOut()
+    months_on_meter = serializers.ListField(
+        child=serializers.CharField(), help_text="Months (YYYY-MM) of the period with meter readings: MRV uses those."
+    )
+    messages = serializers.ListField(child=serializers.CharField(), help_text="What the checks found, in words.")
+
+
+def _checks(bill: UtilityBill) -> dict:
+    findings = bill_findings(bill)
+    check = findings.check
+    said = check.sentences() if check else {}
+    return {
+        "flagged": findings.flagged,
+        "acknowledged": findings.acknowledged,
+        "checked_at": bill.checked_at,
+        "bill_kwh": bill.checked_kwh,
+        "floor_area": {
+            "result": bill.area_check,
+            "min_kwh": bill.area_min_kwh,
+            "max_kwh": bill.area_max_kwh,
+            "message": said.get("floor_area"),
+        },
+        "meter": {
+            "result": bill.meter_check,
+            "meter_kwh": bill.meter_kwh,
+            "difference_pct": check.difference_pct if check else None,
+            "tolerance_pct": bill.meter_tolerance_pct,
+            "coverage_pct": bill.meter_coverage_pct,
+            "message": said.get("meter"),
+        },
+        "months_on_meter": [str(month) for month in findings.months_on_meter],
+        "messages": findings.sentences(),
+    }
+
+
 class BillOut(serializers.Serializer):
     upload_id = serializers.CharField(source="public_id")
     building_id = serializers.UUIDField()
@@ -66,6 +133,9 @@ class BillOut(serializers.Serializer):
     )
     error = serializers.SerializerMethodField(help_text="Why reading failed; null unless it did.")
     notes = serializers.SerializerMethodField(help_text="What the reader noticed, e.g. disagreeing figures.")
+    checks = serializers.SerializerMethodField(
+        help_text="The kWh checked against the floor area and the meter's total over the same days."
+    )
     filename = serializers.CharField(source="upload.filename")
     created_at = serializers.DateTimeField()
 
@@ -87,12 +157,20 @@ class BillOut(serializers.Serializer):
     def get_notes(self, bill: UtilityBill) -> list[str]:
         return list(bill.reading.get("notes", []))
 
+    @extend_schema_field(BillChecksOut)
+    def get_checks(self, bill: UtilityBill) -> dict:
+        return BillChecksOut(_checks(bill)).data
+
 
 class BillConfirmIn(serializers.Serializer):
     kwh = serializers.FloatField(help_text="kWh consumed in the period: a finite number, 0 or more.")
     period_start = serializers.DateField(help_text="First day of the billing period (YYYY-MM-DD).")
     period_end = serializers.DateField(
         help_text="Last day of the billing period, included; at most 100 days after the start, not in the future."
+    )
+    acknowledge_mismatch = serializers.BooleanField(
+        default=False,
+        help_text="Confirm figures the checks flag (implausible for the floor area, or off the meter) as they are.",
     )
 
 
@@ -141,7 +219,10 @@ class BillConfirmView(APIView):
                 description="The bill is still being read, could not be read, or its period overlaps another "
                 "confirmed bill of the building."
             ),
-            422: OpenApiResponse(description="The figures are not valid; `errors` names the field."),
+            422: OpenApiResponse(
+                description="The figures are not valid (`errors` names the field), or the checks flag them and "
+                "`acknowledge_mismatch` was not set (code `bill_flagged`; `errors.acknowledge_mismatch` says why)."
+            ),
         },
         summary="Confirm or correct a read bill's kWh and period (owner); it then counts as billing data",
     )

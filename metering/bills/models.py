@@ -1,9 +1,43 @@
+import sys
+
 from django.conf import settings
 from django.db import models
 
 from carbonexia.common.models import BaseModel, prefixed_id
 
 from ..uploads.models import Upload, UploadStatus
+
+# Far above any building's bill: 1e9 kWh in a 100-day bill is an average of 417 MW, a power station's output.
+MAX_BILL_KWH = 1e9
+
+
+class AreaCheck(models.TextChoices):
+    NOT_CHECKED = "not_checked", "Not checked"
+    OK = "ok", "Plausible for the floor area"
+    ABOVE_CEILING = "above_ceiling", "More than the floor area can draw"
+    BELOW_FLOOR = "below_floor", "Implausibly little for the floor area"
+
+
+class MeterCheck(models.TextChoices):
+    NOT_CHECKED = "not_checked", "Not checked"
+    OK = "ok", "Agrees with the meter"
+    MISMATCH = "mismatch", "Differs from the meter"
+    NOT_COVERED = "not_covered", "The meter does not cover the bill's days"
+
+
+def _null_or_within(name: str, most: float) -> models.Q:
+    """Null, or a number from 0 to `most`; an upper bound refuses infinity and NaN too."""
+    return models.Q(**{f"{name}__isnull": True}) | models.Q(**{f"{name}__gte": 0, f"{name}__lte": most})
+
+
+_CHECK_BOUNDS = {
+    "checked_kwh": sys.float_info.max,
+    "area_min_kwh": sys.float_info.max,
+    "area_max_kwh": sys.float_info.max,
+    "meter_kwh": sys.float_info.max,
+    "meter_coverage_pct": 100,
+    "meter_tolerance_pct": 100,
+}
 
 
 class UtilityBill(BaseModel):
@@ -31,6 +65,23 @@ class UtilityBill(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The checks of the bill's figures (as read, then as confirmed) against the building and its meter; see checks.py.
+    checked_at = models.DateTimeField(null=True, blank=True)
+    checked_kwh = models.FloatField(null=True, blank=True, help_text="The bill's kWh the checks judged.")
+    area_check = models.CharField(max_length=16, choices=AreaCheck.choices, default=AreaCheck.NOT_CHECKED)
+    area_min_kwh = models.FloatField(null=True, blank=True, help_text="The least kWh plausible for the floor area.")
+    area_max_kwh = models.FloatField(
+        null=True, blank=True, help_text="The most kWh the floor area can draw at the building's power ceiling."
+    )
+    meter_check = models.CharField(max_length=16, choices=MeterCheck.choices, default=MeterCheck.NOT_CHECKED)
+    meter_kwh = models.FloatField(null=True, blank=True, help_text="The meter's kWh over the same days.")
+    meter_coverage_pct = models.FloatField(
+        null=True, blank=True, help_text="How much of the bill's days readings cover."
+    )
+    meter_tolerance_pct = models.FloatField(null=True, blank=True, help_text="The difference allowed from the meter.")
+    checks_acknowledged = models.BooleanField(
+        default=False, help_text="The owner confirmed the bill knowing its checks flagged it."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -50,6 +101,23 @@ class UtilityBill(BaseModel):
                 ),
                 name="bill_confirmed_complete",
             ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_kwh__isnull=True) | models.Q(confirmed_kwh__lte=MAX_BILL_KWH),
+                name="bill_confirmed_kwh_at_most",
+            ),
+            *(
+                models.CheckConstraint(condition=_null_or_within(name, most), name=f"bill_{name}_bounds")
+                for name, most in _CHECK_BOUNDS.items()
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed=False)
+                | models.Q(checks_acknowledged=True)
+                | (
+                    models.Q(area_check__in=[AreaCheck.OK, AreaCheck.NOT_CHECKED])
+                    & ~models.Q(meter_check=MeterCheck.MISMATCH)
+                ),
+                name="bill_flagged_confirmed_acknowledged",
+            ),
         ]
 
     def __str__(self):
@@ -58,3 +126,10 @@ class UtilityBill(BaseModel):
     @property
     def public_id(self) -> str:
         return prefixed_id("upl", self.upload_id)
+
+    @property
+    def flagged(self) -> bool:
+        return (
+            self.area_check in (AreaCheck.ABOVE_CEILING, AreaCheck.BELOW_FLOOR)
+            or self.meter_check == MeterCheck.MISMATCH
+        )

@@ -1,12 +1,16 @@
-"""Reads of utility bills: tenant scoping (through the building), and confirmed bills as monthly kWh."""
+"""Reads of utility bills: tenant scoping (through the building), confirmed bills as monthly kWh, and what a
+bill's checks found."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
 from buildings.selectors import buildings_visible_to
 from carbonexia.common.errors import Forbidden, NotFound
 
+from ..readings.selectors import meter_bucket_totals
+from .checks import Findings, local_days, stored_check
 from .models import UtilityBill
 
 
@@ -64,3 +68,22 @@ def confirmed_bill_months(*, building, months: list[pd.Period]) -> dict[pd.Perio
         for month, (kwh, count) in per_month.iterrows()
         if month in months
     }
+
+
+def bill_findings(bill: UtilityBill) -> Findings:
+    """The bill's stored checks, and the months of its period (confirmed, else as read) with meter readings."""
+    start, end = (
+        (bill.confirmed_period_start, bill.confirmed_period_end)
+        if bill.confirmed
+        else (bill.period_start, bill.period_end)
+    )
+    months = months_on_meter(building=bill.building, period_start=start, period_end=end) if start and end else []
+    return Findings(check=stored_check(bill), acknowledged=bill.checks_acknowledged, months_on_meter=months)
+
+
+def months_on_meter(*, building, period_start: date, period_end: date) -> list[pd.Period]:
+    """The calendar months the days fall in that have meter readings: MRV uses the meter for them (mrv.inputs)."""
+    first, last = pd.Period(period_start, freq="M"), pd.Period(period_end, freq="M")
+    start, end = local_days(first.start_time.date(), last.end_time.date(), building.timezone)
+    totals = meter_bucket_totals(building=building, interval="month", start=start, end=end)
+    return sorted({bucket.tz_localize(None).to_period("M") for bucket in totals["bucket"]})

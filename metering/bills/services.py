@@ -4,6 +4,8 @@ sweeper that ends stuck readings, and the owner's confirmation that makes a bill
 A bill only moves processing → completed or processing → failed, both final, so a late or repeated
 delivery of the reading task never changes a bill that was read. Only a completed bill can be
 confirmed, and confirmed again with corrections; every confirmation is audit-logged with what it replaced.
+The figures are checked against the building and its meter (checks.py) when read and again when confirmed;
+a bill the checks flag is confirmed only with the owner's explicit acknowledgement, which the audit keeps.
 """
 
 import math
@@ -25,7 +27,8 @@ from ..parsers.bill_text import parse_bill_text
 from ..uploads.models import Upload, UploadKind, UploadStatus
 from ..uploads.services import upload_store
 from . import ocr
-from .models import UtilityBill
+from .checks import BillCheck, bill_check
+from .models import MAX_BILL_KWH, UtilityBill
 
 MAX_BILL_DAYS = 100
 # Far beyond one reading (the task's hard limit is 5 minutes) plus a redelivery after a lost worker.
@@ -88,6 +91,7 @@ def bill_process(*, bill: UtilityBill) -> UtilityBill:
             setattr(locked, name, getattr(fields, name))
         locked.meter_number = (fields.meter_number or "")[:64]
         locked.confidence, locked.raw_text, locked.reading = fields.confidence, read.text, reading
+        _check_as_read(locked)
         _settle(locked, UploadStatus.COMPLETED)
         extracted = extracted_fields(locked)
         audit_record(actor=WORKER, action="bill.read", obj=locked, after={**extracted, "confidence": fields.confidence})
@@ -101,6 +105,20 @@ def bill_process(*, bill: UtilityBill) -> UtilityBill:
             },
         )
     return locked
+
+
+def _check_as_read(bill: UtilityBill) -> None:
+    """Checks the figures as read, when all three were found and the period is one a bill may cover."""
+    kwh, start, end = bill.kwh, bill.period_start, bill.period_end
+    if kwh is None or start is None or end is None or (end - start).days >= MAX_BILL_DAYS:
+        return
+    _keep_check(bill, bill_check(building=bill.building, kwh=kwh, period_start=start, period_end=end))
+
+
+def _keep_check(bill: UtilityBill, check: BillCheck) -> None:
+    for name, value in check.fields().items():
+        setattr(bill, name, value)
+    bill.checked_at = timezone.now()
 
 
 def _settle(locked: UtilityBill, status: str, *, error: str = "") -> None:
@@ -157,6 +175,8 @@ def _check_figures(*, building: Building, kwh: float, period_start: date, period
     errors = {}
     if not math.isfinite(kwh) or kwh < 0:
         errors["kwh"] = ["Must be a finite number of kWh, 0 or more."]
+    elif kwh > MAX_BILL_KWH:
+        errors["kwh"] = [f"Must be at most {MAX_BILL_KWH:,.0f} kWh: no building's bill comes near it."]
     today = pd.Timestamp.now(tz=building.timezone).date()
     if period_start > period_end:
         errors["period_end"] = ["Must not be before period_start."]
@@ -169,8 +189,17 @@ def _check_figures(*, building: Building, kwh: float, period_start: date, period
 
 
 @transaction.atomic
-def bill_confirm(*, actor, bill: UtilityBill, kwh: float, period_start: date, period_end: date) -> UtilityBill:
-    """The owner's kWh and period for a read bill (as read, or corrected); from now on billing data."""
+def bill_confirm(
+    *,
+    actor,
+    bill: UtilityBill,
+    kwh: float,
+    period_start: date,
+    period_end: date,
+    acknowledge_mismatch: bool = False,
+) -> UtilityBill:
+    """The owner's kWh and period for a read bill (as read, or corrected); from now on billing data. When the
+    checks flag the figures, only with `acknowledge_mismatch`."""
     # The building's row lock serialises confirmations of its bills, so the overlap check below holds.
     building = Building.objects.select_for_update().get(pk=bill.building_id)
     locked = UtilityBill.objects.select_for_update().get(pk=bill.pk)
@@ -197,7 +226,17 @@ def bill_confirm(*, actor, bill: UtilityBill, kwh: float, period_start: date, pe
             f"{overlapping.confirmed_period_end}), which is already confirmed: its days would be counted twice.",
             code="bill_overlap",
         )
+    check = bill_check(building=building, kwh=kwh, period_start=period_start, period_end=period_end)
+    if check.flagged and not acknowledge_mismatch:
+        raise Invalid(
+            "The bill's checks flag its figures, so nothing was confirmed: correct them, or confirm them as they are "
+            "with acknowledge_mismatch.",
+            code="bill_flagged",
+            errors={"acknowledge_mismatch": check.problems()},
+        )
     before = _confirmation(locked) if locked.confirmed else None
+    _keep_check(locked, check)
+    locked.checks_acknowledged = check.flagged
     locked.confirmed = True
     locked.confirmed_kwh, locked.confirmed_period_start, locked.confirmed_period_end = kwh, period_start, period_end
     locked.confirmed_by, locked.confirmed_at = actor, timezone.now()
@@ -208,6 +247,10 @@ def bill_confirm(*, actor, bill: UtilityBill, kwh: float, period_start: date, pe
         action="bill.confirmed",
         obj=locked,
         before=before,
-        after={**_confirmation(locked), "extracted": extracted_fields(locked)},
+        after={
+            **_confirmation(locked),
+            "extracted": extracted_fields(locked),
+            "checks": {**check.fields(), "flagged": check.flagged, "acknowledged": locked.checks_acknowledged},
+        },
     )
     return locked
