@@ -298,6 +298,22 @@ class BillConfirmForm(PortalForm):
     kwh = forms.FloatField(label="kWh consumed", min_value=0)
     period_start = forms.DateField(label="First day billed", widget=DateInput())
     period_end = forms.DateField(label="Last day billed", widget=DateInput())
+    acknowledge_mismatch = forms.BooleanField(
+        required=False,
+        label="These figures are right as they are",
+        help_text="The checks above doubt them; the verifier sees both figures and that you confirmed them.",
+    )
+
+    def __init__(self, *args, flagged: bool, **kwargs):
+        """The acknowledgement is asked for only when the checks flag the bill, or flag the figures sent."""
+        super().__init__(*args, **kwargs)
+        if not flagged:
+            self.fields["acknowledge_mismatch"].widget = forms.HiddenInput()
+
+    def refuse(self, error: ServiceError) -> None:
+        if error.code == "bill_flagged":
+            self.fields["acknowledge_mismatch"].widget = forms.CheckboxInput()
+        super().refuse(error)
 
 
 class WebhookForm(PortalForm):

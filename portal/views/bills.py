@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 
 from buildings.selectors import building_for_read, building_for_write
 from carbonexia.common.errors import NotFound
-from metering.bills.selectors import bill_for_confirm, bill_for_read
+from metering.bills.selectors import bill_findings, bill_for_confirm, bill_for_read
 from metering.bills.services import bill_confirm, bill_upload
 
 from ..access import portal_view, submitted
@@ -35,12 +35,21 @@ def bill(request, building_id, upload_id):
         raise NotFound("No such bill.")
     figures = ("kwh", "period_start", "period_end")
     source = "confirmed_" if found.confirmed else ""
-    form = BillConfirmForm(**submitted(request), initial={name: getattr(found, source + name) for name in figures})
+    findings = bill_findings(found)
+    initial = {name: getattr(found, source + name) for name in figures}
+    form = BillConfirmForm(**submitted(request), initial=initial, flagged=findings.flagged)
     if submit(form, lambda: bill_confirm(actor=request.user, bill=found, **form.cleaned_data)):
         messages.success(request, "The bill's figures were confirmed; baselines and savings now use them.")
         return redirect("portal:bill", building_id=building.pk, upload_id=found.upload_id)
     confidence = {name: found.confidence.get(name) for name in (*figures, "billing_days", "meter_number")}
-    context = {"building": building, "bill": found, "confidence": confidence, "form": form, "tab": "bills"}
+    context = {
+        "building": building,
+        "bill": found,
+        "confidence": confidence,
+        "findings": findings,
+        "form": form,
+        "tab": "bills",
+    }
     if request.htmx and request.method == "GET":  # a poll while the bill is being read
         return render(request, "portal/bills/_bill.html", context)
     return render(request, "portal/bills/bill.html", context, status=form.status)
