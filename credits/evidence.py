@@ -1,6 +1,7 @@
 """What a verifier needs to judge a credit request: the block's frozen snapshot, read through the same
 evidence builders the portal and the PDF use (mrv.evidence)."""
 
+from metering.bills.selectors import confirmed_bills_with_findings
 from mrv import evidence
 from mrv.models import Baseline
 
@@ -18,6 +19,10 @@ def block_evidence(block: CreditBlock) -> dict:
         "totals": snapshot["totals"],
         "factors": evidence.factors_used(snapshot["months"]),
         "uploads": evidence.uploads_of(block.building)[:50],
+        # Bills that may stand in for meter data in the baseline or the block's months, with what their checks found.
+        "bills": confirmed_bills_with_findings(
+            building=block.building, start=snapshot["baseline"]["period_start"], end=block.period_end
+        ),
         "events": block.building.events.order_by("start_date"),
         "audit": evidence.audit_excerpt(block.building, also=[block], rows=50),
     }

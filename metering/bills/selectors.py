@@ -87,3 +87,13 @@ def months_on_meter(*, building, period_start: date, period_end: date) -> list[p
     start, end = local_days(first.start_time.date(), last.end_time.date(), building.timezone)
     totals = meter_bucket_totals(building=building, interval="month", start=start, end=end)
     return sorted({bucket.tz_localize(None).to_period("M") for bucket in totals["bucket"]})
+
+
+def confirmed_bills_with_findings(
+    *, building, start: date | str, end: date | str
+) -> list[tuple[UtilityBill, Findings]]:
+    """The building's confirmed bills whose periods overlap [start, end], oldest first, each with its findings."""
+    bills = UtilityBill.objects.filter(
+        building=building, confirmed=True, confirmed_period_start__lte=end, confirmed_period_end__gte=start
+    ).select_related("building", "upload", "confirmed_by")
+    return [(bill, bill_findings(bill)) for bill in bills.order_by("confirmed_period_start")]
