@@ -27,10 +27,11 @@ from django.conf import settings
 from buildings.models import Building
 
 from ..readings.selectors import meter_interval, meter_series
-from .models import AreaCheck, MeterCheck, UtilityBill
+from .models import EARLIEST_BILL_DATE, MAX_BILL_DAYS, AreaCheck, MeterCheck, UtilityBill
 
 MIN_POWER_W_PER_SQFT = 0.01
 METER_COVERAGE = 0.95
+_LAST_DAY = (pd.Timestamp.max - pd.Timedelta(days=2)).date()  # pandas holds no instant after 2262-04-11
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,11 @@ def stored_check(bill: UtilityBill) -> BillCheck | None:
         meter_coverage_pct=coverage,
         meter_tolerance_pct=tolerance,
     )
+
+
+def checkable(first: date, last: date) -> bool:
+    """A period a bill may cover, in the dates the checks can judge (a misread year can be anything)."""
+    return EARLIEST_BILL_DATE <= first <= last <= _LAST_DAY and (last - first).days < MAX_BILL_DAYS
 
 
 def bill_check(*, building: Building, kwh: float, period_start: date, period_end: date) -> BillCheck:

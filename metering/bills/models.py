@@ -1,4 +1,5 @@
 import sys
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -7,8 +8,11 @@ from carbonexia.common.models import BaseModel, prefixed_id
 
 from ..uploads.models import Upload, UploadStatus
 
+MAX_BILL_DAYS = 100
 # Far above any building's bill: 1e9 kWh in a 100-day bill is an average of 417 MW, a power station's output.
 MAX_BILL_KWH = 1e9
+# The Kyoto Protocol's base year: no carbon methodology looks further back, so neither does a baseline.
+EARLIEST_BILL_DATE = date(1990, 1, 1)
 
 
 class AreaCheck(models.TextChoices):
@@ -104,6 +108,11 @@ class UtilityBill(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(confirmed_kwh__isnull=True) | models.Q(confirmed_kwh__lte=MAX_BILL_KWH),
                 name="bill_confirmed_kwh_at_most",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_period_start__isnull=True)
+                | models.Q(confirmed_period_start__gte=EARLIEST_BILL_DATE),
+                name="bill_confirmed_since_1990",
             ),
             *(
                 models.CheckConstraint(condition=_null_or_within(name, most), name=f"bill_{name}_bounds")

@@ -10,7 +10,7 @@ from buildings.selectors import buildings_visible_to
 from carbonexia.common.errors import Forbidden, NotFound
 
 from ..readings.selectors import meter_bucket_totals
-from .checks import Findings, local_days, stored_check
+from .checks import Findings, checkable, local_days, stored_check
 from .models import UtilityBill
 
 
@@ -77,7 +77,9 @@ def bill_findings(bill: UtilityBill) -> Findings:
         if bill.confirmed
         else (bill.period_start, bill.period_end)
     )
-    months = months_on_meter(building=bill.building, period_start=start, period_end=end) if start and end else []
+    months = []
+    if start is not None and end is not None and checkable(start, end):
+        months = months_on_meter(building=bill.building, period_start=start, period_end=end)
     return Findings(check=stored_check(bill), acknowledged=bill.checks_acknowledged, months_on_meter=months)
 
 

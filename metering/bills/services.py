@@ -27,10 +27,9 @@ from ..parsers.bill_text import parse_bill_text
 from ..uploads.models import Upload, UploadKind, UploadStatus
 from ..uploads.services import upload_store
 from . import ocr
-from .checks import BillCheck, bill_check
-from .models import MAX_BILL_KWH, UtilityBill
+from .checks import BillCheck, bill_check, checkable
+from .models import EARLIEST_BILL_DATE, MAX_BILL_DAYS, MAX_BILL_KWH, UtilityBill
 
-MAX_BILL_DAYS = 100
 # Far beyond one reading (the task's hard limit is 5 minutes) plus a redelivery after a lost worker.
 PROCESSING_DEADLINE = timedelta(minutes=30)
 WORKER, SWEEPER = "bills worker", "bills sweeper"
@@ -108,9 +107,9 @@ def bill_process(*, bill: UtilityBill) -> UtilityBill:
 
 
 def _check_as_read(bill: UtilityBill) -> None:
-    """Checks the figures as read, when all three were found and the period is one a bill may cover."""
+    """Checks the figures as read, when all three were found and the period is one the checks can judge."""
     kwh, start, end = bill.kwh, bill.period_start, bill.period_end
-    if kwh is None or start is None or end is None or (end - start).days >= MAX_BILL_DAYS:
+    if kwh is None or start is None or end is None or not checkable(start, end):
         return
     _keep_check(bill, bill_check(building=bill.building, kwh=kwh, period_start=start, period_end=end))
 
@@ -178,6 +177,8 @@ def _check_figures(*, building: Building, kwh: float, period_start: date, period
     elif kwh > MAX_BILL_KWH:
         errors["kwh"] = [f"Must be at most {MAX_BILL_KWH:,.0f} kWh: no building's bill comes near it."]
     today = pd.Timestamp.now(tz=building.timezone).date()
+    if period_start < EARLIEST_BILL_DATE:
+        errors["period_start"] = [f"Must not be before {EARLIEST_BILL_DATE.isoformat()}."]
     if period_start > period_end:
         errors["period_end"] = ["Must not be before period_start."]
     elif (period_end - period_start).days + 1 > MAX_BILL_DAYS:

@@ -30,7 +30,7 @@ def read_bill(building, *, kwh=3100.0, period_start=date(2025, 1, 15), period_en
 
 
 def confirmed_bill(building, *, kwh: float, period_start: date, period_end: date) -> UtilityBill:
-    """A confirmed bill as billing data; its owner acknowledges whatever the checks flag (test_bill_checks tests them)."""
+    """A confirmed bill as billing data; its owner acknowledges whatever the checks flag (tested on their own)."""
     bill = read_bill(building, kwh=kwh, period_start=period_start, period_end=period_end)
     return bill_confirm(
         actor=building.owner,

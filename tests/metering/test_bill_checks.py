@@ -6,6 +6,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from buildings.models import Building
@@ -13,7 +14,7 @@ from carbonexia.audit.models import AuditEvent
 from metering.bills.models import MAX_BILL_KWH, AreaCheck, MeterCheck, UtilityBill
 from metering.bills.selectors import months_on_meter
 from mrv.inputs import month_qualities
-from tests.metering import bill_rows
+from tests.metering import bill_images, bill_rows
 from tests.metering.helpers import make_building
 from tests.mrv import builders
 
@@ -233,6 +234,8 @@ def test_a_bill_never_checked_says_so(as_owner, building):
     ("body", "field"),
     [
         ({"kwh": MAX_BILL_KWH * 2}, "kwh"),
+        ({"kwh": 100, "period_start": "0001-01-01", "period_end": "0001-01-31"}, "period_start"),
+        ({"kwh": 100, "period_start": "1989-12-31", "period_end": "1990-01-30"}, "period_start"),
         ({"kwh": 42_300, "acknowledge_mismatch": "maybe"}, "acknowledge_mismatch"),
         ({"kwh": 42_300, "acknowledge_mismatch": [True]}, "acknowledge_mismatch"),
     ],
@@ -263,6 +266,7 @@ def test_an_outsider_acknowledging_anothers_bill_is_404(as_outsider, building):
         {"checked_kwh": math.inf},
         {"meter_kwh": -1.0},
         {"confirmed_kwh": MAX_BILL_KWH * 2},
+        {"confirmed_period_start": date(1989, 12, 31)},
     ],
     ids=lambda change: next(iter(change)),
 )
@@ -286,3 +290,24 @@ def test_the_schema_describes_the_checks(anon):
     }
     assert "checks" in schema["BillOut"]["properties"]
     assert "acknowledge_mismatch" in schema["BillConfirmInRequest"]["properties"]
+
+
+@pytest.mark.parametrize("year", ["0001", "9999"])
+def test_a_misread_year_leaves_the_bill_unchecked_never_a_500(
+    as_owner, building, year, tasks_in_process, django_capture_on_commit_callbacks
+):
+    html = f"<p>Billing period: 01-01-{year} to 31-01-{year}</p><p>Units Consumed: 3,100</p>"
+    pdf = SimpleUploadedFile("odd.pdf", bill_images.text_pdf(html), content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_id = as_owner.post(
+            "/meter/upload-bill", {"building_id": str(building.pk), "file": pdf}, format="multipart"
+        ).json()["upload_id"]
+    body = as_owner.get(f"/meter/bills/{upload_id}").json()
+    assert body["status"] == "completed" and body["extracted"]["period_start"] == f"{year}-01-01"
+    assert body["checks"]["floor_area"]["result"] == "not_checked" and body["checks"]["months_on_meter"] == []
+    refused = as_owner.post(
+        f"/meter/bills/{upload_id}/confirm",
+        {"kwh": 3_100, "period_start": f"{year}-01-01", "period_end": f"{year}-01-31"},
+        format="json",
+    )
+    assert refused.status_code == 422
