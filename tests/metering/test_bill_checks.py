@@ -172,11 +172,7 @@ def test_a_meter_missing_a_few_days_is_filled_and_one_missing_many_is_not_compar
     assert meter["coverage_pct"] == pytest.approx(96.77)
     # A bill for 1-20 April: no readings at all.
     april = bill_rows.read_bill(building, kwh=5_000, period_start=date(2025, 4, 1), period_end=date(2025, 4, 20))
-    body = as_owner.post(
-        f"/meter/bills/{april.public_id}/confirm",
-        {"kwh": 5_000, "period_start": "2025-04-01", "period_end": "2025-04-20"},
-        format="json",
-    ).json()
+    body = confirm(as_owner, april, kwh=5_000, period_start="2025-04-01", period_end="2025-04-20").json()
     assert body["confirmed"] is True
     assert body["checks"]["meter"] == {
         "result": "not_covered",
@@ -188,18 +184,20 @@ def test_a_meter_missing_a_few_days_is_filled_and_one_missing_many_is_not_compar
     }
 
 
-def test_daily_readings_are_summed_over_a_bill_across_two_months(as_owner, building):
-    # 15 Jan - 14 Feb: 31 days of 100 kWh; the meter starts on 1 February (14 days), so only 45 % is covered.
-    days = pd.date_range("2025-02-01", "2025-02-28", freq="D", tz=building.timezone)
-    builders.store_meter(building, pd.DataFrame({"ts": days, "kwh": 100.0}))
-    bill = bill_rows.read_bill(building, kwh=3_100, period_start=date(2025, 1, 15), period_end=date(2025, 2, 14))
-    body = as_owner.post(
-        f"/meter/bills/{bill.public_id}/confirm",
-        {"kwh": 3_100, "period_start": "2025-01-15", "period_end": "2025-02-14"},
-        format="json",
-    ).json()
-    assert body["checks"]["meter"]["coverage_pct"] == pytest.approx(100 * 14 / 31, abs=0.01)
-    assert body["checks"]["months_on_meter"] == ["2025-02"]
+def test_daily_readings_count_by_the_day_across_two_months(as_owner, building):
+    january = pd.date_range("2025-01-10", "2025-01-31", freq="D", tz=building.timezone)
+    february = pd.date_range("2025-02-01", "2025-02-20", freq="D", tz=building.timezone)
+    builders.store_meter(building, pd.DataFrame({"ts": january, "kwh": 100.0}))
+    builders.store_meter(building, pd.DataFrame({"ts": february, "kwh": 80.0}))
+    # 15 Jan - 14 Feb: 17 January days at 100 kWh and 14 February days at 80 = 1,700 + 1,120 = 2,820 kWh.
+    bill = bill_rows.read_bill(building, kwh=2_820, period_start=date(2025, 1, 15), period_end=date(2025, 2, 14))
+    checks = confirm(as_owner, bill, kwh=2_820, period_start="2025-01-15", period_end="2025-02-14").json()["checks"]
+    assert (checks["meter"]["result"], checks["meter"]["meter_kwh"]) == ("ok", pytest.approx(2_820.0))
+    assert checks["months_on_meter"] == ["2025-01", "2025-02"]
+    # 15 Feb - 16 Mar: readings for 6 of its 30 days, 20 %: not compared.
+    later = bill_rows.read_bill(building, kwh=2_400, period_start=date(2025, 2, 15), period_end=date(2025, 3, 16))
+    meter = confirm(as_owner, later, kwh=2_400, period_start="2025-02-15", period_end="2025-03-16").json()
+    assert (meter["checks"]["meter"]["result"], meter["checks"]["meter"]["coverage_pct"]) == ("not_covered", 20.0)
     assert months_on_meter(building=building, period_start=date(2025, 2, 10), period_end=date(2025, 3, 5)) == [
         pd.Period("2025-02", freq="M")
     ]
