@@ -2,6 +2,7 @@
 and the demo loader share this path. Temperatures are stored the same way (see metering.weather)."""
 
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 from django.conf import settings
@@ -47,13 +48,18 @@ def latest_accepted(now: datetime) -> pd.Timestamp:
     return pd.Timestamp(now) + pd.Timedelta(seconds=settings.READING_CLOCK_SKEW_SECONDS)
 
 
-def power_ceiling(building: Building) -> parsers.PowerCeiling:
-    """The building's power ceiling and its meter's stored interval, for the parsers' plausibility check."""
-    return parsers.PowerCeiling(
-        area_sqft=building.area_sqft,
-        max_w_per_sqft=building.power_ceiling_w_per_sqft,
-        interval=meter_interval(building=building),
-    )
+def meter_bounds(building: Building) -> dict[str, Any]:
+    """The meter parsers' keyword arguments for one building's readings, as of now: its zone, the latest instant
+    a reading may be dated, and its power ceiling with its meter's stored interval."""
+    return {
+        "tz": building.timezone,
+        "latest": latest_accepted(timezone.now()),
+        "power": parsers.PowerCeiling(
+            area_sqft=building.area_sqft,
+            max_w_per_sqft=building.power_ceiling_w_per_sqft,
+            interval=meter_interval(building=building),
+        ),
+    }
 
 
 def parsed(parse, *args, **kwargs) -> pd.DataFrame:
@@ -74,13 +80,7 @@ def meter_readings_ingest(*, building, frame: pd.DataFrame, source: str, upload:
 
 
 def meter_batch_ingest(*, actor, building, items: list) -> UpsertCounts:
-    frame = parsed(
-        parsers.parse_readings,
-        items,
-        tz=building.timezone,
-        latest=latest_accepted(timezone.now()),
-        power=power_ceiling(building),
-    )
+    frame = parsed(parsers.parse_readings, items, **meter_bounds(building))
     counts = meter_readings_ingest(building=building, frame=frame, source=ReadingSource.API)
     audit_record(
         actor=actor,
@@ -105,13 +105,7 @@ def meter_csv_upload(*, actor, building, data: bytes, filename: str) -> Upload:
             upload.save()
             enqueue("metering.process_meter_upload", str(upload.pk))
         return upload
-    frame = parsed(
-        parsers.parse_meter_csv,
-        data,
-        tz=building.timezone,
-        latest=latest_accepted(timezone.now()),
-        power=power_ceiling(building),
-    )
+    frame = parsed(parsers.parse_meter_csv, data, **meter_bounds(building))
     with transaction.atomic():
         upload = upload_store(kind=UploadKind.METER_CSV, actor=actor, data=data, filename=filename, building=building)
         upload.save()
@@ -129,9 +123,7 @@ def meter_upload_process(*, upload: Upload) -> Upload:
     building = upload.building
     assert building is not None  # a meter upload always belongs to a building
     try:
-        frame = parsers.parse_meter_csv(
-            data, tz=building.timezone, latest=latest_accepted(timezone.now()), power=power_ceiling(building)
-        )
+        frame = parsers.parse_meter_csv(data, **meter_bounds(building))
     except parsers.InvalidInput as error:
         return upload_fail(upload=upload, reason=invalid_from_parse_error(error))
     cache.set(upload_progress_key(upload.pk), 50, timeout=3600)
