@@ -1,6 +1,7 @@
 """Issue 14, rows 1 and 2 in the ledger: credits only for periods that have ended in the building's zone, and
 never a block larger than its columns hold (a 422 before the write, database constraints behind it)."""
 
+import math
 from datetime import date
 from decimal import Decimal
 
@@ -9,7 +10,8 @@ from django.db import DataError, IntegrityError, transaction
 
 from carbonexia.common.errors import Invalid
 from credits.models import MAX_BLOCK_CREDITS, CreditBlock
-from credits.services import credits_request
+from credits.services import _refuse_oversized, credits_request
+from mrv.calc import SavingsTotals
 from mrv.calc.eligibility import NOT_ENDED
 from tests.credits.conftest import issue
 from tests.mrv import builders
@@ -68,3 +70,34 @@ def test_the_database_refuses_a_block_its_columns_cannot_hold(owner, values):
     # PostgreSQL refuses a value beyond an integer column's range itself (DataError); SQLite by the constraint.
     with pytest.raises((IntegrityError, DataError)), transaction.atomic():
         CreditBlock.objects.create(**(fields | values))
+
+
+@pytest.mark.parametrize(
+    ("saved", "credited", "fits"),
+    [
+        (2_147_483_647.9, 2_147_483_647.9, True),  # floors to 2**31 - 1 credits: the most a block holds
+        (2_147_483_648.0, 2_147_483_648.0, False),
+        (99_999_999_999.999, 1.0, True),  # the most tonnes the columns hold
+        (100_000_000_000.0, 1.0, False),
+        (math.inf, 1.0, False),
+        (math.nan, math.nan, False),
+    ],
+)
+def test_a_vintage_is_refused_before_the_write_when_a_block_cannot_hold_it(saved, credited, fits):
+    totals = SavingsTotals(
+        adjusted_baseline_kwh=0.0,
+        actual_kwh=0.0,
+        savings_kwh=0.0,
+        co2_saved_kg=saved * 1000,
+        co2_saved_tons=saved,
+        fsu=None,
+        confidence=0.9,
+        co2_credited_tons=credited,
+        uncertainty_note="",
+    )
+    if fits:
+        _refuse_oversized(totals, 2025)
+    else:
+        with pytest.raises(Invalid) as refused:
+            _refuse_oversized(totals, 2025)
+        assert refused.value.code == "block_too_large"
