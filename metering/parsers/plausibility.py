@@ -5,8 +5,8 @@
   building's floor area times its ceiling in W per sq ft. A reading's interval runs to the next reading
   (the stored convention: kWh used in the interval that starts at the timestamp); the last one of a batch
   takes the spacing from the one before it, and a reading alone takes the building's known interval, else
-  a day when it is dated by a day alone, else 15 minutes — the shortest common billing interval, so the
-  guess can only make the implied power higher, never let an implausible value through. No interval is
+  a day when it is dated by a day alone, else 15 minutes, the usual metering interval: for an hourly or
+  daily meter the guess errs towards more power, never towards letting a value through. No interval is
   taken as longer than LONGEST_INTERVAL, so sparse readings cannot hide a month's worth of energy behind
   a gap of years.
 - Size: no reading above MAX_READING_KWH, whatever its interval: the bound of the stored column, far above
