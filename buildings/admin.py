@@ -3,6 +3,7 @@ from django.contrib import admin
 from carbonexia.common.admin import ReadOnlyAdminMixin
 
 from .models import Building, ProjectEvent, WeatherStation
+from .services import building_power_ceiling_set
 
 
 class ProjectEventInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -12,13 +13,28 @@ class ProjectEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Building)
-class BuildingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only for verifiers: facility managers change buildings through the portal or the API."""
+class BuildingAdmin(admin.ModelAdmin):
+    """Read-only for verifiers: facility managers change buildings through the portal or the API. An admin
+    (who alone holds the change permission) may set the power ceiling, through its service."""
 
-    list_display = ["name", "owner", "building_type", "grid_region", "timezone", "created_at"]
+    list_display = ["name", "owner", "building_type", "area_sqft", "grid_region", "timezone", "created_at"]
     list_filter = ["building_type", "grid_region"]
     search_fields = ["name", "address", "owner__email"]
     inlines = [ProjectEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Building._meta.fields if field.name != "max_power_w_per_sqft"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        building_power_ceiling_set(
+            actor=request.user, building=obj, max_power_w_per_sqft=form.cleaned_data["max_power_w_per_sqft"]
+        )
 
 
 @admin.register(WeatherStation)

@@ -21,6 +21,10 @@ class BuildingType(models.TextChoices):
 
 
 _PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+# The API and the portal take areas up to this; the largest buildings under one roof are near 2e7 sq ft.
+MAX_AREA_SQFT = 1e9
+# An admin may set a building's power ceiling within these bounds; the densest data halls draw a few hundred.
+POWER_CEILING_RANGE = (1.0, 1000.0)
 
 
 class WeatherStation(BaseModel):
@@ -50,13 +54,27 @@ class Building(BaseModel):
     name = models.CharField(max_length=200)
     address = models.CharField(max_length=500, blank=True)
     building_type = models.CharField(max_length=32, choices=BuildingType.choices, default=BuildingType.OTHER)
-    area_sqft = models.FloatField(validators=[MinValueValidator(0.0, message="must be greater than 0")])
+    area_sqft = models.FloatField(
+        validators=[
+            MinValueValidator(0.0, message="must be greater than 0"),
+            MaxValueValidator(MAX_AREA_SQFT, message=f"must be at most {MAX_AREA_SQFT:,.0f} sq ft"),
+        ]
+    )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     occupancy_weekday = models.PositiveSmallIntegerField(default=100, validators=_PERCENT)
     occupancy_weekend = models.PositiveSmallIntegerField(default=20, validators=_PERCENT)
     grid_region = models.CharField(max_length=16, blank=True, validators=[validate_grid_region])
     weather_station = models.ForeignKey(
         WeatherStation, null=True, blank=True, on_delete=models.SET_NULL, related_name="buildings"
+    )
+    # Set by an admin only (never through the API or the portal): it decides which readings are accepted.
+    max_power_w_per_sqft = models.FloatField(
+        "power ceiling (W per sq ft)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(POWER_CEILING_RANGE[0]), MaxValueValidator(POWER_CEILING_RANGE[1])],
+        help_text="The most average power per sq ft of floor area a meter reading may imply. Empty: the "
+        "platform default (MAX_POWER_W_PER_SQFT). Raise it for data centres and other dense loads.",
     )
     # Bumped in the same transaction as any change to the data MRV results rest on; results are cached
     # under it, so a change can never be answered from a stale cache.
@@ -66,12 +84,23 @@ class Building(BaseModel):
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(area_sqft__gt=0), name="building_area_positive"),
+            models.CheckConstraint(condition=models.Q(area_sqft__lte=MAX_AREA_SQFT), name="building_area_at_most"),
+            models.CheckConstraint(
+                condition=models.Q(max_power_w_per_sqft__isnull=True)
+                | models.Q(max_power_w_per_sqft__range=POWER_CEILING_RANGE),
+                name="building_power_ceiling_range",
+            ),
             models.CheckConstraint(condition=models.Q(occupancy_weekday__lte=100), name="building_weekday_pct"),
             models.CheckConstraint(condition=models.Q(occupancy_weekend__lte=100), name="building_weekend_pct"),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def power_ceiling_w_per_sqft(self) -> float:
+        """The ceiling the building's readings are held to: its own, else the platform default."""
+        return self.max_power_w_per_sqft or settings.MAX_POWER_W_PER_SQFT
 
 
 class EventType(models.TextChoices):

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.db.models import F, Model, ProtectedError
 from django.dispatch import Signal
 
-from accounts.models import User
+from accounts.models import Role, User
 from carbonexia.audit.services import audit_record
-from carbonexia.common.errors import Conflict, Invalid
+from carbonexia.common.errors import Conflict, Forbidden, Invalid
 from carbonexia.common.timezones import country_of_timezone
 
 from .models import Building, EventType, ProjectEvent, WeatherStation
@@ -169,3 +169,24 @@ def station_create(*, owner: User, name: str, latitude: float, longitude: float,
         after={"name": name, "latitude": latitude, "longitude": longitude, "timezone": timezone},
     )
     return station
+
+
+@transaction.atomic
+def building_power_ceiling_set(*, actor: User, building: Building, max_power_w_per_sqft: float | None) -> Building:
+    """An admin's setting of the power ceiling the building's readings are held to (None: the default). Not a
+    facility manager's: the API and the portal never pass it, as it decides which readings are accepted."""
+    if actor.role != Role.ADMIN:
+        raise Forbidden("Only an admin sets a building's power ceiling.")
+    building = Building.objects.select_for_update().get(pk=building.pk)
+    before = building.max_power_w_per_sqft
+    building.max_power_w_per_sqft = max_power_w_per_sqft
+    _validated(building)
+    building.save(update_fields=["max_power_w_per_sqft", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="building.power_ceiling_set",
+        obj=building,
+        before={"max_power_w_per_sqft": before},
+        after={"max_power_w_per_sqft": max_power_w_per_sqft},
+    )
+    return building

@@ -277,3 +277,14 @@ LOGGING = {
 
 # Meter CSVs with more lines than this are stored by a worker (202 + progress) instead of in the request.
 METER_CSV_ASYNC_ROWS = env_int("METER_CSV_ASYNC_ROWS", 100_000)
+
+# --- Plausibility of incoming meter data and temperatures (metering.parsers.plausibility) -----------
+# A value dated later than now plus this skew is refused: a sender's clock may run a few minutes fast, but a
+# reading from the future is a mistake or a forgery, and it would make months look measured before they end.
+READING_CLOCK_SKEW_SECONDS = env_int("READING_CLOCK_SKEW_SECONDS", 300)
+# The most average power per sq ft of floor area a reading may imply, unless an admin raises it for one
+# building (Building.max_power_w_per_sqft, e.g. a data centre). US EIA CBECS (2003, table E6) puts the most
+# electricity-intensive activity, food sales, at 49.4 kWh/sq ft a year: 5.6 W/sq ft on average, so peaks of
+# ordinary buildings stay near 15-20; data halls draw 100-300. 50 leaves every ordinary building more than
+# twice its peak, and still catches Wh sent as kWh (a factor of 1,000) in any building.
+MAX_POWER_W_PER_SQFT = env_int("MAX_POWER_W_PER_SQFT", 50)

@@ -1,7 +1,18 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from carbonexia.common.models import BaseModel
+
+# The most one block's columns hold: tonnes in 14 digits with 3 after the point, credits in a 32-bit integer.
+# The service refuses a larger request (422) before writing; the constraints below refuse it on every database
+# (SQLite would store it, then fail to read it back).
+MAX_BLOCK_TONS = Decimal("99999999999.999")
+MAX_BLOCK_CREDITS = 2**31 - 1
+_TONS = [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_BLOCK_TONS)]
+_CREDITS = [MaxValueValidator(MAX_BLOCK_CREDITS)]
 
 
 class Status(models.TextChoices):
@@ -25,10 +36,10 @@ class CreditBlock(BaseModel):
     period_end = models.DateField()
     vintage = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    co2_saved_tons = models.DecimalField(max_digits=14, decimal_places=3)
-    co2_credited_tons = models.DecimalField(max_digits=14, decimal_places=3)
-    credits_requested = models.PositiveIntegerField()
-    credits_issued = models.PositiveIntegerField(null=True, blank=True)
+    co2_saved_tons = models.DecimalField(max_digits=14, decimal_places=3, validators=_TONS)
+    co2_credited_tons = models.DecimalField(max_digits=14, decimal_places=3, validators=_TONS)
+    credits_requested = models.PositiveIntegerField(validators=_CREDITS)
+    credits_issued = models.PositiveIntegerField(null=True, blank=True, validators=_CREDITS)
     issuance_number = models.PositiveIntegerField(null=True, blank=True)
     serial_start = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
     serial_end = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
@@ -54,6 +65,16 @@ class CreditBlock(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(serial_start__isnull=True) | models.Q(serial_end__gte=models.F("serial_start")),
                 name="credit_serial_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(co2_saved_tons__range=(0, MAX_BLOCK_TONS))
+                & models.Q(co2_credited_tons__range=(0, MAX_BLOCK_TONS)),
+                name="credit_tons_fit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(credits_requested__lte=MAX_BLOCK_CREDITS)
+                & (models.Q(credits_issued__isnull=True) | models.Q(credits_issued__lte=MAX_BLOCK_CREDITS)),
+                name="credit_counts_fit",
             ),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]

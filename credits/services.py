@@ -19,7 +19,7 @@ from mrv.models import CALCULATION_VERSION
 from mrv.selectors import current_baseline
 from mrv.services import mrv_calculated_publish
 
-from .models import CreditBlock, SerialCounter, Status
+from .models import MAX_BLOCK_CREDITS, MAX_BLOCK_TONS, CreditBlock, SerialCounter, Status
 from .selectors import live_requests
 from .serials import SerialRange, serial_string, split_range
 
@@ -96,7 +96,8 @@ def credits_request(*, actor, building: Building, period_start, period_end) -> l
     building = Building.objects.select_for_update().get(pk=building.pk)
     _refuse_overlap(building, period_start, period_end)
     baseline = current_baseline(building)
-    run = mrv_run(building=building, first=first, last=last, baseline=baseline)  # fresh: evidence is never cached
+    # Fresh, as evidence is never cached; a month not yet over in the building's zone is ineligible.
+    run = mrv_run(building=building, first=first, last=last, baseline=baseline, now=timezone.now())
     _refuse_ineligible(run.months)
     mrv_calculated_publish(building=building, run=run, first=first, last=last)
     by_vintage: dict[int, list[MonthResult]] = defaultdict(list)
@@ -114,6 +115,8 @@ def credits_request(*, actor, building: Building, period_start, period_end) -> l
 
 def _request_vintage(*, actor, building, vintage: int, months: list[MonthResult], baseline) -> CreditBlock:
     totals = period_totals(months=months, baseline=baseline)
+    assert totals is not None  # every month is eligible, so every month has savings
+    _refuse_oversized(totals, vintage)
     credits = math.floor(totals.co2_credited_tons)
     if credits < 1:
         raise Invalid(
@@ -145,6 +148,18 @@ def _request_vintage(*, actor, building, vintage: int, months: list[MonthResult]
         },
     )
     return block
+
+
+def _refuse_oversized(totals: calc.SavingsTotals, vintage: int) -> None:
+    """A request no block's columns can hold is a 422 before anything is written (the constraints back it)."""
+    saved, credited = totals.co2_saved_tons, totals.co2_credited_tons
+    fits = math.isfinite(saved) and math.isfinite(credited)
+    if not (fits and saved <= float(MAX_BLOCK_TONS) and credited < MAX_BLOCK_CREDITS + 1):
+        raise Invalid(
+            f"The request is larger than a credit block can hold: the {vintage} part of the period comes to "
+            f"{credited:,.0f} t CO2e, and one block holds at most {MAX_BLOCK_CREDITS:,} credits.",
+            code="block_too_large",
+        )
 
 
 def _locked(block: CreditBlock) -> CreditBlock:

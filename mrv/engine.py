@@ -6,9 +6,10 @@ publishes one computed on purpose. Nothing here writes or publishes.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
+from django.utils import timezone
 
 from buildings.models import Building
 from metering.factors.selectors import FactorChoice, factors_for_days
@@ -64,10 +65,15 @@ class _PeriodInputs:
     adjusted: dict
     factors: dict[date, FactorChoice | None]
     approved: set[date]
+    current: pd.Period  # the month still running in the building's zone
 
 
-def mrv_run(*, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None) -> MrvRun:
-    gathered = _gather(building=building, first=first, last=last, baseline=baseline)
+def mrv_run(
+    *, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None, now: datetime | None = None
+) -> MrvRun:
+    """Each month of [first, last] assembled; a month still running at `now` (default: the clock) in the building's
+    zone is never eligible."""
+    gathered = _gather(building=building, first=first, last=last, baseline=baseline, now=now or timezone.now())
     months = [
         _assemble_month(month, first_day, gathered=gathered, baseline=baseline)
         for month, first_day in zip(gathered.months, gathered.first_days, strict=True)
@@ -113,7 +119,9 @@ def totals_dict(totals: calc.SavingsTotals | None) -> dict:
     }
 
 
-def _gather(*, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None) -> _PeriodInputs:
+def _gather(
+    *, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None, now: datetime
+) -> _PeriodInputs:
     months = inputs.months_between(first, last)
     first_days = [calc.first_day(month) for month in months]
     events = inputs.calc_events(building)
@@ -136,6 +144,7 @@ def _gather(*, building: Building, first: pd.Period, last: pd.Period, baseline: 
         adjusted=adjusted,
         factors=factors_for_days(region=building.grid_region, days=first_days),
         approved=set(approved),
+        current=calc.current_month(timezone=building.timezone, now=pd.Timestamp(now)),
     )
 
 
@@ -152,6 +161,7 @@ def _assemble_month(
         reasons.append(f"The baseline cannot be adjusted for this month: {adjusted}")
         adjusted = None
     factor, factor_info = _factor(gathered.factors[first_day])
+    ended = month < gathered.current
     saved = None
     if adjusted is not None and actual is not None:
         saved = calc.month_savings(
@@ -165,6 +175,7 @@ def _assemble_month(
             missing_pct=missing,
             baseline_valid=bool(baseline and baseline.valid),
             emission_factor_available=factor is not None,
+            ended=ended,
             emission_factor_carried_forward=bool(factor_info and factor_info["carried_forward"]),
             verifier_approved=first_day in gathered.approved,
             events=tuple(gathered.events),
@@ -174,6 +185,8 @@ def _assemble_month(
         reasons.insert(0, "There are no meter readings for this month.")
     if baseline is None:
         reasons.insert(0, "The building has no baseline yet.")
+    if not ended:
+        reasons.insert(0, calc.NOT_ENDED)  # the reason the others follow from
     reasons = list(dict.fromkeys(reasons + list(eligibility.reasons)))
     return MonthResult(
         period=str(month),

@@ -2,6 +2,7 @@
 never publishes an event (services.mrv_recompute is the computation that announces itself)."""
 
 import hashlib
+from datetime import datetime
 
 import pandas as pd
 from django.core.cache import cache
@@ -12,6 +13,7 @@ from buildings.models import Building
 from carbonexia.common.errors import Invalid
 from metering.factors.models import EmissionFactor
 from metering.readings.models import MeterReading
+from mrv import calc
 
 from .engine import MrvRun, mrv_run
 from .models import CALCULATION_VERSION, Baseline
@@ -30,13 +32,19 @@ def current_baseline(building: Building) -> Baseline | None:
 
 
 def latest_complete_month(building: Building) -> pd.Period | None:
-    """The month of the latest reading, or the one before it while that month is still running."""
-    latest = MeterReading.objects.filter(building=building).aggregate(last=Max("time"))["last"]
+    """The month of the latest reading, or the one before it while that month is still running; never a month
+    that has not ended in the building's zone, even if a reading dated later was stored before such readings
+    were refused."""
+    now = timezone.now()
+    latest = MeterReading.objects.filter(building=building, time__lte=now).aggregate(last=Max("time"))["last"]
     if latest is None:
         return None
     month = pd.Timestamp(latest).tz_convert(building.timezone).tz_localize(None).to_period("M")
-    now = pd.Timestamp(timezone.now()).tz_convert(building.timezone).tz_localize(None)
-    return month if now >= (month + 1).start_time else month - 1
+    return min(month, _running_month(building, now) - 1)
+
+
+def _running_month(building: Building, now: datetime) -> pd.Period:
+    return calc.current_month(timezone=building.timezone, now=pd.Timestamp(now))
 
 
 def months_checked(first: pd.Period, last: pd.Period, *, field: str = "end") -> tuple[pd.Period, pd.Period]:
@@ -57,7 +65,9 @@ def _factors_fingerprint() -> str:
 
 def mrv_cache_key(*, building: Building, first: pd.Period, last: pd.Period) -> str:
     version = Building.objects.filter(pk=building.pk).values_list("data_version", flat=True).get()
-    parts = (CALCULATION_VERSION, building.pk, version, _factors_fingerprint(), first, last)
+    # The running month is part of the key: when a month ends, runs that cover it can become eligible.
+    running = _running_month(building, timezone.now())
+    parts = (CALCULATION_VERSION, building.pk, version, _factors_fingerprint(), running, first, last)
     return "mrv:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
 
 

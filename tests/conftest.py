@@ -1,8 +1,10 @@
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone as django_timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -30,6 +32,20 @@ def _quick_hashing_and_own_cache(settings):
     settings.CACHES = {
         name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"} for name, config in django_settings.CACHES.items()
     }
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Holds Django's clock (timezone.now, which the services read once per request) at an instant the test sets:
+    `clock.set("2026-03-31T18:29:59Z")`. Rules that depend on "now" are tested at the edge, never by waiting."""
+
+    class Clock:
+        def set(self, instant: str) -> datetime:
+            frozen = datetime.fromisoformat(instant)
+            monkeypatch.setattr(django_timezone, "now", lambda: frozen)
+            return frozen
+
+    return Clock()
 
 
 @pytest.fixture

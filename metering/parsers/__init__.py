@@ -2,13 +2,18 @@
 
 from .errors import InvalidFile, InvalidInput, InvalidRows, RowError
 from .meter_csv import parse_meter_csv
+from .plausibility import MAX_READING_KWH, PowerCeiling
 from .readings_json import parse_readings
-from .weather_csv import parse_temperature_csv, parse_temperature_items
+from .weather_csv import MAX_TEMPERATURE_C, MIN_TEMPERATURE_C, parse_temperature_csv, parse_temperature_items
 
 __all__ = [
     "InvalidFile",
     "InvalidInput",
     "InvalidRows",
+    "MAX_READING_KWH",
+    "MAX_TEMPERATURE_C",
+    "MIN_TEMPERATURE_C",
+    "PowerCeiling",
     "RowError",
     "parse_meter_csv",
     "parse_readings",

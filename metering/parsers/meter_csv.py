@@ -1,10 +1,9 @@
 """Meter readings from an uploaded CSV: a header row, a timestamp column and a kWh column."""
 
-import math
-
 import pandas as pd
 
 from .csv_table import ColumnSpec
+from .plausibility import MAX_READING_KWH, PowerCeiling
 from .series import Quantity, parse_csv
 
 KWH = Quantity(
@@ -23,15 +22,17 @@ KWH = Quantity(
         ),
     ),
     low=0.0,
-    high=math.inf,
-    out_of_range="{value} is negative; kWh must be zero or more.",
+    high=MAX_READING_KWH,
+    below="{value} is negative; kWh must be zero or more.",
+    above=f"{{value}} kWh is more than any meter reading can be (at most {MAX_READING_KWH:,.0f} kWh).",
 )
 
 
-def parse_meter_csv(data: bytes, *, tz: str) -> pd.DataFrame:
+def parse_meter_csv(data: bytes, *, tz: str, latest: pd.Timestamp, power: PowerCeiling) -> pd.DataFrame:
     """Parse a whole upload into `ts` (datetime64[ns, UTC]) and `kwh` (float64), sorted by `ts`.
 
     Raises InvalidFile if the bytes are not a CSV with recognisable columns, and InvalidRows (every bad
-    value, by line number) if any row is bad: the file is taken whole or not at all.
+    value, by line number) if any row is bad: the file is taken whole or not at all. A reading dated after
+    `latest`, or drawing more power than `power` allows (see plausibility), is a bad row.
     """
-    return parse_csv(data, tz=tz, quantity=KWH, with_resolution=False)
+    return parse_csv(data, tz=tz, quantity=KWH, with_resolution=False, latest=latest, power=power)

@@ -45,12 +45,16 @@ def flag_out_of_range(
     *,
     low: float,
     high: float,
-    message: str,
+    below: str,
+    above: str,
     raw: pd.Series,
     column: str | np.ndarray,
     errors: RowErrors,
 ) -> pd.Series:
-    """Report numbers outside [low, high] with `message` ({value} is the quoted raw value) and blank them."""
-    outside = (numbers < low) | (numbers > high)
-    errors.add(outside, column=column, message=lambda value: message.format(value=quoted(value)), value=raw)
-    return numbers.where(~outside)
+    """Report numbers below `low` or above `high`, each with its message ({value} is the quoted raw value), and
+    blank them."""
+    too_low = (numbers < low).to_numpy()
+    too_high = (numbers > high).to_numpy()
+    errors.add(too_low, column=column, message=lambda value: below.format(value=quoted(value)), value=raw)
+    errors.add(too_high, column=column, message=lambda value: above.format(value=quoted(value)), value=raw)
+    return numbers.where(~(too_low | too_high))

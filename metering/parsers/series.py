@@ -10,6 +10,7 @@ from .csv_table import ColumnSpec, read_table
 from .errors import RowErrors, quoted
 from .json_items import number_field, objects_of, string_field
 from .numbers import flag_out_of_range, parse_numbers
+from .plausibility import PowerCeiling, flag_future, flag_over_power
 from .timestamps import Instants, parse_timestamps
 
 TIMESTAMP = ColumnSpec(
@@ -34,10 +35,21 @@ class Quantity:
     column: ColumnSpec  # its key names the output column and the JSON field
     low: float
     high: float
-    out_of_range: str  # message template; {value} is the value as written
+    below: str  # message templates for a value below `low` and above `high`; {value} is the value as written
+    above: str
 
 
-def parse_csv(data: bytes, *, tz: str, quantity: Quantity, with_resolution: bool) -> pd.DataFrame:
+def parse_csv(
+    data: bytes,
+    *,
+    tz: str,
+    quantity: Quantity,
+    with_resolution: bool,
+    latest: pd.Timestamp,
+    power: PowerCeiling | None,
+) -> pd.DataFrame:
+    """A file of timestamps and one quantity; `latest` is the latest instant a value may be dated, `power` the
+    ceiling meter readings are held to (None for other quantities)."""
     table = read_table(data, specs=(TIMESTAMP, quantity.column))
     errors = RowErrors(table.lines, noun="line")
     raw_ts = table.values[TIMESTAMP.key]
@@ -55,12 +67,22 @@ def parse_csv(data: bytes, *, tz: str, quantity: Quantity, with_resolution: bool
         column=column,
         quantity=quantity,
         with_resolution=with_resolution,
+        tz=tz,
+        latest=latest,
+        power=power,
         errors=errors,
     )
 
 
 def parse_items(
-    items: list[Any], *, tz: str, timestamp_keys: tuple[str, ...], quantity: Quantity, with_resolution: bool
+    items: list[Any],
+    *,
+    tz: str,
+    timestamp_keys: tuple[str, ...],
+    quantity: Quantity,
+    with_resolution: bool,
+    latest: pd.Timestamp,
+    power: PowerCeiling | None,
 ) -> pd.DataFrame:
     key = quantity.column.key
     errors = RowErrors(np.arange(1, len(items) + 1), noun="reading")
@@ -77,6 +99,9 @@ def parse_items(
         column=key,
         quantity=quantity,
         with_resolution=with_resolution,
+        tz=tz,
+        latest=latest,
+        power=power,
         errors=errors,
     )
 
@@ -91,18 +116,25 @@ def _assemble(
     column: str,
     quantity: Quantity,
     with_resolution: bool,
+    tz: str,
+    latest: pd.Timestamp,
+    power: PowerCeiling | None,
     errors: RowErrors,
 ) -> pd.DataFrame:
     numbers = flag_out_of_range(
         numbers,
         low=quantity.low,
         high=quantity.high,
-        message=quantity.out_of_range,
+        below=quantity.below,
+        above=quantity.above,
         raw=raw,
         column=column,
         errors=errors,
     )
-    frame = pd.DataFrame({"ts": instants.ts, quantity.column.key: numbers.to_numpy()})
+    ts = flag_future(instants.ts, latest=latest, tz=tz, raw=raw_ts, column=ts_column, errors=errors)
+    if power is not None:
+        flag_over_power(ts, numbers, date_only=instants.date_only, ceiling=power, raw=raw, column=column, errors=errors)
+    frame = pd.DataFrame({"ts": ts, quantity.column.key: numbers.to_numpy()})
     keys = ["ts"]
     if with_resolution:
         frame["resolution"] = np.where(instants.date_only, "day", "hour")

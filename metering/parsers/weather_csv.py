@@ -12,24 +12,30 @@ import pandas as pd
 from .csv_table import ColumnSpec
 from .series import Quantity, parse_csv, parse_items
 
+# The coldest and hottest air temperatures ever measured are -89.2 °C (Vostok) and 56.7 °C (Death Valley).
+MIN_TEMPERATURE_C, MAX_TEMPERATURE_C = -90.0, 60.0
+_OUTSIDE = f"{{value}} °C is outside the plausible range of {MIN_TEMPERATURE_C:g} to {MAX_TEMPERATURE_C:g} °C."
+
 TEMPERATURE = Quantity(
     column=ColumnSpec(
         key="temperature_c",
         label="temperature (°C)",
         aliases=("temperature_c", "temp_c", "temperature", "temp", "tavg"),
     ),
-    low=-90.0,
-    high=60.0,
-    out_of_range="{value} °C is outside the plausible range of -90 to 60 °C.",
+    low=MIN_TEMPERATURE_C,
+    high=MAX_TEMPERATURE_C,
+    below=_OUTSIDE,
+    above=_OUTSIDE,
 )
 
 
-def parse_temperature_csv(data: bytes, *, tz: str) -> pd.DataFrame:
-    """Parse an upload into `ts` (UTC), `temperature_c` (float64) and `resolution`, sorted by `ts`."""
-    return parse_csv(data, tz=tz, quantity=TEMPERATURE, with_resolution=True)
+def parse_temperature_csv(data: bytes, *, tz: str, latest: pd.Timestamp) -> pd.DataFrame:
+    """Parse an upload into `ts` (UTC), `temperature_c` (float64) and `resolution`, sorted by `ts`; a value
+    dated after `latest` is a bad row."""
+    return parse_csv(data, tz=tz, quantity=TEMPERATURE, with_resolution=True, latest=latest, power=None)
 
 
-def parse_temperature_items(items: list[Any], *, tz: str) -> pd.DataFrame:
+def parse_temperature_items(items: list[Any], *, tz: str, latest: pd.Timestamp) -> pd.DataFrame:
     """Parse `[{"timestamp" or "date": ..., "temperature_c": ...}, ...]` like parse_temperature_csv."""
     return parse_items(
         items,
@@ -37,4 +43,6 @@ def parse_temperature_items(items: list[Any], *, tz: str) -> pd.DataFrame:
         timestamp_keys=("timestamp", "date"),
         quantity=TEMPERATURE,
         with_resolution=True,
+        latest=latest,
+        power=None,
     )

@@ -1,6 +1,8 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from timescale.db.models.fields import TimescaleDateTimeField
 
+from ..parsers import MAX_READING_KWH
 from ..uploads.models import Upload
 
 # Chunks of 30 days: MRV reads one building over months or years, so fewer, larger chunks mean
@@ -26,7 +28,8 @@ class MeterReading(models.Model):
         "buildings.Building", on_delete=models.CASCADE, db_index=False, related_name="readings"
     )
     time = TimescaleDateTimeField(interval=READING_CHUNK)
-    value_kwh = models.FloatField()
+    # Bounded so that sums over any span stay finite (see metering.parsers.plausibility).
+    value_kwh = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(MAX_READING_KWH)])
     source = models.CharField(max_length=8, choices=ReadingSource.choices)
     # Provenance only, set by our own ingestion in the upload's transaction: no database-level foreign
     # key, whose per-row check at commit would cost as much as the COPY itself on a year of readings.
@@ -38,6 +41,9 @@ class MeterReading(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["building", "time"], name="meter_reading_building_time"),
             models.CheckConstraint(condition=models.Q(value_kwh__gte=0), name="meter_reading_kwh_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(value_kwh__lte=MAX_READING_KWH), name="meter_reading_kwh_at_most"
+            ),
         ]
 
     def __str__(self):

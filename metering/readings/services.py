@@ -1,11 +1,16 @@
 """Every write of meter readings: JSON batches, CSV files (small ones in the request, large ones by a worker)
 and the demo loader share this path. Temperatures are stored the same way (see metering.weather)."""
 
+from datetime import datetime
+from typing import Any
+
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
+from buildings.models import Building
 from buildings.services import building_data_changed
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Invalid
@@ -16,6 +21,7 @@ from ..uploads.models import Upload, UploadKind, UploadStatus
 from ..uploads.selectors import upload_progress_key
 from ..uploads.services import upload_complete, upload_fail, upload_store
 from .models import MeterReading, ReadingSource
+from .selectors import meter_interval
 from .upsert import SeriesTable, UpsertCounts, upsert_series
 
 METER_TABLE = SeriesTable(
@@ -36,6 +42,26 @@ def invalid_from_parse_error(error: parsers.InvalidInput) -> Invalid:
     return Invalid(error.message, code=error.code, errors={"file": [error.message]})
 
 
+def latest_accepted(now: datetime) -> pd.Timestamp:
+    """The latest instant a reading or temperature may be dated, `now` being read once per request: a clock a
+    few minutes fast at the sender (READING_CLOCK_SKEW_SECONDS) is tolerated, a date in the future is not."""
+    return pd.Timestamp(now) + pd.Timedelta(seconds=settings.READING_CLOCK_SKEW_SECONDS)
+
+
+def meter_bounds(building: Building) -> dict[str, Any]:
+    """The meter parsers' keyword arguments for one building's readings, as of now: its zone, the latest instant
+    a reading may be dated, and its power ceiling with its meter's stored interval."""
+    return {
+        "tz": building.timezone,
+        "latest": latest_accepted(timezone.now()),
+        "power": parsers.PowerCeiling(
+            area_sqft=building.area_sqft,
+            max_w_per_sqft=building.power_ceiling_w_per_sqft,
+            interval=meter_interval(building=building),
+        ),
+    }
+
+
 def parsed(parse, *args, **kwargs) -> pd.DataFrame:
     try:
         return parse(*args, **kwargs)
@@ -54,7 +80,7 @@ def meter_readings_ingest(*, building, frame: pd.DataFrame, source: str, upload:
 
 
 def meter_batch_ingest(*, actor, building, items: list) -> UpsertCounts:
-    frame = parsed(parsers.parse_readings, items, tz=building.timezone)
+    frame = parsed(parsers.parse_readings, items, **meter_bounds(building))
     counts = meter_readings_ingest(building=building, frame=frame, source=ReadingSource.API)
     audit_record(
         actor=actor,
@@ -79,7 +105,7 @@ def meter_csv_upload(*, actor, building, data: bytes, filename: str) -> Upload:
             upload.save()
             enqueue("metering.process_meter_upload", str(upload.pk))
         return upload
-    frame = parsed(parsers.parse_meter_csv, data, tz=building.timezone)
+    frame = parsed(parsers.parse_meter_csv, data, **meter_bounds(building))
     with transaction.atomic():
         upload = upload_store(kind=UploadKind.METER_CSV, actor=actor, data=data, filename=filename, building=building)
         upload.save()
@@ -94,8 +120,10 @@ def meter_upload_process(*, upload: Upload) -> Upload:
     cache.set(upload_progress_key(upload.pk), 5, timeout=3600)
     with upload.file.open("rb") as stored:
         data = stored.read()
+    building = upload.building
+    assert building is not None  # a meter upload always belongs to a building
     try:
-        frame = parsers.parse_meter_csv(data, tz=upload.building.timezone)
+        frame = parsers.parse_meter_csv(data, **meter_bounds(building))
     except parsers.InvalidInput as error:
         return upload_fail(upload=upload, reason=invalid_from_parse_error(error))
     cache.set(upload_progress_key(upload.pk), 50, timeout=3600)

@@ -1,6 +1,8 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from timescale.db.models.fields import TimescaleDateTimeField
 
+from ..parsers import MAX_TEMPERATURE_C, MIN_TEMPERATURE_C
 from ..uploads.models import Upload
 
 
@@ -20,7 +22,9 @@ class TemperatureReading(models.Model):
         "buildings.WeatherStation", on_delete=models.CASCADE, db_index=False, related_name="readings"
     )
     time = TimescaleDateTimeField(interval="365 days")
-    temperature_c = models.FloatField()
+    temperature_c = models.FloatField(
+        validators=[MinValueValidator(MIN_TEMPERATURE_C), MaxValueValidator(MAX_TEMPERATURE_C)]
+    )
     resolution = models.CharField(max_length=4, choices=TemperatureResolution.choices)
     upload = models.ForeignKey(
         Upload, null=True, blank=True, on_delete=models.SET_NULL, db_index=False, related_name="+"
@@ -29,6 +33,10 @@ class TemperatureReading(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["station", "resolution", "time"], name="temperature_station_time"),
+            models.CheckConstraint(
+                condition=models.Q(temperature_c__range=(MIN_TEMPERATURE_C, MAX_TEMPERATURE_C)),
+                name="temperature_plausible",
+            ),
         ]
 
     def __str__(self):

@@ -3,13 +3,14 @@ meter readings are, with each local day's mean of hourly readings kept up to dat
 
 import pandas as pd
 from django.db import transaction
+from django.utils import timezone
 
 from buildings.models import WeatherStation
 from buildings.services import station_data_changed
 from carbonexia.audit.services import audit_record
 
 from .. import parsers
-from ..readings.services import parsed
+from ..readings.services import latest_accepted, parsed
 from ..readings.upsert import SeriesTable, UpsertCounts, upsert_series
 from ..uploads.models import Upload, UploadKind
 from ..uploads.services import upload_complete, upload_store
@@ -59,7 +60,7 @@ def _refresh_daily_means(station: WeatherStation, first: pd.Timestamp, last: pd.
 
 
 def temperature_batch_ingest(*, actor, station: WeatherStation, items: list) -> UpsertCounts:
-    frame = parsed(parsers.parse_temperature_items, items, tz=station.timezone)
+    frame = parsed(parsers.parse_temperature_items, items, tz=station.timezone, latest=latest_accepted(timezone.now()))
     counts = temperatures_ingest(station=station, frame=frame)
     audit_record(
         actor=actor,
@@ -71,7 +72,7 @@ def temperature_batch_ingest(*, actor, station: WeatherStation, items: list) -> 
 
 
 def temperature_csv_upload(*, actor, station: WeatherStation, data: bytes, filename: str) -> Upload:
-    frame = parsed(parsers.parse_temperature_csv, data, tz=station.timezone)
+    frame = parsed(parsers.parse_temperature_csv, data, tz=station.timezone, latest=latest_accepted(timezone.now()))
     with transaction.atomic():
         upload = upload_store(kind=UploadKind.WEATHER_CSV, actor=actor, data=data, filename=filename, station=station)
         upload.save()

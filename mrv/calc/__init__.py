@@ -44,8 +44,9 @@ Months (months)
 
 Eligibility (eligibility) and occupancy (occupancy)
     check_eligibility(facts, *, min_occupancy_pct=80.0) -> Eligibility(eligible, reasons, warnings)
-    MonthFacts(month, savings_kwh, quality, missing_pct, baseline_valid, emission_factor_available,
+    MonthFacts(month, savings_kwh, quality, missing_pct, baseline_valid, emission_factor_available, ended,
                emission_factor_carried_forward=False, verifier_approved=False, events=())
+    current_month(*, timezone, now) -> pd.Period   # the month still running; earlier ones have ended
     ProjectEvent(event_type, start, end=None, occupancy_pct=None)
     daily_occupancy(*, start, end, weekday_pct, weekend_pct, events=()) -> pd.Series   # fractions
 
@@ -79,7 +80,7 @@ Typical flow
         month = month_savings(period="2025-03", adjusted_baseline_kwh=adjusted, actual_kwh=quality.total_kwh,
                               emission_factor_kg_per_kwh=factor)
         check_eligibility(MonthFacts(month="2025-03", savings_kwh=month.savings_kwh, quality=quality.label,
-                                     missing_pct=quality.missing_pct, ...))
+                                     missing_pct=quality.missing_pct, ended=True, ...))
     totals = savings_totals(months=eligible_months, uncertainty=model_uncertainty(stored_model))
 """
 
@@ -102,7 +103,15 @@ from mrv.calc.baselines import (
 from mrv.calc.changepoint import CALTRACK_SETTINGS, ChangePointSettings, fit_billing_periods, fit_daily
 from mrv.calc.changepoint_model import MODEL_TYPES, ChangePointModel
 from mrv.calc.degree_days import cooling_degree_days, daily_mean_temperature, heating_degree_days
-from mrv.calc.eligibility import EVENT_TYPES, Eligibility, MonthFacts, ProjectEvent, check_eligibility
+from mrv.calc.eligibility import (
+    EVENT_TYPES,
+    NOT_ENDED,
+    Eligibility,
+    MonthFacts,
+    ProjectEvent,
+    check_eligibility,
+    current_month,
+)
 from mrv.calc.errors import CalcInputError
 from mrv.calc.fit_stats import (
     GUIDELINE_14_LIMITS,
@@ -135,6 +144,7 @@ __all__ = [
     "GUIDELINE_14_LIMITS",
     "METHODS",
     "MODEL_TYPES",
+    "NOT_ENDED",
     "QUALITY_LABELS",
     "BaselineResult",
     "BaselineUncertainty",
@@ -156,6 +166,7 @@ __all__ = [
     "calculate_baseline",
     "check_eligibility",
     "complete_month",
+    "current_month",
     "expected_readings",
     "expected_readings_per_month",
     "month_bounds",

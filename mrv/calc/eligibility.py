@@ -1,6 +1,7 @@
 """Whether one month's savings may become credits, with reasons a facility manager understands.
 
 A month is eligible when all of these hold:
+- the month has ended in the building's time zone (savings are only ever measured, never expected);
 - the building has a valid baseline;
 - energy use fell (savings > 0);
 - the data quality is OK or INTERPOLATED, or FLAGGED and approved by a verifier;
@@ -24,6 +25,7 @@ from mrv.calc.quality import QUALITY_LABELS
 
 EVENT_TYPES = ("retrofit", "occupancy_change", "shutdown", "equipment_failure")
 MIN_OCCUPANCY_PCT = 80.0
+NOT_ENDED = "This month has not ended yet."
 _DISRUPTIONS = {"shutdown": "a shutdown event", "equipment_failure": "an equipment failure event"}
 
 
@@ -57,9 +59,15 @@ class MonthFacts:
     missing_pct: float
     baseline_valid: bool
     emission_factor_available: bool
+    ended: bool  # an earlier month than current_month
     emission_factor_carried_forward: bool = False
     verifier_approved: bool = False
     events: Sequence[ProjectEvent] = field(default_factory=tuple)
+
+
+def current_month(*, timezone: str, now: pd.Timestamp) -> pd.Period:
+    """The month running at the aware instant `now` in `timezone`; every earlier month has ended there."""
+    return pd.Timestamp(now).tz_convert(timezone).tz_localize(None).to_period("M")
 
 
 class Eligibility(NamedTuple):
@@ -76,6 +84,8 @@ def check_eligibility(facts: MonthFacts, *, min_occupancy_pct: float = MIN_OCCUP
     first_day, last_day = months.first_day(period), months.last_day(period)
     quality_reasons, warnings = _quality_check(facts)
     reasons: list[str] = []
+    if not facts.ended:
+        reasons.append(NOT_ENDED)
     if not facts.baseline_valid:
         reasons.append("no valid baseline: the building's baseline is missing or not accurate enough")
     if facts.savings_kwh <= 0:

@@ -71,3 +71,13 @@ def monthly_values(months: list[str], kwh: list[float]) -> list[dict]:
 
 def rng(seed=0):
     return np.random.default_rng(seed)
+
+
+def month_frame(month: str, *, missing_every: int | None = None, kwh: float = 10.0) -> pd.DataFrame:
+    """15-minute readings of one Kolkata month, with every n-th reading dropped."""
+    period = pd.Period(month, freq="M")
+    ts = pd.date_range(period.start_time, (period + 1).start_time, freq="15min", inclusive="left", tz=TZ)
+    frame = pd.DataFrame({"ts": ts.tz_convert("UTC"), "kwh": kwh})
+    if missing_every:
+        frame = frame[frame.index % missing_every != 0]
+    return frame

@@ -12,38 +12,16 @@ from tests.mrv import builders
 pytestmark = pytest.mark.django_db
 
 
-def _month_frame(month: str, *, missing_every: int | None = None, kwh: float = 10.0) -> pd.DataFrame:
-    """15-minute readings of one Kolkata month, with every n-th reading dropped."""
-    period = pd.Period(month, freq="M")
-    ts = pd.date_range(period.start_time, (period + 1).start_time, freq="15min", inclusive="left", tz=builders.TZ)
-    frame = pd.DataFrame({"ts": ts.tz_convert("UTC"), "kwh": kwh})
-    if missing_every:
-        frame = frame[frame.index % missing_every != 0]
-    return frame
-
-
-@pytest.fixture
-def flat_building(owner):
-    """A building with a static baseline of 2,976 kWh/month (a 31-day month at 10 kWh a quarter-hour
-    would be exactly that) and the March 2024 retrofit; reporting months of known quality."""
-    b = builders.building(owner)
-    builders.retrofit(b)
-    baseline_calculate(
-        actor=owner, building=b, method="static", static_kwh=40_000, months=[{"period": "2024-01", "kwh": 40_000}]
-    )
-    return b
-
-
 def test_quality_bands_and_gap_filling(as_owner, flat_building):
     b = flat_building
     builders.store_meter(
         b,
         pd.concat(
             [
-                _month_frame("2024-05"),  # complete → OK
-                _month_frame("2024-07", missing_every=50),  # 2 % missing → INTERPOLATED
-                _month_frame("2024-08", missing_every=10),  # 10 % → FLAGGED
-                _month_frame("2024-10", missing_every=3),  # 33 % → REJECTED
+                builders.month_frame("2024-05"),  # complete → OK
+                builders.month_frame("2024-07", missing_every=50),  # 2 % missing → INTERPOLATED
+                builders.month_frame("2024-08", missing_every=10),  # 10 % → FLAGGED
+                builders.month_frame("2024-10", missing_every=3),  # 33 % → REJECTED
             ]
         ),
     )
@@ -72,7 +50,7 @@ def test_quality_bands_and_gap_filling(as_owner, flat_building):
 
 def test_verifier_approval_makes_a_flagged_month_eligible(as_owner, flat_building, make_user):
     b = flat_building
-    builders.store_meter(b, _month_frame("2024-08", missing_every=10))
+    builders.store_meter(b, builders.month_frame("2024-08", missing_every=10))
     url = f"/mrv/{b.pk}/summary?period=2024-08"
     assert as_owner.get(url).json()["eligible"] is False
     verifier = make_user("verifier")
@@ -100,7 +78,7 @@ def test_verifier_approval_makes_a_flagged_month_eligible(as_owner, flat_buildin
 def test_verifier_may_not_review_their_own_building(make_user):
     verifier = make_user("verifier")
     b = builders.building(verifier)
-    builders.store_meter(b, _month_frame("2024-08", missing_every=10))
+    builders.store_meter(b, builders.month_frame("2024-08", missing_every=10))
     with pytest.raises(Forbidden, match="own"):
         month_review_record(
             reviewer=verifier, building=b, month=pd.Period("2024-08", "M"), decision="approve", comment="x"
@@ -109,7 +87,7 @@ def test_verifier_may_not_review_their_own_building(make_user):
 
 def test_eligibility_reasons_in_plain_words(as_owner, owner, flat_building):
     b = flat_building
-    builders.store_meter(b, pd.concat([_month_frame(m) for m in ["2024-02", "2024-05", "2024-06"]]))
+    builders.store_meter(b, pd.concat([builders.month_frame(m) for m in ["2024-02", "2024-05", "2024-06"]]))
     ProjectEvent.objects.create(
         building=b, event_type=EventType.SHUTDOWN, start_date="2024-06-10", end_date="2024-06-12", recorded_by=owner
     )
@@ -118,7 +96,7 @@ def test_eligibility_reasons_in_plain_words(as_owner, owner, flat_building):
     assert any("shutdown" in r for r in months["2024-06"]["reasons"])
     assert any("retrofit" in r for r in months["2024-02"]["reasons"])
     unknown = builders.building(owner, region="ZZ")
-    builders.store_meter(unknown, _month_frame("2024-05"))
+    builders.store_meter(unknown, builders.month_frame("2024-05"))
     summary = as_owner.get(f"/mrv/{unknown.pk}/summary?period=2024-05").json()
     assert summary["eligible"] is False
     assert any("baseline" in r for r in summary["reasons"])
@@ -127,7 +105,7 @@ def test_eligibility_reasons_in_plain_words(as_owner, owner, flat_building):
 
 def test_summary_defaults_to_the_latest_complete_month_and_carries_factors_forward(as_owner, flat_building):
     b = flat_building
-    builders.store_meter(b, pd.concat([_month_frame("2025-05"), _month_frame("2025-06")]))
+    builders.store_meter(b, pd.concat([builders.month_frame("2025-05"), builders.month_frame("2025-06")]))
     summary = as_owner.get(f"/mrv/{b.pk}/summary").json()
     assert summary["period"] == "2025-06"
     assert summary["baseline_monthly_kwh"] == 40_000
@@ -138,12 +116,12 @@ def test_summary_defaults_to_the_latest_complete_month_and_carries_factors_forwa
 
 def test_results_are_cached_until_the_data_changes(owner, flat_building):
     b = flat_building
-    builders.store_meter(b, _month_frame("2024-05"))
+    builders.store_meter(b, builders.month_frame("2024-05"))
     first, last = pd.Period("2024-05", "M"), pd.Period("2024-05", "M")
     run, cached = selectors.cached_mrv_run(building=b, first=first, last=last)
     assert cached is False
     assert selectors.cached_mrv_run(building=b, first=first, last=last)[1] is True
-    builders.store_meter(b, _month_frame("2024-05", kwh=5.0))
+    builders.store_meter(b, builders.month_frame("2024-05", kwh=5.0))
     fresh, cached = selectors.cached_mrv_run(building=b, first=first, last=last)
     assert cached is False
     assert fresh.months[0].actual_kwh == pytest.approx(run.months[0].actual_kwh / 2)
@@ -175,7 +153,7 @@ def test_no_data_is_422_with_a_reason(as_owner, owner):
 
 
 def test_outsiders_get_404_on_mrv(as_outsider, as_verifier, flat_building):
-    builders.store_meter(flat_building, _month_frame("2024-05"))
+    builders.store_meter(flat_building, builders.month_frame("2024-05"))
     for path in ["summary?period=2024-05", "savings?start=2024-05&end=2024-05"]:
         assert as_outsider.get(f"/mrv/{flat_building.pk}/{path}").status_code == 404
         assert as_verifier.get(f"/mrv/{flat_building.pk}/{path}").status_code == 200
@@ -197,7 +175,7 @@ def test_a_baseline_publishes_its_event(as_owner, owner, django_capture_on_commi
                 static_kwh=40_000,
                 months=[{"period": "2024-01", "kwh": 40_000}],
             )
-            builders.store_meter(b, _month_frame("2024-05"))
+            builders.store_meter(b, builders.month_frame("2024-05"))
             as_owner.get(f"/mrv/{b.pk}/summary?period=2024-05")  # a read: announces nothing
     finally:
         domain_event.disconnect(dispatch_uid="test-mrv-events")

@@ -18,6 +18,7 @@ def facts(**overrides) -> MonthFacts:
         missing_pct=0.0,
         baseline_valid=True,
         emission_factor_available=True,
+        ended=True,
         events=(RETROFIT,),
     )
     return MonthFacts(**(values | overrides))
@@ -25,6 +26,26 @@ def facts(**overrides) -> MonthFacts:
 
 def test_a_clean_month_is_eligible():
     assert check_eligibility(facts()) == (True, [], [])
+
+
+def test_a_month_that_has_not_ended_is_never_eligible():
+    result = check_eligibility(facts(ended=False))
+    assert result == (False, ["This month has not ended yet."], [])
+
+
+@pytest.mark.parametrize(
+    ("now", "timezone", "month"),
+    [
+        # 18:29 UTC on 31 March is 23:59 in Kolkata: March is still running there...
+        ("2024-03-31T18:29:59Z", "Asia/Kolkata", "2024-03"),
+        # ...and a second after 18:30 UTC it is April there, while March runs on in New York until 04:00 UTC.
+        ("2024-03-31T18:30:01Z", "Asia/Kolkata", "2024-04"),
+        ("2024-04-01T03:59:59Z", "America/New_York", "2024-03"),
+        ("2024-04-01T04:00:00Z", "America/New_York", "2024-04"),
+    ],
+)
+def test_the_current_month_is_the_one_running_in_the_buildings_zone(now, timezone, month):
+    assert calc.current_month(timezone=timezone, now=pd.Timestamp(now)) == pd.Period(month, freq="M")
 
 
 def test_no_valid_baseline():

@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metering.parsers import parse_meter_csv, parse_temperature_csv
 from metering.parsers.demo_series import CLIMATES, generate_meter, generate_weather, to_csv_bytes
+from tests.support.parsing import parse_meter_csv, parse_temperature_csv
 
 TZ = "America/New_York"
 

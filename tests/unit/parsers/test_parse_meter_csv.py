@@ -2,9 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metering.parsers import InvalidFile, InvalidRows, parse_meter_csv
+from metering.parsers import InvalidFile, InvalidRows
 from metering.parsers.meter_csv import KWH
 from metering.parsers.series import TIMESTAMP
+from tests.support.parsing import parse_meter_csv
 
 TIMESTAMP_NAMES = "timestamp time datetime date ts date_time reading_time interval_start".split()
 KWH_NAMES = "kwh value_kwh energy_kwh consumption consumption_kwh usage_kwh value energy".split()

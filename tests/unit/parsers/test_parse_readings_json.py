@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from metering.parsers import InvalidRows, parse_readings
+from metering.parsers import InvalidRows
+from tests.support.parsing import parse_readings
 
 
 def errors(items: list, tz: str = "UTC") -> list[tuple[int, str, str]]:

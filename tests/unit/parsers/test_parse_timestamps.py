@@ -4,10 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metering.parsers import InvalidRows, parse_meter_csv
+from metering.parsers import InvalidRows
 from metering.parsers.demo_series import to_csv_bytes
 from metering.parsers.errors import RowErrors
 from metering.parsers.timestamps import parse_timestamps
+from tests.support.parsing import parse_meter_csv
 
 
 def parse(*stamps: str, tz: str) -> list[pd.Timestamp]:

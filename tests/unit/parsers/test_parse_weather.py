@@ -1,8 +1,9 @@
 import pandas as pd
 import pytest
 
-from metering.parsers import InvalidFile, InvalidRows, parse_temperature_csv, parse_temperature_items
+from metering.parsers import InvalidFile, InvalidRows
 from metering.parsers.weather_csv import TEMPERATURE
+from tests.support.parsing import parse_temperature_csv, parse_temperature_items
 
 
 def csv(*lines: str) -> bytes:
