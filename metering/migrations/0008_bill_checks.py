@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('buildings', '0006_field_rules'),
-        ('metering', '0006_weather_station_to_buildings'),
+        ("metering", "0007_reading_and_temperature_bounds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
