@@ -3,19 +3,22 @@
 import calendar
 import math
 from collections import defaultdict
+from datetime import date
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 import pandas as pd
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from buildings.models import Building
 from carbonexia import events
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Forbidden, Invalid
 from mrv import calc
 from mrv.engine import MonthResult, mrv_run, period_totals
-from mrv.models import CALCULATION_VERSION
+from mrv.models import CALCULATION_VERSION, Baseline
 from mrv.selectors import current_baseline
 from mrv.services import mrv_calculated_publish
 
@@ -29,8 +32,8 @@ def _tons(value: float) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.001"), rounding=ROUND_DOWN)
 
 
-def _whole_months(period_start, period_end) -> tuple[pd.Period, pd.Period]:
-    errors = {}
+def _whole_months(period_start: date, period_end: date) -> tuple[pd.Period, pd.Period]:
+    errors: dict[str, list[str]] = {}
     if period_start.day != 1:
         errors["period_start"] = ["Credits cover whole calendar months: start on the 1st."]
     if period_end.day != calendar.monthrange(period_end.year, period_end.month)[1]:
@@ -42,7 +45,7 @@ def _whole_months(period_start, period_end) -> tuple[pd.Period, pd.Period]:
     return pd.Period(period_start, freq="M"), pd.Period(period_end, freq="M")
 
 
-def _refuse_overlap(building: Building, period_start, period_end) -> None:
+def _refuse_overlap(building: Building, period_start: date, period_end: date) -> None:
     if live_requests(building).filter(period_start__lte=period_end, period_end__gte=period_start).exists():
         raise Conflict(
             "Part of this period is already covered by a credit request or issued credits.",
@@ -62,7 +65,7 @@ def _refuse_ineligible(months: list[MonthResult]) -> None:
         )
 
 
-def _snapshot(*, baseline, months: list[MonthResult], totals: calc.SavingsTotals) -> dict:
+def _snapshot(*, baseline: Baseline, months: list[MonthResult], totals: calc.SavingsTotals) -> dict[str, Any]:
     return {
         "calculation_version": CALCULATION_VERSION,
         "taken_at": timezone.now().isoformat(),
@@ -90,7 +93,7 @@ def _snapshot(*, baseline, months: list[MonthResult], totals: calc.SavingsTotals
 
 
 @transaction.atomic
-def credits_request(*, actor, building: Building, period_start, period_end) -> list[CreditBlock]:
+def credits_request(*, actor: User, building: Building, period_start: date, period_end: date) -> list[CreditBlock]:
     """One PENDING block per vintage year of the period; every month must be eligible."""
     first, last = _whole_months(period_start, period_end)
     building = Building.objects.select_for_update().get(pk=building.pk)
@@ -99,6 +102,7 @@ def credits_request(*, actor, building: Building, period_start, period_end) -> l
     # Fresh, as evidence is never cached; a month not yet over in the building's zone is ineligible.
     run = mrv_run(building=building, first=first, last=last, baseline=baseline, now=timezone.now())
     _refuse_ineligible(run.months)
+    assert baseline is not None  # without a baseline no month is eligible, so the request was refused above
     mrv_calculated_publish(building=building, run=run, first=first, last=last)
     by_vintage: dict[int, list[MonthResult]] = defaultdict(list)
     for month in run.months:
@@ -113,7 +117,9 @@ def credits_request(*, actor, building: Building, period_start, period_end) -> l
         raise Conflict("Part of this period is already covered.", code="credit_period_overlap") from None
 
 
-def _request_vintage(*, actor, building, vintage: int, months: list[MonthResult], baseline) -> CreditBlock:
+def _request_vintage(
+    *, actor: User, building: Building, vintage: int, months: list[MonthResult], baseline: Baseline
+) -> CreditBlock:
     totals = period_totals(months=months, baseline=baseline)
     assert totals is not None  # every month is eligible, so every month has savings
     _refuse_oversized(totals, vintage)
@@ -162,6 +168,12 @@ def _refuse_oversized(totals: calc.SavingsTotals, vintage: int) -> None:
         )
 
 
+def _issued_range(block: CreditBlock) -> SerialRange:
+    if block.serial_start is None or block.serial_end is None:
+        raise ValueError("A block has serial numbers only once it is issued.")
+    return SerialRange(block.serial_start, block.serial_end)
+
+
 def _locked(block: CreditBlock) -> CreditBlock:
     return CreditBlock.objects.select_for_update().select_related("building").get(pk=block.pk)
 
@@ -176,6 +188,8 @@ def _allocate(count: int) -> tuple[int, SerialRange]:
 
 
 def _serial_of(block: CreditBlock, serials: SerialRange) -> str:
+    if block.issuance_number is None:
+        raise ValueError("A block has serial numbers only once it is issued.")
     return serial_string(
         issuance=block.issuance_number,
         serials=serials,
@@ -187,7 +201,7 @@ def _serial_of(block: CreditBlock, serials: SerialRange) -> str:
 
 
 @transaction.atomic
-def credits_verify(*, verifier, block: CreditBlock, decision: str, comment: str) -> CreditBlock:
+def credits_verify(*, verifier: User, block: CreditBlock, decision: str, comment: str) -> CreditBlock:
     if not verifier.is_verifier:
         raise Forbidden("Only verifiers decide on credit issuance.")
     block = _locked(block)
@@ -233,7 +247,9 @@ def credits_verify(*, verifier, block: CreditBlock, decision: str, comment: str)
 
 
 @transaction.atomic
-def credits_retire(*, actor, block: CreditBlock, quantity: int | None, beneficiary: str, reason: str) -> CreditBlock:
+def credits_retire(
+    *, actor: User, block: CreditBlock, quantity: int | None, beneficiary: str, reason: str
+) -> CreditBlock:
     """Retires `quantity` credits (all by default) for a beneficiary; a part splits off as a RETIRED block."""
     block = _locked(block)
     if block.building.owner_id != actor.pk:
@@ -250,7 +266,7 @@ def credits_retire(*, actor, block: CreditBlock, quantity: int | None, beneficia
         errors["reason"] = ["Say why the credits are retired."]
     if errors:
         raise Invalid("The retirement is not valid.", errors=errors)
-    taken, rest = split_range(SerialRange(block.serial_start, block.serial_end), quantity)
+    taken, rest = split_range(_issued_range(block), quantity)
     retired = block
     if rest is not None:
         block.serial_start, block.credits_issued, block.serial = rest.first, rest.count, _serial_of(block, rest)
@@ -295,7 +311,7 @@ def credits_retire(*, actor, block: CreditBlock, quantity: int | None, beneficia
     return retired
 
 
-def credits_withdraw_for_deleted_building(*, building: Building, **_) -> None:
+def credits_withdraw_for_deleted_building(*, building: Building, **_: Any) -> None:
     """A building being deleted takes its pending and rejected requests with it; issued or retired credits
     are a registry record, so they refuse the delete (CreditBlock.building is also a protected key)."""
     blocks = building.credit_blocks.all()

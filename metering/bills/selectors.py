@@ -1,8 +1,10 @@
 """Reads of utility bills: tenant scoping (through the building), confirmed bills as monthly kWh, and what a
 bill's checks found."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import pandas as pd
 
@@ -57,15 +59,15 @@ def confirmed_bill_months(*, building, months: list[pd.Period]) -> dict[pd.Perio
     ).values_list("confirmed_period_start", "confirmed_period_end", "confirmed_kwh")
     spread = [
         pd.Series(kwh / ((end - start).days + 1), index=pd.date_range(start, end, freq="D"))
-        for start, end, kwh in bills
+        for start, end, kwh in cast(Iterable[tuple[date, date, float]], bills)  # the filter excludes nulls
     ]
     if not spread:
         return {}
     days = pd.concat(spread)
-    per_month = days.groupby(days.index.to_period("M")).agg(["sum", "count"])
+    per_month = days.groupby(pd.DatetimeIndex(days.index).to_period("M")).agg(["sum", "count"])
     return {
         month: BillMonth(kwh=float(kwh), covered_days=int(count), days=month.days_in_month)
-        for month, (kwh, count) in per_month.iterrows()
+        for month, (kwh, count) in ((cast(pd.Period, m), row) for m, row in per_month.iterrows())
         if month in months
     }
 

@@ -10,15 +10,17 @@ a bill the checks flag is confirmed only with the owner's explicit acknowledgeme
 
 import math
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from buildings.models import Building
 from buildings.services import building_data_changed
-from carbonexia.audit.services import audit_record
+from carbonexia.audit.services import Actor, audit_record
 from carbonexia.common.errors import Conflict, Invalid
 from carbonexia.common.tasks import enqueue
 from carbonexia.events import publish
@@ -36,7 +38,7 @@ WORKER, SWEEPER = "bills worker", "bills sweeper"
 STUCK_REASON = "Reading the bill took too long or its worker stopped; upload it again."
 
 
-def bill_upload(*, actor, building: Building, data: bytes, filename: str) -> UtilityBill:
+def bill_upload(*, actor: User, building: Building, data: bytes, filename: str) -> UtilityBill:
     """Stores the file and its bill, processing, and queues the reading in the same transaction."""
     kind = ocr.file_kind(data)  # 415 before anything is stored
     with transaction.atomic():
@@ -53,7 +55,7 @@ def bill_upload(*, actor, building: Building, data: bytes, filename: str) -> Uti
     return bill
 
 
-def extracted_fields(bill: UtilityBill) -> dict:
+def extracted_fields(bill: UtilityBill) -> dict[str, Any]:
     return {
         "kwh": bill.kwh,
         "billing_days": bill.billing_days,
@@ -132,7 +134,7 @@ def _settle(locked: UtilityBill, status: str, *, error: str = "") -> None:
 
 @transaction.atomic
 def bill_fail(
-    *, bill: UtilityBill, reason: str, raw_text: str = "", reading: dict | None = None, actor=WORKER
+    *, bill: UtilityBill, reason: str, raw_text: str = "", reading: dict[str, Any] | None = None, actor: Actor = WORKER
 ) -> UtilityBill:
     """Ends a processing bill as failed with a reason for its owner; a bill already ended is left alone."""
     locked = UtilityBill.objects.select_for_update().get(pk=bill.pk)
@@ -162,7 +164,7 @@ def bills_sweep(*, deadline: timedelta = PROCESSING_DEADLINE) -> int:
     return len(stuck)
 
 
-def _confirmation(bill: UtilityBill) -> dict:
+def _confirmation(bill: UtilityBill) -> dict[str, Any]:
     return {
         "kwh": bill.confirmed_kwh,
         "period_start": bill.confirmed_period_start,
@@ -192,7 +194,7 @@ def _check_figures(*, building: Building, kwh: float, period_start: date, period
 @transaction.atomic
 def bill_confirm(
     *,
-    actor,
+    actor: User,
     bill: UtilityBill,
     kwh: float,
     period_start: date,

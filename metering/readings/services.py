@@ -1,6 +1,7 @@
 """Every write of meter readings: JSON batches, CSV files (small ones in the request, large ones by a worker)
 and the demo loader share this path. Temperatures are stored the same way (see metering.weather)."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from buildings.models import Building
 from buildings.services import building_data_changed
 from carbonexia.audit.services import audit_record
@@ -62,7 +64,7 @@ def meter_bounds(building: Building) -> dict[str, Any]:
     }
 
 
-def parsed(parse, *args, **kwargs) -> pd.DataFrame:
+def parsed(parse: Callable[..., pd.DataFrame], *args: Any, **kwargs: Any) -> pd.DataFrame:
     try:
         return parse(*args, **kwargs)
     except parsers.InvalidInput as error:
@@ -70,7 +72,9 @@ def parsed(parse, *args, **kwargs) -> pd.DataFrame:
 
 
 @transaction.atomic
-def meter_readings_ingest(*, building, frame: pd.DataFrame, source: str, upload: Upload | None = None) -> UpsertCounts:
+def meter_readings_ingest(
+    *, building: Building, frame: pd.DataFrame, source: str, upload: Upload | None = None
+) -> UpsertCounts:
     """Stores validated readings (columns ts, kwh); a reading at an existing (building, time) replaces it."""
     rows = pd.DataFrame({"time": frame["ts"], "value_kwh": frame["kwh"].astype(float)})
     constants = {"building_id": building.pk, "source": source, "upload_id": upload.pk if upload else None}
@@ -79,7 +83,7 @@ def meter_readings_ingest(*, building, frame: pd.DataFrame, source: str, upload:
     return counts
 
 
-def meter_batch_ingest(*, actor, building, items: list) -> UpsertCounts:
+def meter_batch_ingest(*, actor: User, building: Building, items: list[Any]) -> UpsertCounts:
     frame = parsed(parsers.parse_readings, items, **meter_bounds(building))
     counts = meter_readings_ingest(building=building, frame=frame, source=ReadingSource.API)
     audit_record(
@@ -95,7 +99,7 @@ def _line_count(data: bytes) -> int:
     return data.count(b"\n")
 
 
-def meter_csv_upload(*, actor, building, data: bytes, filename: str) -> Upload:
+def meter_csv_upload(*, actor: User, building: Building, data: bytes, filename: str) -> Upload:
     """Small files are stored at once (status completed); large ones are handed to a worker (processing)."""
     if _line_count(data) > settings.METER_CSV_ASYNC_ROWS:
         with transaction.atomic():
@@ -131,5 +135,5 @@ def meter_upload_process(*, upload: Upload) -> Upload:
         locked = Upload.objects.select_for_update().get(pk=upload.pk)
         if locked.status != UploadStatus.PROCESSING:
             return locked
-        counts = meter_readings_ingest(building=upload.building, frame=frame, source=ReadingSource.CSV, upload=locked)
+        counts = meter_readings_ingest(building=building, frame=frame, source=ReadingSource.CSV, upload=locked)
         return upload_complete(upload=locked, frame=frame, inserted=counts.inserted, updated=counts.updated)

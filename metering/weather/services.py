@@ -1,10 +1,13 @@
 """Every write of temperatures: JSON batches and CSV files of hourly readings or daily means, stored the way
 meter readings are, with each local day's mean of hourly readings kept up to date beside them."""
 
+from typing import Any
+
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from buildings.models import WeatherStation
 from buildings.services import station_data_changed
 from carbonexia.audit.services import audit_record
@@ -59,7 +62,7 @@ def _refresh_daily_means(station: WeatherStation, first: pd.Timestamp, last: pd.
         )
 
 
-def temperature_batch_ingest(*, actor, station: WeatherStation, items: list) -> UpsertCounts:
+def temperature_batch_ingest(*, actor: User, station: WeatherStation, items: list[Any]) -> UpsertCounts:
     frame = parsed(parsers.parse_temperature_items, items, tz=station.timezone, latest=latest_accepted(timezone.now()))
     counts = temperatures_ingest(station=station, frame=frame)
     audit_record(
@@ -71,7 +74,7 @@ def temperature_batch_ingest(*, actor, station: WeatherStation, items: list) -> 
     return counts
 
 
-def temperature_csv_upload(*, actor, station: WeatherStation, data: bytes, filename: str) -> Upload:
+def temperature_csv_upload(*, actor: User, station: WeatherStation, data: bytes, filename: str) -> Upload:
     frame = parsed(parsers.parse_temperature_csv, data, tz=station.timezone, latest=latest_accepted(timezone.now()))
     with transaction.atomic():
         upload = upload_store(kind=UploadKind.WEATHER_CSV, actor=actor, data=data, filename=filename, station=station)
