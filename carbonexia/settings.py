@@ -269,3 +269,7 @@ LOGGING = {
 
 # Meter CSVs with more lines than this are stored by a worker (202 + progress) instead of in the request.
 METER_CSV_ASYNC_ROWS = env_int("METER_CSV_ASYNC_ROWS", 100_000)
+# Every uploaded CSV (meter readings, temperatures) is refused with 422 before parsing when its header has more
+# columns or any line more bytes than this (metering.parsers.csv_table.CsvLimits says why these defaults).
+CSV_MAX_COLUMNS = env_int("CSV_MAX_COLUMNS", 1_000)
+CSV_MAX_LINE_BYTES = env_int("CSV_MAX_LINE_BYTES", 64 * 1024)
