@@ -174,7 +174,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "carbonexia.common.parsers.BoundedJSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "carbonexia.common.pagination.PageNumberPagination",
@@ -202,6 +202,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 50)
+# JSON bodies nested deeper are refused with 400; the API's own bodies nest three levels at most.
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 64)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 OCR_LANG = env_str("OCR_LANG", "eng")
