@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, Throttled
@@ -12,7 +11,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from carbonexia.common.api import validated
 
-from . import services, throttling
+from . import services
+from .forms import LoginForm
 
 
 class RegisterIn(serializers.Serializer):
@@ -81,16 +81,12 @@ class LoginView(APIView):
     )
     def post(self, request):
         data = validated(LoginIn, request.data)
-        address = request.META.get("REMOTE_ADDR", "")
-        wait = throttling.login_retry_after(email=data["email"], address=address)
-        if wait is not None:
-            raise Throttled(wait=wait, detail="Too many failed logins; try again later.")
-        user = authenticate(request, email=data["email"].strip().lower(), password=data["password"])
-        if user is None:
-            throttling.login_failed(email=data["email"], address=address)
-            services.login_failure_record(email=data["email"], address=address)
+        form = LoginForm(request, data={"username": data["email"], "password": data["password"]})
+        if not form.is_valid():
+            if form.retry_after is not None:
+                raise Throttled(wait=form.retry_after, detail="Too many failed logins; try again later.")
             raise AuthenticationFailed("The email or password is wrong.")
-        refresh = RefreshToken.for_user(user)
+        refresh = RefreshToken.for_user(form.get_user())
         return Response(_tokens(str(refresh.access_token), str(refresh)))
 
 

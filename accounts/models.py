@@ -50,3 +50,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_verifier(self) -> bool:
         return self.role in (Role.VERIFIER, Role.ADMIN)
+
+
+class LoginAttemptWindow(models.Model):
+    """The login attempts counted against one account or one address (accounts.throttling) when the counters
+    live in the database, where every web process sees the same count."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    attempts = models.PositiveIntegerField()
+    opened_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.attempts} since {self.opened_at:%Y-%m-%d %H:%M:%S}"

@@ -168,6 +168,9 @@ SIMPLE_JWT = {
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+# Where the failed-login counters live (accounts.throttling): Redis when there is one, else the database, so
+# every process counts the same failures; never a process's own memory.
+LOGIN_THROTTLE_STORE = "cache" if REDIS_URL else "database"
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
