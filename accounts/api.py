@@ -5,9 +5,6 @@ from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from carbonexia.common.api import validated
 
@@ -86,7 +83,7 @@ class LoginView(APIView):
             if form.retry_after is not None:
                 raise Throttled(wait=form.retry_after, detail="Too many failed logins; try again later.")
             raise AuthenticationFailed("The email or password is wrong.")
-        refresh = RefreshToken.for_user(form.get_user())
+        refresh = services.refresh_token_issue(user=form.get_user())
         return Response(_tokens(str(refresh.access_token), str(refresh)))
 
 
@@ -100,29 +97,19 @@ class RefreshView(APIView):
             200: TokensOut,
             401: OpenApiResponse(description="The refresh token is invalid, expired or already used."),
         },
-        summary="Rotate the refresh token; the old one stops working",
+        summary="Rotate the refresh token; using an old one again ends the whole session",
     )
     def post(self, request):
         data = validated(RefreshIn, request.data)
-        serializer = TokenRefreshSerializer(data={"refresh": data["refresh_token"]})
-        try:
-            serializer.is_valid(raise_exception=True)
-        except (TokenError, serializers.ValidationError):
-            raise AuthenticationFailed("The refresh token is invalid, expired or already used.") from None
-        return Response(_tokens(serializer.validated_data["access"], serializer.validated_data["refresh"]))
+        refresh = services.refresh_token_rotate(token=data["refresh_token"])
+        return Response(_tokens(str(refresh.access_token), str(refresh)))
 
 
 class LogoutView(APIView):
-    @extend_schema(request=RefreshIn, responses={204: None}, summary="End a session: the refresh token dies")
+    @extend_schema(request=RefreshIn, responses={204: None}, summary="End a session: every refresh token of it dies")
     def post(self, request):
         data = validated(RefreshIn, request.data)
-        try:
-            token = RefreshToken(data["refresh_token"])
-            if str(token.get("user_id")) != str(request.user.pk):
-                raise TokenError("not this user's token")
-            token.blacklist()
-        except TokenError:
-            raise AuthenticationFailed("The refresh token is invalid, expired or already used.") from None
+        services.refresh_token_revoke(user=request.user, token=data["refresh_token"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -62,3 +62,26 @@ class LoginAttemptWindow(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.attempts} since {self.opened_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TokenFamily(models.Model):
+    """One login's chain of refresh tokens. Each refresh replaces `current_jti`; presenting an earlier token of
+    the chain (a copy someone kept) revokes the whole family, so the thief's newer token dies with it."""
+
+    class Revoked(models.TextChoices):
+        LOGOUT = "logout", "Logged out"
+        REUSE = "reuse", "A rotated refresh token was used again"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families")
+    current_jti = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rotated_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_because = models.CharField(max_length=16, choices=Revoked.choices, blank=True)
+
+    class Meta:
+        verbose_name_plural = "token families"
+
+    def __str__(self):
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"
