@@ -225,9 +225,13 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "carbonexia.common.staticfiles.StaticFilesStorage"
     },
 }
+# With DEBUG off, static URLs come from the manifest `collectstatic` writes into STATIC_ROOT. Until it has run,
+# WhiteNoise serves the apps' own static directories under plain names (carbonexia.common.staticfiles).
+STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").is_file()
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_COLLECTED
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
