@@ -1,18 +1,15 @@
 from django.conf import settings
-from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from carbonexia.common.api import validated
 
-from . import services, throttling
+from . import services
+from .forms import LoginForm
 
 
 class RegisterIn(serializers.Serializer):
@@ -81,16 +78,12 @@ class LoginView(APIView):
     )
     def post(self, request):
         data = validated(LoginIn, request.data)
-        address = request.META.get("REMOTE_ADDR", "")
-        wait = throttling.login_retry_after(email=data["email"], address=address)
-        if wait is not None:
-            raise Throttled(wait=wait, detail="Too many failed logins; try again later.")
-        user = authenticate(request, email=data["email"].strip().lower(), password=data["password"])
-        if user is None:
-            throttling.login_failed(email=data["email"], address=address)
-            services.login_failure_record(email=data["email"], address=address)
+        form = LoginForm(request, data={"username": data["email"], "password": data["password"]})
+        if not form.is_valid():
+            if form.retry_after is not None:
+                raise Throttled(wait=form.retry_after, detail="Too many failed logins; try again later.")
             raise AuthenticationFailed("The email or password is wrong.")
-        refresh = RefreshToken.for_user(user)
+        refresh = services.refresh_token_issue(user=form.get_user())
         return Response(_tokens(str(refresh.access_token), str(refresh)))
 
 
@@ -104,29 +97,19 @@ class RefreshView(APIView):
             200: TokensOut,
             401: OpenApiResponse(description="The refresh token is invalid, expired or already used."),
         },
-        summary="Rotate the refresh token; the old one stops working",
+        summary="Rotate the refresh token; using an old one again ends the whole session",
     )
     def post(self, request):
         data = validated(RefreshIn, request.data)
-        serializer = TokenRefreshSerializer(data={"refresh": data["refresh_token"]})
-        try:
-            serializer.is_valid(raise_exception=True)
-        except (TokenError, serializers.ValidationError):
-            raise AuthenticationFailed("The refresh token is invalid, expired or already used.") from None
-        return Response(_tokens(serializer.validated_data["access"], serializer.validated_data["refresh"]))
+        refresh = services.refresh_token_rotate(token=data["refresh_token"])
+        return Response(_tokens(str(refresh.access_token), str(refresh)))
 
 
 class LogoutView(APIView):
-    @extend_schema(request=RefreshIn, responses={204: None}, summary="End a session: the refresh token dies")
+    @extend_schema(request=RefreshIn, responses={204: None}, summary="End a session: every refresh token of it dies")
     def post(self, request):
         data = validated(RefreshIn, request.data)
-        try:
-            token = RefreshToken(data["refresh_token"])
-            if str(token.get("user_id")) != str(request.user.pk):
-                raise TokenError("not this user's token")
-            token.blacklist()
-        except TokenError:
-            raise AuthenticationFailed("The refresh token is invalid, expired or already used.") from None
+        services.refresh_token_revoke(user=request.user, token=data["refresh_token"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

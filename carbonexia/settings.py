@@ -146,6 +146,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.NotBlankOrRepeatedValidator"},
 ]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:buildings"
@@ -167,6 +168,9 @@ SIMPLE_JWT = {
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+# Where the failed-login counters live (accounts.throttling): Redis when there is one, else the database, so
+# every process counts the same failures; never a process's own memory.
+LOGIN_THROTTLE_STORE = "cache" if REDIS_URL else "database"
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -174,7 +178,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "carbonexia.common.parsers.BoundedJSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "carbonexia.common.pagination.PageNumberPagination",
@@ -202,6 +206,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 50)
+# JSON bodies nested deeper are refused with 400; the API's own bodies nest three levels at most.
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 64)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 OCR_LANG = env_str("OCR_LANG", "eng")
@@ -227,9 +233,13 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "carbonexia.common.staticfiles.StaticFilesStorage"
     },
 }
+# With DEBUG off, static URLs come from the manifest `collectstatic` writes into STATIC_ROOT. Until it has run,
+# WhiteNoise serves the apps' own static directories under plain names (carbonexia.common.staticfiles).
+STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").is_file()
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_COLLECTED
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -288,3 +298,7 @@ READING_CLOCK_SKEW_SECONDS = env_int("READING_CLOCK_SKEW_SECONDS", 300)
 # ordinary buildings stay near 15-20; data halls draw 100-300. 50 leaves every ordinary building more than
 # twice its peak, and still catches Wh sent as kWh (a factor of 1,000) in any building.
 MAX_POWER_W_PER_SQFT = env_int("MAX_POWER_W_PER_SQFT", 50)
+# Every uploaded CSV (meter readings, temperatures) is refused with 422 before parsing when its header has more
+# columns or any line more bytes than this (metering.parsers.csv_table.CsvLimits says why these defaults).
+CSV_MAX_COLUMNS = env_int("CSV_MAX_COLUMNS", 1_000)
+CSV_MAX_LINE_BYTES = env_int("CSV_MAX_LINE_BYTES", 64 * 1024)

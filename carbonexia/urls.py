@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.forms import AdminLoginForm
 from accounts.urls import urlpatterns as account_urls
 from buildings.urls import urlpatterns as building_urls
 from carbonexia.common.health import health
@@ -16,6 +17,7 @@ from reports.urls import urlpatterns as report_urls
 
 admin.site.site_header = admin.site.site_title = "Carbonexia verification"
 admin.site.index_title = "Credit requests, flagged months and the records behind them"
+admin.site.login_form = AdminLoginForm
 
 handler400 = "carbonexia.common.exceptions.json_bad_request"
 handler403 = "carbonexia.common.exceptions.json_permission_denied"

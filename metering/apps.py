@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class MeteringConfig(AppConfig):
@@ -8,4 +9,8 @@ class MeteringConfig(AppConfig):
         # Services queue these tasks by name; a web process must know them too, not only a worker (whose
         # autodiscovery looks for metering.tasks, which sub-packages do not have), so eager mode runs them.
         from .bills import tasks as bill_tasks  # noqa: F401
+        from .parsers.csv_table import CsvLimits, limit_csv
         from .readings import tasks as reading_tasks  # noqa: F401
+
+        # The parsers are pure: the bounds on an uploaded CSV's shape reach them once, from the settings.
+        limit_csv(CsvLimits(max_columns=settings.CSV_MAX_COLUMNS, max_line_bytes=settings.CSV_MAX_LINE_BYTES))

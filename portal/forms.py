@@ -2,15 +2,12 @@
 comes back as a ServiceError, which `PortalForm.refuse` puts on the form inline."""
 
 import calendar
-import math
 from datetime import date
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from accounts import services as account_services
-from accounts import throttling
+from accounts.forms import LoginForm as AccountLoginForm
 from buildings.models import BuildingType, EventType, WeatherStation
 from buildings.selectors import stations_visible_to
 from carbonexia.common.errors import ServiceError
@@ -120,32 +117,8 @@ class PeriodForm(PortalForm):
         return data
 
 
-class LoginForm(AuthenticationForm):
-    """Django's login form, throttled and audited like the API's login (5 failures per account, 20 per address)."""
-
+class LoginForm(AccountLoginForm):
     error_css_class = "has-error"
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": "Too many failed logins; try again in %(minutes)d minutes.",
-    }
-
-    def clean_username(self):
-        return self.cleaned_data["username"].strip().lower()
-
-    def clean(self):
-        email = self.cleaned_data.get("username", "")
-        address = self.request.META.get("REMOTE_ADDR", "")
-        wait = throttling.login_retry_after(email=email, address=address)
-        if wait is not None:
-            raise ValidationError(
-                self.error_messages["throttled"], code="throttled", params={"minutes": math.ceil(wait / 60)}
-            )
-        try:
-            return super().clean()
-        except ValidationError:
-            throttling.login_failed(email=email, address=address)
-            account_services.login_failure_record(email=email, address=address)
-            raise
 
 
 class RegisterForm(PortalForm):

@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework_simplejwt import exceptions as jwt_exceptions
 
 from .errors import ServiceError
 
@@ -23,6 +24,15 @@ _DRF_CODES = {
     exceptions.NotAcceptable: (406, "not_acceptable"),
     exceptions.UnsupportedMediaType: (415, "unsupported_media_type"),
     exceptions.Throttled: (429, "throttled"),
+}
+
+# SimpleJWT's refusals carry a dict of detail, code and per-token-class messages; a client gets one sentence.
+_EXPIRED_OR_INVALID = "The access token is not valid or has expired; log in again."
+_TOKEN_REFUSALS = {
+    "token_not_valid": _EXPIRED_OR_INVALID,
+    "bad_authorization_header": "The Authorization header must be 'Bearer', a space, and the access token.",
+    "user_not_found": "The account this access token was issued to no longer exists.",
+    "user_inactive": "The account this access token was issued to is disabled.",
 }
 
 
@@ -61,6 +71,11 @@ def api_exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):
         return Response(error_body("The request body is larger than the upload limit.", "too_large"), status=413)
+
+    if isinstance(exc, jwt_exceptions.AuthenticationFailed):
+        code = str(exc.detail.get("code", "token_not_valid"))
+        headers = {"WWW-Authenticate": exc.auth_header} if getattr(exc, "auth_header", None) else None
+        return Response(error_body(_TOKEN_REFUSALS.get(code, _EXPIRED_OR_INVALID), code), status=401, headers=headers)
 
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}

@@ -4,6 +4,9 @@ Decoding: UTF-8 (a BOM is dropped), falling back to Latin-1. The delimiter is wh
 occurs most in the header line. Header names match aliases after lower-casing and turning every run of
 other characters into `_`, so "Consumption (kWh)" matches `consumption_kwh`. Lines whose chosen fields
 are all empty are skipped. A quoted field spanning lines would shift the reported line numbers.
+
+Before pandas sees the text, the header's column count and every line's length are bounded (`CsvLimits`):
+pandas' C parser needs minutes for a header of millions of columns, while counting bytes takes milliseconds.
 """
 
 import codecs
@@ -19,6 +22,26 @@ from .errors import InvalidFile
 _DELIMITERS = (",", ";", "\t")
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_QUOTED = re.compile(rb'"[^"]*"')
+_LINE_BREAK = re.compile(rb"[\r\n]")
+
+
+@dataclass(frozen=True)
+class CsvLimits:
+    """The largest header and line a file may have. The defaults leave room for wide exports (one column per
+    meter channel, a few hundred in practice) and long text cells, and stay far below what slows pandas down."""
+
+    max_columns: int = 1_000
+    max_line_bytes: int = 64 * 1024
+
+
+_limits = CsvLimits()
+
+
+def limit_csv(limits: CsvLimits) -> None:
+    """Sets the bounds every later `read_table` applies; the application sets them from its settings at start-up."""
+    global _limits
+    _limits = limits
 
 
 @dataclass(frozen=True)
@@ -39,6 +62,7 @@ class Table:
 
 
 def read_table(data: bytes, *, specs: tuple[ColumnSpec, ...]) -> Table:
+    _check_shape(data, _limits)
     text = _decode(data)
     first_line = re.match(r"[^\r\n]*", text)
     assert first_line is not None  # `*` matches even an empty line
@@ -67,6 +91,33 @@ def read_table(data: bytes, *, specs: tuple[ColumnSpec, ...]) -> Table:
         lines=lines,
         decimal_comma=delimiter != ",",
     )
+
+
+def _check_shape(data: bytes, limits: CsvLimits) -> None:
+    """Refuses a header of too many columns or a line of too many bytes, counting on the raw bytes (delimiters
+    and line breaks are ASCII in UTF-8 and Latin-1 alike) with a few passes of C code."""
+    first_break = _LINE_BREAK.search(data)
+    header = data[: first_break.start()] if first_break else data
+    delimiter = max((delimiter.encode() for delimiter in _DELIMITERS), key=header.count)
+    # A delimiter inside a quoted name does not start a column.
+    columns = _QUOTED.sub(b"", header).count(delimiter) + 1
+    if columns > limits.max_columns:
+        raise InvalidFile(
+            f"The header on line 1 has {columns:,} columns; a file may have at most {limits.max_columns:,}."
+        )
+    octets = np.frombuffer(data, dtype=np.uint8)
+    breaks = np.flatnonzero((octets == 0x0A) | (octets == 0x0D))
+    starts = np.concatenate(([0], breaks + 1))
+    lengths = np.append(breaks, len(data)) - starts
+    too_long = np.flatnonzero(lengths > limits.max_line_bytes)
+    if too_long.size:
+        start = int(starts[too_long[0]])
+        # \r\n, \n and a lone \r each end one line.
+        line = data.count(b"\n", 0, start) + data.count(b"\r", 0, start) - data.count(b"\r\n", 0, start) + 1
+        raise InvalidFile(
+            f"Line {line} is {int(lengths[too_long[0]]):,} bytes long; "
+            f"a line may be at most {limits.max_line_bytes:,} bytes."
+        )
 
 
 def _decode(data: bytes) -> str:
