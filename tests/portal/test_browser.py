@@ -242,12 +242,14 @@ def test_a_facility_managers_day(
     assert download.value.suggested_filename.startswith("rep_")
     assert open(download.value.path(), "rb").read(4) == b"%PDF"
 
-    # A utility bill, read and confirmed.
+    # A utility bill, read, flagged (its March is far off the building's own meter) and confirmed knowingly.
     day.tab("Bills")
     page.get_by_label("Utility bill:", exact=True).set_input_files(files["bill.png"])
     page.get_by_role("button", name="Upload the bill").click()
     expect(page.get_by_label("kWh consumed")).to_have_value("124000.0")
+    expect(page.get_by_role("alert").filter(has_text="The bill's 124,000 kWh differs from the meter's")).to_be_visible()
     day.shot("bill-read")
+    page.get_by_label("These figures are right as they are").check()
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("Confirmed by ana@harbourview.test")).to_be_visible()
 
