@@ -2,7 +2,8 @@
 
 import pytest
 
-from metering.parsers import InvalidFile, csv_table, parse_meter_csv, parse_temperature_csv
+from metering.parsers import InvalidFile, csv_table
+from tests.support.parsing import parse_meter_csv, parse_temperature_csv
 
 DEFAULTS = csv_table.CsvLimits()
 
@@ -48,9 +49,9 @@ def test_columns_are_counted_with_the_files_own_delimiter_and_not_inside_quotes(
 
 
 def test_a_line_over_the_byte_limit_is_refused_by_its_number(narrow):
-    at_limit = b"2024-01-01 00:00," + b"1" * 23  # 40 bytes
-    assert parse_meter_csv(b"timestamp,kwh\n" + at_limit + b"\n", tz="UTC")["kwh"].tolist() == [float("1" * 23)]
-    too_long = b"2024-01-01 00:15," + b"1" * 24
+    at_limit = b"2024-01-01 00:00,1." + b"0" * 21  # 40 bytes
+    assert parse_meter_csv(b"timestamp,kwh\n" + at_limit + b"\n", tz="UTC")["kwh"].tolist() == [1.0]
+    too_long = b"2024-01-01 00:15,1." + b"0" * 22
     data = b"timestamp,kwh\r\n2024-01-01 00:00,1\r\n" + too_long + b"\r\n"
     assert refusal(parse_meter_csv, data) == "Line 3 is 41 bytes long; a line may be at most 40 bytes."
     assert refusal(parse_meter_csv, data.replace(b"\r\n", b"\r")).startswith("Line 3 is 41 bytes long")
