@@ -217,8 +217,6 @@ OCR_LANG = env_str("OCR_LANG", "eng")
 BILL_METER_TOLERANCE_PCT = env_int("BILL_METER_TOLERANCE_PCT", 10)
 if not 0 < BILL_METER_TOLERANCE_PCT <= 100:
     raise ImproperlyConfigured("BILL_METER_TOLERANCE_PCT must be a whole percent from 1 to 100.")
-# The most average power per sq ft of floor area a building can draw; a bill implying more is flagged.
-MAX_POWER_W_PER_SQFT = env_int("MAX_POWER_W_PER_SQFT", 50)
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 10)
 

@@ -1,9 +1,9 @@
 """A bill's kWh checked against its building and its meter, so a misread or mistyped figure is seen before it
 becomes billing data.
 
-- Floor area. The bill's kWh over its days is an average power. Above the building's power ceiling
-  (MAX_POWER_W_PER_SQFT per sq ft of floor area, the bound meter readings are held to) no building of its size
-  can draw it. Below MIN_POWER_W_PER_SQFT — a tenth of what an empty building's standby loads (alarms, controls,
+- Floor area. The bill's kWh over its days is an average power. Above the building's power ceiling per sq ft
+  of floor area (Building.power_ceiling_w_per_sqft, which its meter readings are held to too) no building of its
+  size can draw it. Below MIN_POWER_W_PER_SQFT — a tenth of what an empty building's standby loads (alarms, controls,
   ventilation) draw — a positive figure is most likely digits lost in reading ("38 450" read as 38). 0 kWh is
   taken as stated: the supply was off.
 - Meter. The meter's kWh over the same local days: each reading's kWh prorated by the share of its interval that
@@ -133,16 +133,11 @@ def bill_check(*, building: Building, kwh: float, period_start: date, period_end
         kwh=kwh,
         hours=(end - start) / pd.Timedelta(hours=1),
         area_sqft=building.area_sqft,
-        ceiling_w_per_sqft=power_ceiling_w_per_sqft(building),
+        ceiling_w_per_sqft=building.power_ceiling_w_per_sqft,
         meter_kwh=meter_kwh,
         covered=covered,
         tolerance_pct=float(settings.BILL_METER_TOLERANCE_PCT),
     )
-
-
-def power_ceiling_w_per_sqft(building: Building) -> float:
-    """The most average power per sq ft of floor area the building can draw: the platform's ceiling."""
-    return float(settings.MAX_POWER_W_PER_SQFT)
 
 
 def local_days(first: date, last: date, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -9,7 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
+from accounts.models import Role
 from buildings.models import Building
+from buildings.services import building_power_ceiling_set
 from carbonexia.audit.models import AuditEvent
 from metering.bills.models import MAX_BILL_KWH, AreaCheck, MeterCheck, UtilityBill
 from metering.bills.selectors import months_on_meter
@@ -154,6 +156,20 @@ def test_the_power_ceiling_is_the_setting(as_owner, building, settings):
     bill = bill_rows.read_bill(building, kwh=2_000_000, period_start=date(2025, 3, 1), period_end=date(2025, 3, 31))
     body = confirm(as_owner, bill, kwh=2_000_000).json()
     assert body["checks"]["floor_area"]["max_kwh"] == pytest.approx(3_720_000.0)
+
+
+def test_a_ceiling_an_admin_raised_for_the_building_holds_for_its_bills(as_owner, building, make_user):
+    # A data hall: 300 W per sq ft over March for 50,000 sq ft is 300 × 50,000 × 744 / 1,000 = 11,160,000 kWh.
+    building_power_ceiling_set(actor=make_user(Role.ADMIN), building=building, max_power_w_per_sqft=300)
+    bill = bill_rows.read_bill(building, kwh=9_000_000, period_start=date(2025, 3, 1), period_end=date(2025, 3, 31))
+    response = confirm(as_owner, bill, kwh=9_000_000)
+    assert response.status_code == 200, response.json()
+    assert response.json()["checks"]["floor_area"] == {
+        "result": "ok",
+        "min_kwh": pytest.approx(372.0),
+        "max_kwh": pytest.approx(11_160_000.0),
+        "message": "The bill's 9,000,000 kWh is plausible for the building's floor area.",
+    }
 
 
 def test_the_tolerance_is_the_setting(as_owner, building, settings):
