@@ -2,11 +2,13 @@
 
 from .errors import InvalidFile, InvalidInput, InvalidRows, RowError
 from .meter_csv import parse_meter_csv
+from .meter_message import BATCH_SHAPE, message_items, reading_items
 from .plausibility import MAX_READING_KWH, PowerCeiling
 from .readings_json import parse_readings
 from .weather_csv import MAX_TEMPERATURE_C, MIN_TEMPERATURE_C, parse_temperature_csv, parse_temperature_items
 
 __all__ = [
+    "BATCH_SHAPE",
     "InvalidFile",
     "InvalidInput",
     "InvalidRows",
@@ -15,8 +17,10 @@ __all__ = [
     "MIN_TEMPERATURE_C",
     "PowerCeiling",
     "RowError",
+    "message_items",
     "parse_meter_csv",
     "parse_readings",
     "parse_temperature_csv",
     "parse_temperature_items",
+    "reading_items",
 ]

@@ -16,6 +16,7 @@ class ReadingSource(models.TextChoices):
     CSV = "CSV", "CSV upload"
     MANUAL = "MANUAL", "Manual"
     BILL = "BILL", "Utility bill"
+    MQTT = "MQTT", "Smart meter (MQTT)"
 
 
 class MeterReading(models.Model):

@@ -1,0 +1,103 @@
+"""Writes of smart meters: registering and removing a device, and storing what its messages carry."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from buildings.models import Building
+from carbonexia.audit.services import audit_record
+from carbonexia.common.errors import Conflict, Invalid
+
+from ..readings.models import ReadingSource
+from ..readings.services import meter_readings_ingest
+from .messages import Accepted, MeterMessage, Refused, judge
+from .models import DeadLetter, Meter
+from .secrets import device_secret, new_salt
+
+MAX_METERS_PER_BUILDING = 100
+
+
+@dataclass(frozen=True)
+class Registered:
+    meter: Meter
+    secret: str  # shown to the owner once; never stored
+
+
+def meter_create(*, actor: User, building: Building, device_id: str) -> Registered:
+    meter = Meter(building=building, device_id=device_id, secret_salt=new_salt())
+    try:
+        meter.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+        raise Invalid(f"Some fields are not valid: {', '.join(sorted(errors))}.", errors=errors) from None
+    taken = Conflict("A meter with this device id is already registered.", code="device_id_taken")
+    with transaction.atomic():
+        # The building's row lock serialises its registrations, so the limit holds under concurrent requests.
+        Building.objects.select_for_update().filter(pk=building.pk).first()
+        if Meter.objects.filter(building=building).count() >= MAX_METERS_PER_BUILDING:
+            raise Invalid(f"A building has at most {MAX_METERS_PER_BUILDING} meters; delete one first.")
+        if Meter.objects.filter(device_id=device_id).exists():
+            raise taken
+        try:
+            with transaction.atomic():
+                meter.save()
+        except IntegrityError:  # registered by a concurrent request between the check and the insert
+            raise taken from None
+        audit_record(actor=actor, action="meter.registered", obj=meter, after={"device_id": device_id})
+    return Registered(meter=meter, secret=device_secret(meter.secret_salt))
+
+
+@transaction.atomic
+def meter_delete(*, actor: User, meter: Meter) -> None:
+    """The device's later messages are dead-lettered as unknown; the readings it sent stay."""
+    audit_record(actor=actor, action="meter.deleted", obj=meter, before={"device_id": meter.device_id})
+    meter.delete()
+
+
+@dataclass(frozen=True)
+class IngestedBatch:
+    stored_readings: int
+    dead_letters: int
+
+
+def _latest_per_building(accepted: list[Accepted]) -> dict[Building, pd.DataFrame]:
+    """One frame per building; where messages repeat an instant, the last one received wins, as a resend would."""
+    frames: dict[Building, list[pd.DataFrame]] = defaultdict(list)
+    for item in accepted:
+        frames[item.meter.building].append(item.frame)
+    return {
+        building: pd.concat(parts, ignore_index=True).drop_duplicates("ts", keep="last").sort_values("ts")
+        for building, parts in frames.items()
+    }
+
+
+@transaction.atomic
+def meter_messages_ingest(*, messages: list[MeterMessage]) -> IngestedBatch:
+    """Stores a batch of meter messages in one transaction: the readings of the good ones through the same
+    upsert as the JSON API (a resent message replaces what it sent before, never adds to it), a dead letter
+    with the reason for each bad one. The caller acknowledges the messages only after this commits."""
+    judged = judge(messages)
+    accepted = [item for item in judged if isinstance(item, Accepted)]
+    refused = [item for item in judged if isinstance(item, Refused)]
+    stored = 0
+    for building, frame in _latest_per_building(accepted).items():
+        counts = meter_readings_ingest(building=building, frame=frame, source=ReadingSource.MQTT)
+        stored += counts.inserted + counts.updated
+        audit_record(
+            actor="mqtt",
+            action="readings.ingested",
+            obj=building,
+            after={"rows": len(frame), "inserted": counts.inserted, "updated": counts.updated, "source": "MQTT"},
+        )
+    last_seen: dict[Meter, datetime] = {}
+    for item in accepted:
+        last_seen[item.meter] = max(item.message.received_at, last_seen.get(item.meter, item.message.received_at))
+    for meter, seen in last_seen.items():
+        Meter.objects.filter(pk=meter.pk).update(last_message_at=seen)
+    DeadLetter.objects.bulk_create(item.dead_letter() for item in refused)
+    return IngestedBatch(stored_readings=stored, dead_letters=len(refused))
