@@ -1,11 +1,14 @@
 """Judging the messages smart meters publish: whose they are, whether the device signed them, what they hold."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 from django.conf import settings
+
+from buildings.models import Building
 
 from .. import parsers
 from ..readings.services import meter_bounds
@@ -36,7 +39,7 @@ class MeterMessage:
 class Accepted:
     message: MeterMessage
     meter: Meter
-    frame: pd.DataFrame  # columns ts, kwh, as parse_readings returns them
+    items: list[Any]  # the readings as sent, judged by parse_readings
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ def _reason(error: parsers.InvalidInput) -> str:
     return f"{error.message} {listed}"
 
 
-def _judge_one(message: MeterMessage, meter: Meter | None, bounds: dict[str, Any]) -> Accepted | Refused:
+def _unpacked(message: MeterMessage, meter: Meter | None) -> Accepted | Refused:
+    """Whose the message is, whether that device signed it, and its readings as sent (not judged yet)."""
     if meter is None:
         return Refused(message, None, f"No meter is registered with device id {message.device_id!r}.")
     if not message.signature:
@@ -76,24 +80,59 @@ def _judge_one(message: MeterMessage, meter: Meter | None, bounds: dict[str, Any
         return Refused(message, meter, "The signature does not match the payload under this device's secret.")
     try:
         items = parsers.message_items(message.payload, max_bytes=settings.MQTT_MAX_PAYLOAD_BYTES)
-        frame = parsers.parse_readings(items, **bounds)
     except parsers.InvalidInput as error:
         return Refused(message, meter, _reason(error))
-    if frame.empty:
+    if not items:
         return Refused(message, meter, "The message holds no readings.")
-    return Accepted(message, meter, frame)
+    return Accepted(message, meter, items)
 
 
-def judge(messages: list[MeterMessage]) -> list[Accepted | Refused]:
-    """Each message in order, accepted with its parsed readings or refused with the reason; the checks are the
-    JSON API's (same parser, bounds and power ceiling of the building, nothing dated in the future)."""
+@dataclass
+class Verdicts:
+    accepted: list[Accepted]
+    refused: list[Refused]
+    frames: dict[Building, pd.DataFrame]  # per building, the readings to store (columns ts, kwh)
+
+
+def _parsed_one_by_one(group: list[Accepted], bounds: dict[str, Any], verdicts: Verdicts) -> pd.DataFrame | None:
+    """Each message alone, so only a bad one is refused; where messages repeat an instant (a resend), the one
+    received last wins."""
+    frames = []
+    for item in group:
+        try:
+            frames.append(parsers.parse_readings(item.items, **bounds))
+            verdicts.accepted.append(item)
+        except parsers.InvalidInput as error:
+            verdicts.refused.append(Refused(item.message, item.meter, _reason(error)))
+    if not frames:
+        return None
+    return pd.concat(frames, ignore_index=True).drop_duplicates("ts", keep="last").sort_values("ts")
+
+
+def judge(messages: list[MeterMessage]) -> Verdicts:
+    """Accepts or refuses each message with the JSON API's checks (same parser, bounds and power ceiling of the
+    building, nothing dated in the future). One parse per building judges the batch's readings together (and
+    gives the power check their real spacing); only when that finds a fault (a bad reading, an instant sent
+    twice) is each message of the building judged alone."""
     device_ids = {message.device_id for message in messages}
     meters = {
         meter.device_id: meter for meter in Meter.objects.select_related("building").filter(device_id__in=device_ids)
     }
-    bounds = {meter.building_id: meter_bounds(meter.building) for meter in meters.values()}
-    judged: list[Accepted | Refused] = []
+    verdicts = Verdicts(accepted=[], refused=[], frames={})
+    groups: dict[Building, list[Accepted]] = defaultdict(list)
     for message in messages:
-        meter = meters.get(message.device_id)
-        judged.append(_judge_one(message, meter, bounds[meter.building_id] if meter else {}))
-    return judged
+        unpacked = _unpacked(message, meters.get(message.device_id))
+        if isinstance(unpacked, Refused):
+            verdicts.refused.append(unpacked)
+        else:
+            groups[unpacked.meter.building].append(unpacked)
+    for building, group in groups.items():
+        bounds = meter_bounds(building)
+        try:
+            frame = parsers.parse_readings([reading for item in group for reading in item.items], **bounds)
+            verdicts.accepted += group
+        except parsers.InvalidInput:
+            frame = _parsed_one_by_one(group, bounds, verdicts)
+        if frame is not None:
+            verdicts.frames[building] = frame
+    return verdicts

@@ -1,10 +1,8 @@
 """Writes of smart meters: registering and removing a device, and storing what its messages carry."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -15,7 +13,7 @@ from carbonexia.common.errors import Conflict, Invalid
 
 from ..readings.models import ReadingSource
 from ..readings.services import meter_readings_ingest
-from .messages import Accepted, MeterMessage, Refused, judge
+from .messages import MeterMessage, judge
 from .models import DeadLetter, Meter
 from .secrets import device_secret, new_salt
 
@@ -65,27 +63,14 @@ class IngestedBatch:
     dead_letters: int
 
 
-def _latest_per_building(accepted: list[Accepted]) -> dict[Building, pd.DataFrame]:
-    """One frame per building; where messages repeat an instant, the last one received wins, as a resend would."""
-    frames: dict[Building, list[pd.DataFrame]] = defaultdict(list)
-    for item in accepted:
-        frames[item.meter.building].append(item.frame)
-    return {
-        building: pd.concat(parts, ignore_index=True).drop_duplicates("ts", keep="last").sort_values("ts")
-        for building, parts in frames.items()
-    }
-
-
 @transaction.atomic
 def meter_messages_ingest(*, messages: list[MeterMessage]) -> IngestedBatch:
     """Stores a batch of meter messages in one transaction: the readings of the good ones through the same
     upsert as the JSON API (a resent message replaces what it sent before, never adds to it), a dead letter
     with the reason for each bad one. The caller acknowledges the messages only after this commits."""
-    judged = judge(messages)
-    accepted = [item for item in judged if isinstance(item, Accepted)]
-    refused = [item for item in judged if isinstance(item, Refused)]
+    verdicts = judge(messages)
     stored = 0
-    for building, frame in _latest_per_building(accepted).items():
+    for building, frame in verdicts.frames.items():
         counts = meter_readings_ingest(building=building, frame=frame, source=ReadingSource.MQTT)
         stored += counts.inserted + counts.updated
         audit_record(
@@ -95,9 +80,9 @@ def meter_messages_ingest(*, messages: list[MeterMessage]) -> IngestedBatch:
             after={"rows": len(frame), "inserted": counts.inserted, "updated": counts.updated, "source": "MQTT"},
         )
     last_seen: dict[Meter, datetime] = {}
-    for item in accepted:
+    for item in verdicts.accepted:
         last_seen[item.meter] = max(item.message.received_at, last_seen.get(item.meter, item.message.received_at))
     for meter, seen in last_seen.items():
         Meter.objects.filter(pk=meter.pk).update(last_message_at=seen)
-    DeadLetter.objects.bulk_create(item.dead_letter() for item in refused)
-    return IngestedBatch(stored_readings=stored, dead_letters=len(refused))
+    DeadLetter.objects.bulk_create(item.dead_letter() for item in verdicts.refused)
+    return IngestedBatch(stored_readings=stored, dead_letters=len(verdicts.refused))

@@ -147,5 +147,34 @@ def test_a_topic_outside_the_pattern_names_no_device(owner):
     meter = Meter.objects.create(building=building, device_id="gw", secret_salt="ab")
     message = _message(meter, b"{}", at=datetime(2025, 1, 1, tzinfo=UTC))
     odd = MeterMessage("carbonexia/meters/gw/extra/readings", message.payload, message.signature, message.received_at)
-    (verdict,) = judge([odd])
+    (verdict,) = judge([odd]).refused
     assert "No meter is registered" in verdict.reason
+
+
+def test_a_bad_reading_refuses_only_its_own_message_of_the_batch(owner):
+    building = make_building(owner, timezone="UTC")
+    meter = Meter.objects.create(building=building, device_id="gw", secret_salt="ab")
+    at = datetime(2025, 1, 5, tzinfo=UTC)
+    good = _message(meter, b'{"readings": [{"timestamp": "2025-01-01T00:00:00", "kwh": 1}]}', at=at)
+    bad = _message(meter, b'{"readings": [{"timestamp": "2025-01-01T00:15:00", "kwh": -1}]}', at=at)
+    later = _message(meter, b'{"timestamp": "2025-01-01T00:30:00", "kwh": 3}', at=at)
+    verdicts = judge([good, bad, later])
+    assert [item.message for item in verdicts.accepted] == [good, later]
+    (refused,) = verdicts.refused
+    assert refused.message == bad and refused.reason.startswith("The data has 1 invalid value. reading 1, kwh:")
+    assert list(verdicts.frames[building]["kwh"]) == [1.0, 3.0]
+
+
+def test_readings_of_one_batch_are_judged_together_when_all_are_good(owner):
+    """Single-reading messages a quarter-hour apart: one parse for the building gives every reading its real
+    interval, and all are accepted in order."""
+    building = make_building(owner, timezone="UTC")
+    meter = Meter.objects.create(building=building, device_id="gw", secret_salt="ab")
+    at = datetime(2025, 1, 5, tzinfo=UTC)
+    messages = [
+        _message(meter, f'{{"timestamp": "2025-01-01T00:{minute:02d}:00", "kwh": {minute}}}'.encode(), at=at)
+        for minute in (30, 0, 15)
+    ]
+    verdicts = judge(messages)
+    assert verdicts.refused == [] and len(verdicts.accepted) == 3
+    assert list(verdicts.frames[building]["kwh"]) == [0.0, 15.0, 30.0]

@@ -167,6 +167,7 @@ class Device:
         self.topic = f"carbonexia/meters/{device_id}/readings"
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"device-{uuid.uuid4().hex}", protocol=5)
         self.client.reconnect_delay_set(0.1, 1)  # type: ignore[arg-type]  # paho accepts fractions of seconds
+        self.client.max_inflight_messages_set(1000)  # the bench's publisher sends as fast as the broker takes
         self.client.connect(*_host_port(broker_url), keepalive=30)
         self.client.loop_start()
 
@@ -174,11 +175,16 @@ class Device:
     def body(readings: list[dict]) -> bytes:
         return json.dumps({"readings": readings}).encode()
 
-    def publish(self, payload: bytes, *, signed_with: str | None = "own", topic: str | None = None) -> None:
+    def properties(self, payload: bytes, *, signed_with: str | None = "own") -> Properties:
+        """The MQTT 5 properties of a message: its signature with the device's secret, another key, or none."""
         properties = Properties(PacketTypes.PUBLISH)
         if signed_with is not None:
             key = self.secret if signed_with == "own" else signed_with
             properties.UserProperty = ("signature", signature(key, payload))
+        return properties
+
+    def publish(self, payload: bytes, *, signed_with: str | None = "own", topic: str | None = None) -> None:
+        properties = self.properties(payload, signed_with=signed_with)
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             info = self.client.publish(topic or self.topic, payload, qos=1, properties=properties)
