@@ -128,6 +128,7 @@ def judge(messages: list[MeterMessage]) -> Verdicts:
             groups[unpacked.meter.building].append(unpacked)
     for building, group in groups.items():
         bounds = meter_bounds(building)
+        frame: pd.DataFrame | None
         try:
             frame = parsers.parse_readings([reading for item in group for reading in item.items], **bounds)
             verdicts.accepted += group
