@@ -125,7 +125,7 @@ def test_bad_messages_are_dead_lettered_with_their_reason_and_the_consumer_goes_
     assert all(letter.meter_id == registered.meter.pk for letter in letters)
     unknown = wait_for(lambda: _dead_letters(stranger), until=lambda found: len(found) == 1)
     assert unknown[0].meter is None and "No meter is registered" in unknown[0].reason
-    assert consumer.running
+    assert consumer.running and registered.secret not in consumer.log_path.read_text()
     assert sorted(MeterReading.objects.filter(building=building).values_list("value_kwh", flat=True)) == [10.0, 11.0]
 
 
