@@ -50,17 +50,21 @@ class Refused:
 
     def dead_letter(self) -> DeadLetter:
         payload = self.message.payload
+        excerpt = payload[: DEAD_LETTER_EXCERPT_CHARS * 4].decode(errors="replace")[:DEAD_LETTER_EXCERPT_CHARS]
         return DeadLetter(
             received_at=self.message.received_at,
             device_id=self.message.device_id[:200],
             meter=self.meter,
             topic=self.message.topic[:300],
-            payload_excerpt=payload[: DEAD_LETTER_EXCERPT_CHARS * 4].decode(errors="replace")[
-                :DEAD_LETTER_EXCERPT_CHARS
-            ],
+            payload_excerpt=_storable(excerpt),
             payload_bytes=len(payload),
-            reason=self.reason[:DEAD_LETTER_REASON_CHARS],
+            reason=_storable(self.reason[:DEAD_LETTER_REASON_CHARS]),
         )
+
+
+def _storable(text: str) -> str:
+    # PostgreSQL's text cannot hold NUL: one such byte would fail the batch's transaction at every redelivery.
+    return text.replace("\x00", "\ufffd")
 
 
 def _reason(error: parsers.InvalidInput) -> str:

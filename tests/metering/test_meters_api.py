@@ -7,7 +7,7 @@ import pytest
 
 from carbonexia.audit.models import AuditEvent
 from metering.meters.messages import MeterMessage, judge
-from metering.meters.models import Meter
+from metering.meters.models import DeadLetter, Meter
 from metering.meters.secrets import device_secret, signature_valid
 from metering.meters.services import MAX_METERS_PER_BUILDING, meter_messages_ingest
 from metering.readings.models import MeterReading
@@ -178,3 +178,16 @@ def test_readings_of_one_batch_are_judged_together_when_all_are_good(owner):
     verdicts = judge(messages)
     assert verdicts.refused == [] and len(verdicts.accepted) == 3
     assert list(verdicts.frames[building]["kwh"]) == [0.0, 15.0, 30.0]
+
+
+def test_a_message_with_nul_characters_is_dead_lettered_legibly(owner):
+    """PostgreSQL text holds no NUL: the excerpt and the reason show it as U+FFFD instead of failing the batch."""
+    building = make_building(owner, timezone="UTC")
+    meter = Meter.objects.create(building=building, device_id="gw", secret_salt="ab")
+    at = datetime(2025, 1, 5, tzinfo=UTC)
+    raw = _message(meter, b"\x00{", at=at)
+    quoted = _message(meter, b'{"timestamp": "2025\\u0000", "kwh": 1}', at=at)
+    outcome = meter_messages_ingest(messages=[raw, quoted])
+    assert outcome.dead_letters == 2
+    excerpts = dict(DeadLetter.objects.values_list("payload_excerpt", "reason"))
+    assert "\ufffd{" in excerpts and all("\x00" not in text for pair in excerpts.items() for text in pair)
