@@ -1,10 +1,11 @@
 """Writes of smart meters: registering and removing a device, and storing what its messages carry."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from buildings.models import Building
@@ -18,6 +19,7 @@ from .models import DeadLetter, Meter
 from .secrets import device_secret, new_salt
 
 MAX_METERS_PER_BUILDING = 100
+DEAD_LETTER_RETENTION = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -84,5 +86,8 @@ def meter_messages_ingest(*, messages: list[MeterMessage]) -> IngestedBatch:
         last_seen[item.meter] = max(item.message.received_at, last_seen.get(item.meter, item.message.received_at))
     for meter, seen in last_seen.items():
         Meter.objects.filter(pk=meter.pk).update(last_message_at=seen)
-    DeadLetter.objects.bulk_create(item.dead_letter() for item in verdicts.refused)
+    if verdicts.refused:
+        DeadLetter.objects.bulk_create(item.dead_letter() for item in verdicts.refused)
+        # Refused messages cost nothing to send: only the recent ones are kept, so a flood cannot fill the disk.
+        DeadLetter.objects.filter(received_at__lt=timezone.now() - DEAD_LETTER_RETENTION).delete()
     return IngestedBatch(stored_readings=stored, dead_letters=len(verdicts.refused))

@@ -1,7 +1,7 @@
 import hashlib
 import hmac
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from carbonexia.audit.models import AuditEvent
 from metering.meters.messages import MeterMessage, judge
 from metering.meters.models import DeadLetter, Meter
 from metering.meters.secrets import device_secret, signature_valid
-from metering.meters.services import MAX_METERS_PER_BUILDING, meter_messages_ingest
+from metering.meters.services import DEAD_LETTER_RETENTION, MAX_METERS_PER_BUILDING, meter_messages_ingest
 from metering.readings.models import MeterReading
 from tests.metering.helpers import make_building
 
@@ -184,10 +184,22 @@ def test_a_message_with_nul_characters_is_dead_lettered_legibly(owner):
     """PostgreSQL text holds no NUL: the excerpt and the reason show it as U+FFFD instead of failing the batch."""
     building = make_building(owner, timezone="UTC")
     meter = Meter.objects.create(building=building, device_id="gw", secret_salt="ab")
-    at = datetime(2025, 1, 5, tzinfo=UTC)
+    at = datetime.now(UTC)
     raw = _message(meter, b"\x00{", at=at)
     quoted = _message(meter, b'{"timestamp": "2025\\u0000", "kwh": 1}', at=at)
     outcome = meter_messages_ingest(messages=[raw, quoted])
     assert outcome.dead_letters == 2
     excerpts = dict(DeadLetter.objects.values_list("payload_excerpt", "reason"))
     assert "\ufffd{" in excerpts and all("\x00" not in text for pair in excerpts.items() for text in pair)
+
+
+def test_dead_letters_older_than_the_retention_go_when_new_ones_come(owner, clock):
+    building = make_building(owner, timezone="UTC")
+    meter = Meter.objects.create(building=building, device_id="gw", secret_salt="ab")
+    now = clock.set("2025-03-01T00:00:00+00:00")
+    for age in (DEAD_LETTER_RETENTION + timedelta(seconds=1), DEAD_LETTER_RETENTION):
+        DeadLetter.objects.create(
+            received_at=now - age, device_id="gw", topic="t", payload_excerpt="", payload_bytes=0, reason="old"
+        )
+    meter_messages_ingest(messages=[_message(meter, b"{", at=now)])
+    assert sorted(DeadLetter.objects.values_list("received_at", flat=True)) == [now - DEAD_LETTER_RETENTION, now]
