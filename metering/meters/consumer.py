@@ -173,6 +173,7 @@ class MeterConsumer:
         unacknowledged, so the broker delivers it again to the next run."""
         if not batch:
             return
+        close_old_connections()  # what a request's start does: a connection past DB_CONN_MAX_AGE or broken is renewed
         wait = STORE_RETRY_SECONDS[0]
         while True:
             try:
