@@ -10,10 +10,12 @@ from django.utils import timezone
 from credits.models import CreditBlock
 from credits.services import credits_request
 from mrv import calc
+from mrv.evidence import candidate_rows
 from mrv.selectors import current_baseline
 from reports.context import report_context
 from reports.models import Report
 from reports.pdf import pdf_from_html
+from reports.templatetags.report_format import percent
 from tests.reports.test_report_pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,16 @@ def test_portal_admin_and_pdf_show_the_same_verdict(portal, measured, owner, cli
     for surface in (portal_page, admin_page, pdf):
         assert expected["verdict"] in surface
         assert "Does not meet" not in surface and "Not applicable" not in surface
+    # the candidate models side by side, from one function (mrv.evidence.candidate_rows), on every surface
+    rows = candidate_rows(baseline)
+    assert [row["method"] for row in rows] == ["weather", "daytype", "regression"]
+    assert [row["chosen"] for row in rows].count(True) == 1
+    for row in rows:
+        for surface in (portal_page, admin_page, pdf):
+            assert row["terms"] in surface
+        assert percent(row["oos_cv_rmse"], 2) in portal_page and percent(row["oos_cv_rmse"], 2) in pdf
+        assert f"{row['oos_cv_rmse']:.4f}" in admin_page
+    assert _flat(baseline.method_reason) in portal_page and _flat(baseline.method_reason)[1:] in admin_page
     limits = "CV(RMSE) ≤ 30 % and |NMBE| ≤ 10 %"
     assert "limit 30 %" in portal_page and "limit ±10 %" in portal_page
     assert "limits for daily data: CV(RMSE) ≤ 0.30, |NMBE| ≤ 0.10" in admin_page
