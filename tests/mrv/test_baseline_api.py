@@ -114,3 +114,26 @@ def test_outsiders_get_404_and_verifiers_may_read_only(as_owner, as_outsider, as
     assert _calculate(as_verifier, b, months=months).status_code == 403
     assert as_verifier.get(f"/baseline/{b.pk}").status_code == 200
     assert not Baseline.objects.exists()
+
+
+def test_exact_baseline_dates_fit_exactly_those_days(as_owner, owner):
+    b, _ = builders.two_years(owner, interval="1D")
+    body = _calculate(as_owner, b, baseline_start="2023-03-15", baseline_end="2024-03-03", method="weather").json()
+    assert (body["period_start"], body["period_end"]) == ("2023-03-15", "2024-03-03")
+    assert (body["model"]["first_day"], body["model"]["last_day"]) == ("2023-03-15", "2024-03-03")
+    assert body["model"]["granularity"] == "daily"
+    assert body["fit"]["n"] == 355  # 2023-03-15 … 2024-03-03, both included: a daily meter, fitted on its days
+    (candidate,) = body["candidates"]
+    assert 0 < candidate.pop("oos_cv_rmse") < body["fit"]["cv_rmse"]  # monthly totals average the daily noise out
+    assert [candidate] == [
+        {
+            "method": "weather",
+            "terms": ["temperature"],
+            "granularity": "daily",
+            "r2": body["fit"]["r2"],
+            "cv_rmse": body["fit"]["cv_rmse"],
+            "nmbe": body["fit"]["nmbe"],
+            "g14_pass": body["valid"],
+        }
+    ]
+    assert body["chosen_because"] == "requested"
