@@ -202,7 +202,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["carbonexia.common.schema.drop_slash_twins"],
     # Uploads, bills and reports share one processing → completed | failed life cycle.
-    "ENUM_NAME_OVERRIDES": {"JobStatusEnum": "metering.uploads.models.UploadStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "metering.uploads.models.UploadStatus",
+        "BaselineMethodEnum": "mrv.models.Method",
+        "RequestableMethodEnum": "mrv.api.REQUESTABLE_METHODS",
+    },
 }
 
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 50)

@@ -15,6 +15,8 @@ def block_evidence(block: CreditBlock) -> dict:
         "months": snapshot["months"],
         "baseline": snapshot["baseline"],
         "g14": evidence.guideline_14(baseline),
+        "candidates": evidence.candidate_rows(baseline),
+        "chosen_because": baseline.method_reason,
         "granularity": snapshot["baseline"]["granularity"],
         "totals": snapshot["totals"],
         "factors": evidence.factors_used(snapshot["months"]),

@@ -1,6 +1,7 @@
 """What verifiers and readers of the evidence see, built in one place for the admin, the portal and the PDF:
-the Guideline 14 verdict of a baseline, the emission factors a run of months used, the quality log with the
-verifier's reviews, the building's uploads and the audit trail about it."""
+the Guideline 14 verdict of a baseline and the candidate models it was chosen from, the emission factors a
+run of months used, the quality log with the verifier's reviews, the building's uploads and the audit trail
+about it."""
 
 from collections.abc import Iterable, Sequence
 
@@ -12,7 +13,7 @@ from carbonexia.audit.models import AuditEvent
 from metering.uploads.models import Upload
 from mrv import calc
 
-from .models import Baseline, MonthReview
+from .models import Baseline, Method, MonthReview
 
 AUDIT_ROWS = 30
 
@@ -25,6 +26,24 @@ def guideline_14(baseline: Baseline) -> dict:
         method=baseline.method,
         n_parameters=calc.model_n_parameters(baseline.model),
     )
+
+
+def candidate_rows(baseline: Baseline) -> list[dict]:
+    """The candidate models of a baseline side by side, the chosen one marked, in the order they were fitted.
+
+    Each row: method (and its label), terms (words), granularity, r2, cv_rmse, nmbe, oos_cv_rmse, g14_pass,
+    chosen. A baseline stored before candidates were kept has none.
+    """
+    labels = dict(Method.choices)
+    return [
+        {
+            **candidate,
+            "label": labels.get(candidate["method"], candidate["method"]),
+            "terms": ", ".join(candidate["terms"]),
+            "chosen": candidate["method"] == baseline.method,
+        }
+        for candidate in baseline.candidates
+    ]
 
 
 def factors_used(months: Iterable[dict]) -> list[dict]:

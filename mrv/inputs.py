@@ -4,6 +4,8 @@ Whole months come from SQL month buckets (sum and count); only months with gaps 
 readings, so a multi-year query stays close to the cost of the aggregation it rests on.
 """
 
+from datetime import date
+
 import pandas as pd
 
 from buildings.models import Building
@@ -11,6 +13,10 @@ from metering.bills.selectors import confirmed_bill_months
 from metering.readings.selectors import meter_bucket_totals, meter_interval, meter_series
 from metering.weather.selectors import station_daily_means
 from mrv import calc
+
+# A daily meter's readings are 23–25 h apart around clock changes; anything sparser is not daily.
+DST_SHIFT = pd.Timedelta(hours=1)
+DAILY_METER_SPACING = pd.Timedelta(days=1) + DST_SHIFT
 
 
 def months_between(first: pd.Period, last: pd.Period) -> list[pd.Period]:
@@ -57,23 +63,30 @@ def _from_bills(building: Building, qualities: dict) -> dict[pd.Period, calc.Mon
     return qualities
 
 
-def complete_days(*, building: Building, months: list[pd.Period]) -> pd.Series | None:
-    """kWh per local calendar day, only for days with every reading present (naive dates)."""
-    start, end = span_of(building, months)
+def complete_days(*, building: Building, first: date, last: date) -> pd.Series | None:
+    """kWh per local calendar day from `first` to `last` (both included), only for days with every reading
+    present (naive dates): every interval of the day for an interval meter, the day's reading for a daily one.
+    None for meters read less often than daily, or without readings."""
+    start = pd.Timestamp(first).tz_localize(building.timezone, nonexistent="shift_forward")
+    end = (pd.Timestamp(last) + pd.Timedelta(days=1)).tz_localize(building.timezone, nonexistent="shift_forward")
     interval = meter_interval(building=building, before=end)
-    if interval is None or interval >= pd.Timedelta(days=1):
+    if interval is None or interval > DAILY_METER_SPACING:
         return None
     days = meter_bucket_totals(building=building, interval="day", start=start, end=end)
     if days.empty:
         return None
     local = pd.DatetimeIndex(days["bucket"]).tz_localize(None)
-    next_midnight = (local + pd.Timedelta(days=1)).tz_localize(
-        building.timezone,
-        nonexistent="shift_forward",
-        ambiguous=True,  # type: ignore[arg-type]  # pandas takes one bool for every instant; the stubs do not
-    )
-    length = next_midnight - pd.DatetimeIndex(days["bucket"])
-    whole = days["count"].to_numpy() == (length / interval).to_numpy()
+    count = days["count"].to_numpy()
+    if interval >= pd.Timedelta(days=1) - DST_SHIFT:
+        whole = count >= 1
+    else:
+        next_midnight = (local + pd.Timedelta(days=1)).tz_localize(
+            building.timezone,
+            nonexistent="shift_forward",
+            ambiguous=True,  # type: ignore[arg-type]  # pandas takes one bool for every instant; the stubs do not
+        )
+        length = next_midnight - pd.DatetimeIndex(days["bucket"])
+        whole = count == (length / interval).to_numpy()
     return pd.Series(days["kwh"].to_numpy(dtype=float)[whole], index=local[whole])
 
 

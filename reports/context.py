@@ -30,11 +30,14 @@ MODEL_TYPES = {
     "hdd_cdd": "heating and cooling (HDD + CDD)",
 }
 UPLOAD_ROWS = 50
+WEEKDAYS = {"tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 COEFFICIENTS = {  # name in the stored model → (label, unit)
     "intercept": ("Base load (intercept)", "kWh per day"),
     "beta_hdd": ("Heating slope", "kWh per heating degree day"),
     "beta_cdd": ("Cooling slope", "kWh per cooling degree day"),
     "beta_occupancy": ("Occupancy slope", "kWh per day at full occupancy"),
+    "beta_non_working": ("Non-working day (weekend or public holiday)", "kWh per day against a working day"),
+    "beta_holiday": ("Public holiday", "kWh per day against a Monday"),
     "kwh_per_occupied_day": ("Energy per occupied day", "kWh"),
     "baseline_monthly_kwh": ("Baseline per month", "kWh"),
 }
@@ -115,7 +118,7 @@ def _baseline(baseline: Baseline | None) -> dict | None:
         values = {"baseline_monthly_kwh": baseline.baseline_monthly_kwh}
     coefficients = []
     for name, value in values.items():
-        label, unit = COEFFICIENTS.get(name, (name, ""))
+        label, unit = COEFFICIENTS.get(name) or _day_of_week_coefficient(name)
         coefficients.append({"label": label, "unit": unit, "value": value})
     return {
         "record": baseline,
@@ -126,4 +129,10 @@ def _baseline(baseline: Baseline | None) -> dict | None:
         "cooling_balance_point_c": changepoint["cooling_balance_point_c"] if changepoint else None,
         "n_parameters": calc.model_n_parameters(model),
         "guideline_14": evidence.guideline_14(baseline),
+        "candidates": evidence.candidate_rows(baseline),
     }
+
+
+def _day_of_week_coefficient(name: str) -> tuple[str, str]:
+    day = name.removeprefix("beta_")
+    return (day.capitalize(), "kWh per day against a Monday") if day in WEEKDAYS else (name, "")

@@ -10,10 +10,12 @@ Degree days (degree_days)
     cooling_degree_days(daily_mean_c, base_c) -> ndarray
 
 Change-point models (changepoint, changepoint_model)
-    fit_daily(*, usage_kwh, temperature_c, occupancy=None, settings=CALTRACK_SETTINGS) -> ChangePointModel
-    fit_billing_periods(*, period_kwh, period_days, temperature_c, day_period, occupancy=None,
+    fit_daily(*, usage_kwh, temperature_c, extra=None, settings=CALTRACK_SETTINGS) -> ChangePointModel
+    fit_billing_periods(*, period_kwh, period_days, temperature_c, day_period, extra=None,
                         settings=CALTRACK_SETTINGS) -> ChangePointModel
-    ChangePointModel.predict(*, temperature_c, occupancy=None) -> ndarray   # usage per day
+        extra: named daily regressors {"occupancy": [...], "non_working": [...]} → coefficients beta_<name>
+    ChangePointModel.predict(*, temperature_c, extra=None) -> ndarray   # usage per day
+    ChangePointModel.design(*, temperature_c, extra=None) -> ndarray    # (days, coefficients)
     ChangePointModel.to_dict() -> dict;  ChangePointModel.from_dict(dict) -> ChangePointModel
     ChangePointSettings(heating_balance_points_c, cooling_balance_points_c, max_p_value,
                         min_nonzero_days, min_total_degree_days)
@@ -50,19 +52,29 @@ Eligibility (eligibility) and occupancy (occupancy)
     ProjectEvent(event_type, start, end=None, occupancy_pct=None)
     daily_occupancy(*, start, end, weekday_pct, weekend_pct, events=()) -> pd.Series   # fractions
 
-Baselines (baselines, adjusted_baseline, baseline_choice)
+Day types (daytypes)
+    holiday_country(grid_region) -> str | None          # "US-CAMX" → "US"; None when unknown
+    day_type_columns(dates, *, scheme, country) -> {name: 0/1 array}   # scheme "weekday_weekend" | "day_of_week"
+
+Baselines (baselines, candidates, baseline_choice, out_of_sample, adjusted_baseline)
     calculate_baseline(*, method=None, monthly_kwh=None, daily_temperature_c=None, daily_occupancy=None,
-                       daily_kwh=None, static_kwh=None, settings=CALTRACK_SETTINGS) -> BaselineResult
-    choose_baseline_method(*, monthly_kwh, daily_temperature_c=None, daily_occupancy=None)
-        -> MethodChoice(method, why)
+                       daily_kwh=None, static_kwh=None, country=None, settings=CALTRACK_SETTINGS)
+        -> BaselineResult   # without a method: the winner, with .candidates and .method_reason (why)
+    Candidate(method, terms, granularity, result, oos_cv_rmse).as_dict()   # the API's candidate row
+    daily_candidates(*, daily_kwh, daily_temperature_c, daily_occupancy=None, country=None) -> [Candidate]
+    monthly_candidates(*, monthly_kwh, daily_temperature_c=None, daily_occupancy=None) -> [Candidate]
+    choose_candidate(candidates) -> (Candidate, chosen_because)   # lowest oos_cv_rmse among G14 passes
+    leave_one_month_out(*, design, usage_per_day, weights, month) -> float | None   # the criterion
     historical_baseline(*, monthly_kwh) / static_baseline(*, static_kwh)
     occupancy_baseline(*, monthly_kwh, daily_occupancy)
-    weather_baseline(*, monthly_kwh, daily_temperature_c, daily_kwh=None, settings=CALTRACK_SETTINGS)
-    regression_baseline(*, monthly_kwh, daily_temperature_c, daily_occupancy, daily_kwh=None, settings=...)
+    weather_baseline(*, daily_temperature_c, monthly_kwh=None, daily_kwh=None, settings=CALTRACK_SETTINGS)
+    regression_baseline(*, daily_temperature_c, daily_occupancy, monthly_kwh=None, daily_kwh=None, ...)
+    daytype_baseline(*, daily_kwh, daily_temperature_c, scheme, country, settings=...)
     adjusted_baseline_kwh(*, model, month, daily_temperature_c=None, daily_occupancy=None) -> float
     adjusted_baselines_kwh(*, model, months, ...) -> {month: float | CalcInputError}   # one pass for many
     model_uncertainty(model) -> BaselineUncertainty | None
-    BaselineResult(method, baseline_monthly_kwh, model, fit, valid, warnings, method_reason)
+    BaselineResult(method, baseline_monthly_kwh, model, fit, valid, warnings, method_reason, oos_cv_rmse,
+                   candidates)
         .normalization, .uncertainty, .fit_dict(), .adjusted_baseline_kwh(*, month, ...)
 
 Savings (savings)
@@ -90,18 +102,21 @@ from mrv.calc.adjusted_baseline import (
     model_n_parameters,
     model_uncertainty,
 )
-from mrv.calc.baseline_choice import MethodChoice, calculate_baseline, choose_baseline_method
+from mrv.calc.baseline_choice import calculate_baseline
 from mrv.calc.baselines import (
     METHODS,
     BaselineResult,
+    daytype_baseline,
     historical_baseline,
     occupancy_baseline,
     regression_baseline,
     static_baseline,
     weather_baseline,
 )
+from mrv.calc.candidates import Candidate, choose_candidate, daily_candidates, monthly_candidates
 from mrv.calc.changepoint import CALTRACK_SETTINGS, ChangePointSettings, fit_billing_periods, fit_daily
 from mrv.calc.changepoint_model import MODEL_TYPES, ChangePointModel
+from mrv.calc.daytypes import day_type_columns, holiday_country
 from mrv.calc.degree_days import cooling_degree_days, daily_mean_temperature, heating_degree_days
 from mrv.calc.eligibility import (
     EVENT_TYPES,
@@ -123,6 +138,7 @@ from mrv.calc.fit_stats import (
 )
 from mrv.calc.months import first_day, last_day
 from mrv.calc.occupancy import daily_occupancy
+from mrv.calc.out_of_sample import leave_one_month_out
 from mrv.calc.quality import (
     QUALITY_LABELS,
     MonthQuality,
@@ -148,12 +164,12 @@ __all__ = [
     "QUALITY_LABELS",
     "BaselineResult",
     "BaselineUncertainty",
+    "Candidate",
     "CalcInputError",
     "ChangePointModel",
     "ChangePointSettings",
     "Eligibility",
     "FitStats",
-    "MethodChoice",
     "MonthFacts",
     "MonthQuality",
     "MonthSavings",
@@ -171,7 +187,13 @@ __all__ = [
     "expected_readings_per_month",
     "month_bounds",
     "months_bounds",
-    "choose_baseline_method",
+    "choose_candidate",
+    "daily_candidates",
+    "day_type_columns",
+    "daytype_baseline",
+    "holiday_country",
+    "leave_one_month_out",
+    "monthly_candidates",
     "cooling_degree_days",
     "daily_mean_temperature",
     "daily_occupancy",

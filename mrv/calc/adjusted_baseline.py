@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from mrv.calc.changepoint_model import ChangePointModel
+from mrv.calc.daytypes import day_type_columns
 from mrv.calc.errors import CalcInputError
 from mrv.calc.monthly_inputs import MIN_COVERAGE, coverage_shortfall_labels, days_in_months
 from mrv.calc.uncertainty import BaselineUncertainty
@@ -54,7 +55,7 @@ def adjusted_baselines_kwh(
         needed = ["occupancy"]
     else:
         changepoint = ChangePointModel.from_dict(model["changepoint"])
-        needed = ["temperature"] + (["occupancy"] if "beta_occupancy" in changepoint.coefficients else [])
+        needed = ["temperature"] + (["occupancy"] if "occupancy" in changepoint.extra_names else [])
     missing = [name for name in needed if inputs[name] is None]
     if missing:
         error = CalcInputError(f"The {method} baseline needs the month's daily {' and '.join(missing)}.")
@@ -64,8 +65,11 @@ def adjusted_baselines_kwh(
     if method == "occupancy":
         daily_usage = model["kwh_per_occupied_day"] * frame["occupancy"].to_numpy()
     else:
-        occupancy = frame["occupancy"].to_numpy() if "occupancy" in needed else None
-        daily_usage = changepoint.predict(temperature_c=frame["temperature"].to_numpy(), occupancy=occupancy)
+        extra = {"occupancy": frame["occupancy"].to_numpy()} if "occupancy" in needed else {}
+        if model.get("day_types"):
+            dates = cast(pd.DatetimeIndex, frame.index)
+            extra |= day_type_columns(dates, scheme=model["day_types"]["scheme"], country=model["day_types"]["country"])
+        daily_usage = changepoint.predict(temperature_c=frame["temperature"].to_numpy(), extra=extra)
     days = np.bincount(position, minlength=len(periods))
     totals = np.bincount(position, weights=daily_usage, minlength=len(periods))
     short = dict(zip(periods, coverage_shortfall_labels(position, periods), strict=True))
