@@ -5,7 +5,7 @@ from django.db import models
 
 from carbonexia.common.models import BaseModel
 
-from .validators import validate_grid_region, validate_timezone
+from .validators import validate_finite, validate_grid_region, validate_timezone
 
 
 class BuildingType(models.TextChoices):
@@ -76,15 +76,17 @@ class Building(BaseModel):
         WeatherStation, null=True, blank=True, on_delete=models.SET_NULL, related_name="buildings"
     )
     # Where the building stands, entered or picked on the form (no geocoding): its weather is fetched for them.
-    latitude = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    latitude = models.FloatField(
+        null=True, blank=True, validators=[validate_finite, MinValueValidator(-90), MaxValueValidator(90)]
+    )
     longitude = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+        null=True, blank=True, validators=[validate_finite, MinValueValidator(-180), MaxValueValidator(180)]
     )
     elevation_m = models.FloatField(
         "elevation (m)",
         null=True,
         blank=True,
-        validators=[MinValueValidator(ELEVATION_RANGE_M[0]), MaxValueValidator(ELEVATION_RANGE_M[1])],
+        validators=[validate_finite, MinValueValidator(ELEVATION_RANGE_M[0]), MaxValueValidator(ELEVATION_RANGE_M[1])],
         help_text="Ground level above sea level; stations far above or below it are passed over.",
     )
     # Set by an admin only (never through the API or the portal): it decides which readings are accepted.

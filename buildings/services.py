@@ -5,10 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Model, ProtectedError
 from django.dispatch import Signal
-
-from accounts.models import Role, User
 from django.utils import timezone
 
+from accounts.models import Role, User
 from carbonexia.audit.services import Actor, audit_record
 from carbonexia.common.errors import Conflict, Forbidden, Invalid
 from carbonexia.common.timezones import country_of_timezone
@@ -129,7 +128,12 @@ def station_for_source(
     if station is not None:
         return station
     station = WeatherStation(
-        owner=owner, name=name[:200], latitude=latitude, longitude=longitude, timezone=timezone_name, source_id=source_id
+        owner=owner,
+        name=name[:200],
+        latitude=latitude,
+        longitude=longitude,
+        timezone=timezone_name,
+        source_id=source_id,
     )
     _validated(station)
     station.save()

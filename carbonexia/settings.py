@@ -135,7 +135,10 @@ CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {"task": "webhooks.sweep", "schedule": 
 CELERY_BEAT_SCHEDULE["reports-sweep-stuck"] = {"task": "reports.sweep_stuck", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["bills-sweep-stuck"] = {"task": "metering.sweep_stuck_bills", "schedule": 300.0}
 # New hours of every located building's station; the station list itself once a month (NOAA refreshes it rarely).
-CELERY_BEAT_SCHEDULE["weather-top-up-nightly"] = {"task": "metering.top_up_weather", "schedule": crontab(hour=3, minute=15)}
+CELERY_BEAT_SCHEDULE["weather-top-up-nightly"] = {
+    "task": "metering.top_up_weather",
+    "schedule": crontab(hour=3, minute=15),
+}
 CELERY_BEAT_SCHEDULE["weather-stations-monthly"] = {
     "task": "metering.refresh_weather_stations",
     "schedule": crontab(day_of_month=1, hour=1, minute=40),

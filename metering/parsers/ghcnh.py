@@ -124,6 +124,4 @@ def parse_hourly_psv(data: bytes) -> HourlyTemperatures:
         .drop_duplicates("ts", keep="first")
         .reset_index(drop=True)
     )
-    return HourlyTemperatures(
-        frame=nearest[["ts", "temperature_c"]], failed_quality=int(present.sum() - passed.sum())
-    )
+    return HourlyTemperatures(frame=nearest[["ts", "temperature_c"]], failed_quality=int(present.sum() - passed.sum()))

@@ -91,8 +91,9 @@ class StationCsvUploadView(APIView):
 
 class WeatherStationChosenOut(serializers.Serializer):
     station_id = serializers.UUIDField(help_text="The building's weather station (GET /weather/stations).")
-    source_id = serializers.CharField(help_text="The public station it mirrors, e.g. ghcnh:USW00014732; empty "
-                                      "for a station filled by hand.")
+    source_id = serializers.CharField(
+        help_text="The public station it mirrors, e.g. ghcnh:USW00014732; empty for a station filled by hand."
+    )
     name = serializers.CharField()
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()

@@ -174,7 +174,10 @@ def building_weather_fetch(*, building: Building) -> BuildingWeather:
             "still work; the nightly top-up tries again."
         )[:500]
     except InvalidInput as error:
-        record.status, record.message = FetchStatus.FAILED, f"The weather source sent data we cannot read: {error}"[:500]
+        record.status, record.message = (
+            FetchStatus.FAILED,
+            f"The weather source sent data we cannot read: {error}"[:500],
+        )
     record.save()
     return record
 
@@ -187,7 +190,11 @@ def _fetch(record: BuildingWeather, building: Building, now: datetime) -> Buildi
     year = reference_year(now)
     candidates = [_candidate(station, year) for station in _nearby(building)]
     assessed = ranked(
-        candidates, latitude=building.latitude, longitude=building.longitude, elevation_m=building.elevation_m, year=year
+        candidates,
+        latitude=building.latitude,
+        longitude=building.longitude,
+        elevation_m=building.elevation_m,
+        year=year,
     )
     record.candidates = _considered(assessed)
     if not assessed or assessed[0].refused:

@@ -7,7 +7,7 @@ import pytest
 
 from metering.parsers import InvalidFile
 from metering.parsers.ghcnh import inventory_coverage, parse_hourly_psv, parse_inventory, parse_station_list
-from tests.metering.weather_source import inventory, station_list
+from tests.metering.weather.source import inventory, station_list
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "weather" / "GHCNh_USW00099999_2025.psv"
 
@@ -27,8 +27,7 @@ def test_each_hour_takes_the_passed_observation_nearest_to_it():
 
 def test_a_tie_between_two_observations_goes_to_the_earlier():
     data = (
-        b"STATION|DATE|temperature|temperature_Quality_Code\n"
-        b"X|2025-03-01T11:50:00|10.0|\nX|2025-03-01T12:10:00|12.0|\n"
+        b"STATION|DATE|temperature|temperature_Quality_Code\nX|2025-03-01T11:50:00|10.0|\nX|2025-03-01T12:10:00|12.0|\n"
     )
     assert parse_hourly_psv(data).frame["temperature_c"].tolist() == [10.0]
 

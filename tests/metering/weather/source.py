@@ -24,7 +24,8 @@ def station_list(rows: list[tuple[str, float, float, float, str]]) -> bytes:
 
 def inventory(rows: list[tuple[str, int, list[int]]]) -> bytes:
     """rows: (id, year, twelve monthly report counts), in the whitespace-aligned layout of ghcnh-inventory.txt."""
-    return "".join(f"{sid:<11} {year}" + "".join(f"{n:>7}" for n in months) + "\n" for sid, year, months in rows).encode()
+    lines = (f"{sid:<11} {year}" + "".join(f"{n:>7}" for n in months) + "\n" for sid, year, months in rows)
+    return "".join(lines).encode()
 
 
 def psv(station_id: str, observations: list[tuple[datetime, float | str, str]]) -> bytes:
@@ -44,6 +45,14 @@ def hourly(station_id: str, start: datetime, hours: int, *, minute: int = 51) ->
     return psv(
         station_id, [(start + timedelta(hours=h, minutes=minute), round(h * 0.1 % 30, 1), "") for h in range(hours)]
     )
+
+
+NOW = "2026-01-03T12:00:00+00:00"
+# The building stands at 40.70 N, 73.90 W, 20 m up. One degree of latitude is 111.195 km.
+CLOSE_PATCHY = ("USW00000001", 40.7450, -73.90, 15.0, "CLOSE BUT PATCHY")  # 5 km, half the hours of 2025
+CHOSEN = ("USW00000002", 40.8079, -73.90, -20.0, "LA GUARDIA TEST")  # 12 km, 40 m lower, full
+FAR = ("USW00000003", 41.80, -73.90, 20.0, "FAR AWAY")  # 122 km
+FULL_2025 = [744, 672, 744, 720, 744, 720, 744, 744, 720, 744, 720, 744]
 
 
 class GhcnhServer:
