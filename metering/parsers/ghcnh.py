@@ -13,6 +13,7 @@ Parsing only: bytes or text in, plain rows or frames out.
 
 import calendar
 import io
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -62,16 +63,25 @@ def parse_station_list(data: bytes) -> list[ListedStation]:
     elevation = pd.to_numeric(table["ELEVATION"], errors="coerce")
     placed = latitude.between(-90, 90) & longitude.between(-180, 180) & table["GHCN_ID"].str.strip().ne("")
     country = table["ISO_CODE"] if "ISO_CODE" in table else pd.Series("", index=table.index)
+    columns = zip(
+        table["GHCN_ID"][placed].tolist(),
+        table["NAME"][placed].tolist(),
+        latitude[placed].tolist(),
+        longitude[placed].tolist(),
+        elevation[placed].tolist(),
+        country[placed].tolist(),
+        strict=True,
+    )
     return [
         ListedStation(
-            station_id=table.at[i, "GHCN_ID"].strip(),
-            name=table.at[i, "NAME"].strip(),
-            latitude=float(latitude[i]),
-            longitude=float(longitude[i]),
-            elevation_m=None if pd.isna(elevation[i]) or elevation[i] <= UNKNOWN_ELEVATION else float(elevation[i]),
-            country=str(country[i]).strip()[:2],
+            station_id=str(station_id).strip(),
+            name=str(name).strip(),
+            latitude=float(lat),
+            longitude=float(lon),
+            elevation_m=None if math.isnan(elev) or elev <= UNKNOWN_ELEVATION else float(elev),
+            country=str(iso).strip()[:2],
         )
-        for i in table.index[placed]
+        for station_id, name, lat, lon, elev, iso in columns
     ]
 
 

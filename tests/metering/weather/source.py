@@ -2,8 +2,10 @@
 records what was asked, and can be switched to answering 503 (an outage) or stopped (nothing listening)."""
 
 import threading
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from metering.weather.source import INVENTORY_PATH, STATION_LIST_PATH, hourly_path
 
 PSV_COLUMNS = (
     "STATION|Station_name|DATE|Year|Month|Day|Hour|Minute|LATITUDE|LONGITUDE|ELEVATION|"
@@ -102,3 +104,17 @@ class GhcnhServer:
                 pass
 
         return Handler
+
+
+def three_stations() -> GhcnhServer:
+    """A server (not started) listing CLOSE_PATCHY, CHOSEN and FAR, with the 2025 inventory of the first two and
+    two year files of CHOSEN: 24 METAR reports to the end of 2025 and 36 from the first minute of 2026."""
+    server = GhcnhServer()
+    server.put(STATION_LIST_PATH, station_list([CLOSE_PATCHY, CHOSEN, FAR]))
+    server.put(
+        INVENTORY_PATH,
+        inventory([(CLOSE_PATCHY[0], 2025, [m // 2 for m in FULL_2025]), (CHOSEN[0], 2025, FULL_2025)]),
+    )
+    server.put(hourly_path(CHOSEN[0], 2025), hourly(CHOSEN[0], datetime(2025, 12, 31, 0, tzinfo=UTC), 24))
+    server.put(hourly_path(CHOSEN[0], 2026), hourly(CHOSEN[0], datetime(2025, 12, 31, 23, 59, tzinfo=UTC), 36))
+    return server
