@@ -83,11 +83,12 @@ def test_a_change_that_is_not_about_the_place_fetches_nothing(as_owner, owner):
     assert not BuildingWeather.objects.exists()
 
 
-def test_a_new_building_with_coordinates_queues_its_fetch(as_owner):
+def test_a_new_building_with_coordinates_fetches_and_an_unreachable_source_is_its_status(as_owner, tasks_in_process):
+    # No GHCNh server in this test: the source URL points where nothing listens.
     response = as_owner.post(
         "/buildings", {"name": "New", "area_sqft": 1000, "timezone": "America/New_York", **PLACE}, format="json"
     )
     assert response.status_code == 201
-    record = BuildingWeather.objects.get(building_id=response.json()["building_id"])
-    # No GHCNh server in this test: in-process the fetch ran and found nothing listening; with a broker it waits.
-    assert record.status in {FetchStatus.UNREACHABLE, FetchStatus.PENDING}
+    body = as_owner.get(f"/buildings/{response.json()['building_id']}/weather").json()
+    assert body["status"] == FetchStatus.UNREACHABLE and "could not be reached" in body["message"]
+    assert body["last_attempt_at"] is not None and body["last_success_at"] is None

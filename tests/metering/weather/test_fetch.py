@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from buildings.models import Building
 from carbonexia.audit.models import AuditEvent
+from carbonexia.common.tasks import task_named
 from metering.weather.fetching import building_weather_fetch, weather_top_up
 from metering.weather.models import BuildingWeather, FetchStatus, SourceStation, TemperatureReading
 from metering.weather.models import TemperatureResolution as Resolution
@@ -180,3 +181,16 @@ def test_coverage_counts_stored_hours_per_month(ghcnh, located, clock, as_owner)
         {"period": "2025-12", "hours": 23, "expected_hours": 744, "coverage": round(23 / 744, 4)},
         {"period": "2026-01", "hours": 37, "expected_hours": 61, "coverage": round(37 / 61, 4)},
     ]
+
+
+def test_beat_tops_up_nightly_and_refreshes_the_station_list_monthly(settings):
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    nightly, monthly = schedule["metering.top_up_weather"], schedule["metering.refresh_weather_stations"]
+    assert (nightly.hour, nightly.minute, nightly.day_of_month) == ({3}, {15}, set(range(1, 32)))
+    assert (monthly.day_of_month, monthly.hour) == ({1}, {1})
+
+
+def test_the_station_list_task_caches_the_list(ghcnh, clock, tasks_in_process):
+    clock.set(NOW)
+    assert task_named("metering.refresh_weather_stations").delay().get() == 3
+    assert SourceStation.objects.get(station_id=CHOSEN[0]).refreshed_at == datetime(2026, 1, 3, 12, tzinfo=UTC)
