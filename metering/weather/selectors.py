@@ -91,10 +91,10 @@ def building_weather(building: Building, *, now: datetime) -> dict[str, Any]:
     and the coverage per month of the station the building is linked to (fetched or filled by hand)."""
     record = BuildingWeather.objects.filter(building=building).first()
     station = building.weather_station
-    if record is not None:
-        status = record.status
+    if not building.located:
+        status = "not_located"  # also after the coordinates were cleared: nothing is fetched any more
     else:
-        status = "not_located" if not building.located else "not_requested"
+        status = record.status if record is not None else "not_requested"
     return {
         "building_id": building.pk,
         "latitude": building.latitude,

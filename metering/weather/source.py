@@ -39,7 +39,7 @@ def _opened(path: str) -> Iterator[IO[bytes] | None]:
         raise SourceUnreachable(f"{_url(path)} answered HTTP {error.code}") from None
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         reason = getattr(error, "reason", error)
-        raise SourceUnreachable(f"{_url(path)} could not be reached ({reason})") from None
+        raise SourceUnreachable(f"{_url(path)} did not answer ({reason})") from None
     with response:
         yield response
 

@@ -92,3 +92,10 @@ def test_a_new_building_with_coordinates_fetches_and_an_unreachable_source_is_it
     body = as_owner.get(f"/buildings/{response.json()['building_id']}/weather").json()
     assert body["status"] == FetchStatus.UNREACHABLE and "could not be reached" in body["message"]
     assert body["last_attempt_at"] is not None and body["last_success_at"] is None
+
+
+def test_clearing_the_coordinates_stops_the_fetching(as_owner, located):
+    BuildingWeather.objects.create(building=located, status=FetchStatus.OK, requested_at=located.created_at)
+    response = as_owner.patch(f"/buildings/{located.pk}", {"latitude": None, "longitude": None}, format="json")
+    assert response.status_code == 200 and response.json()["latitude"] is None
+    assert as_owner.get(f"/buildings/{located.pk}/weather").json()["status"] == "not_located"
