@@ -23,6 +23,18 @@ from .errors import InvalidFile
 from .weather_csv import MAX_TEMPERATURE_C, MIN_TEMPERATURE_C
 
 UNKNOWN_ELEVATION = -999.9
+HEADERLESS_COLUMNS = (
+    "GHCN_ID",
+    "LATITUDE",
+    "LONGITUDE",
+    "ELEVATION",
+    "STATE",
+    "NAME",
+    "GSN",
+    "HCN_CRN",
+    "WMO_ID",
+    "ICAO",
+)
 # Legacy quality codes of the sources merged from ISD: 0/1 passed, 4/5 passed and from NCEI, 9 passed the gross
 # limits. Every other code (a letter of GHCNh's own checks, 2/3/6/7 suspect or erroneous) marks a failed value.
 PASSED_QUALITY_CODES = frozenset({"", "0", "1", "4", "5", "9"})
@@ -51,8 +63,10 @@ class HourlyTemperatures:
 
 def parse_station_list(data: bytes) -> list[ListedStation]:
     """Every station with usable coordinates; rows without them cannot be placed and are skipped."""
+    # Older copies of the list come without the header row; their columns are in the documented order.
+    names = None if data.lstrip().upper().startswith(b"GHCN_ID") else list(HEADERLESS_COLUMNS)
     try:
-        table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, skipinitialspace=True)
+        table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, skipinitialspace=True, names=names)
     except (ValueError, UnicodeDecodeError) as error:
         raise InvalidFile(f"The GHCNh station list is not a readable CSV: {error}") from None
     required = {"GHCN_ID", "LATITUDE", "LONGITUDE", "ELEVATION", "NAME"}

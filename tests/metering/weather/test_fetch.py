@@ -194,3 +194,11 @@ def test_the_station_list_task_caches_the_list(ghcnh, clock, tasks_in_process):
     clock.set(NOW)
     assert task_named("metering.refresh_weather_stations").delay().get() == 3
     assert SourceStation.objects.get(station_id=CHOSEN[0]).refreshed_at == datetime(2026, 1, 3, 12, tzinfo=UTC)
+
+
+def test_a_file_larger_than_the_bound_counts_as_unusable(ghcnh, located, clock, settings):
+    clock.set(NOW)
+    settings.WEATHER_SOURCE_MAX_BYTES = 100
+    record = building_weather_fetch(building=located)
+    assert record.status == FetchStatus.UNREACHABLE and "is larger than 100 bytes" in record.message
+    assert not SourceStation.objects.exists()

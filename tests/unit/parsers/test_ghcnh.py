@@ -47,6 +47,17 @@ def test_the_station_list_keeps_placed_stations_and_unknown_elevations_as_none()
     ]
 
 
+def test_a_station_list_without_its_header_row_is_read_in_the_documented_order():
+    data = b"USW00014732,40.7794,-73.8800,3.4,NY,LAGUARDIA AP,,,72503,KLGA\n"
+    (station,) = parse_station_list(data)
+    assert (station.station_id, station.name, station.latitude, station.elevation_m) == (
+        "USW00014732",
+        "LAGUARDIA AP",
+        40.7794,
+        3.4,
+    )
+
+
 def test_the_inventory_keeps_only_the_years_asked_for():
     data = inventory([("USW00014732", 2024, [744] * 12), ("USW00014732", 1999, [1] * 12)]).decode()
     assert parse_inventory(data.splitlines(), years={2024}) == {"USW00014732": {2024: [744] * 12}}
