@@ -5,4 +5,4 @@ from .bills.models import UtilityBill  # noqa: F401
 from .factors.models import EmissionFactor  # noqa: F401
 from .readings.models import MeterReading  # noqa: F401
 from .uploads.models import Upload  # noqa: F401
-from .weather.models import TemperatureReading  # noqa: F401
+from .weather.models import BuildingWeather, SourceStation, TemperatureReading  # noqa: F401

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.forms import LoginForm as AccountLoginForm
-from buildings.models import BuildingType, EventType, WeatherStation
+from buildings.models import ELEVATION_RANGE_M, BuildingType, EventType, WeatherStation
 from buildings.selectors import stations_visible_to
 from carbonexia.common.errors import ServiceError
 from carbonexia.common.timezones import known_timezones
@@ -155,6 +155,23 @@ class BuildingForm(PortalForm):
     weather_station = forms.ModelChoiceField(
         queryset=WeatherStation.objects.none(), required=False, empty_label="No station"
     )
+    latitude = forms.FloatField(
+        required=False, min_value=-90, max_value=90, help_text="Decimal degrees, e.g. 12.9716 (north is positive)."
+    )
+    longitude = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        help_text="Decimal degrees, e.g. 77.5946 (east is positive). With the latitude, the nearest suitable "
+        "NOAA weather station is chosen and its hourly temperatures are fetched.",
+    )
+    elevation_m = forms.FloatField(
+        label="Elevation (m)",
+        required=False,
+        min_value=ELEVATION_RANGE_M[0],
+        max_value=ELEVATION_RANGE_M[1],
+        help_text="Optional: ground level above sea level, so a station far above or below is passed over.",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,6 +226,23 @@ class ReadingsForm(PortalForm):
 class StationLinkForm(PortalForm):
     weather_station = forms.ModelChoiceField(
         queryset=WeatherStation.objects.none(), required=False, empty_label="No station"
+    )
+    latitude = forms.FloatField(
+        required=False, min_value=-90, max_value=90, help_text="Decimal degrees, e.g. 12.9716 (north is positive)."
+    )
+    longitude = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        help_text="Decimal degrees, e.g. 77.5946 (east is positive). With the latitude, the nearest suitable "
+        "NOAA weather station is chosen and its hourly temperatures are fetched.",
+    )
+    elevation_m = forms.FloatField(
+        label="Elevation (m)",
+        required=False,
+        min_value=ELEVATION_RANGE_M[0],
+        max_value=ELEVATION_RANGE_M[1],
+        help_text="Optional: ground level above sea level, so a station far above or below is passed over.",
     )
 
     def __init__(self, *args, user, **kwargs):
