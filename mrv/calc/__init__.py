@@ -145,12 +145,13 @@ from mrv.calc.quality import (
     month_bounds,
     months_bounds,
 )
-from mrv.calc.reading_grid import reading_grid
+from mrv.calc.reading_grid import CONTEXT_DAYS, reading_grid
 from mrv.calc.savings import MonthSavings, SavingsTotals, month_savings, savings_totals
 from mrv.calc.uncertainty import BaselineUncertainty, fsu, lag1_autocorrelation, savings_lower_bound
 
 __all__ = [
     "CALTRACK_SETTINGS",
+    "CONTEXT_DAYS",
     "EVENT_TYPES",
     "GUIDELINE_14_LIMITS",
     "METHODS",
