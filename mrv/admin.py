@@ -45,6 +45,9 @@ class MonthReviewForm(forms.ModelForm):
             )
         except ServiceError as exc:
             raise forms.ValidationError(exc.detail) from None
+        # The model form validates its instance after clean(): the stored review, or its unique
+        # constraint would refuse the very row just stored (and show the verifier an error for it).
+        self.instance = self.review
         return data
 
 

@@ -34,9 +34,46 @@ def store_meter(b: Building, frame: pd.DataFrame) -> None:
     meter_readings_ingest(building=b, frame=frame[["ts", "kwh"]], source="MANUAL")
 
 
-def two_years(owner, *, interval="15min", hotter_by_c=0.0, saving_pct=20.0, seed=11):
+def two_years(
+    owner,
+    *,
+    interval="15min",
+    hotter_by_c=0.0,
+    saving_pct=20.0,
+    seed=11,
+    weekday_occupancy=0.9,
+    weekend_occupancy=0.1,
+    missing=(),
+):
     """A building with a station, a 2023-03..2024-02 baseline year, a retrofit in March 2024 and a
-    reporting year 2024-04..2025-03 that may be hotter. Returns the building and the true monthly savings."""
+    reporting year 2024-04..2025-03 that may be hotter. Returns the building and the true monthly savings.
+
+    ``missing`` lists local [start, end) spans whose readings are never stored (truth still counts them)."""
+    weather, actual, counterfactual = office_series(
+        interval=interval,
+        hotter_by_c=hotter_by_c,
+        saving_pct=saving_pct,
+        seed=seed,
+        weekday_occupancy=weekday_occupancy,
+        weekend_occupancy=weekend_occupancy,
+    )
+    station = WeatherStation.objects.create(owner=owner, name="Synthetic", latitude=28.6, longitude=77.2, timezone=TZ)
+    temperatures_ingest(station=station, frame=weather)
+    b = building(owner, station=station)
+    retrofit(b)
+    kept = np.ones(len(actual), dtype=bool)
+    for start, end in missing:
+        kept &= ~((actual["ts"] >= pd.Timestamp(start, tz=TZ)) & (actual["ts"] < pd.Timestamp(end, tz=TZ))).to_numpy()
+    store_meter(b, actual[kept])
+    months = actual["ts"].dt.tz_convert(TZ).dt.tz_localize(None).dt.to_period("M")
+    truth = (counterfactual["kwh"] - actual["kwh"]).groupby(months.to_numpy()).sum()
+    return b, truth
+
+
+def office_series(
+    *, interval="15min", hotter_by_c=0.0, saving_pct=20.0, seed=11, weekday_occupancy=0.9, weekend_occupancy=0.1
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """two_years' weather, metered use and use without the retrofit, every reading included."""
     weather = generate_weather(start="2023-03-01", end="2025-04-02", tz=TZ, seed=seed, climate="subtropical")
     reporting = weather["ts"] >= pd.Timestamp("2024-04-01", tz=TZ)
     weather.loc[reporting, "temperature_c"] += hotter_by_c
@@ -52,17 +89,12 @@ def two_years(owner, *, interval="15min", hotter_by_c=0.0, saving_pct=20.0, seed
         heating_kw_per_degc=0,
         cooling_kw_per_degc=25,
         cooling_balance_c=21,
+        weekday_occupancy=weekday_occupancy,
+        weekend_occupancy=weekend_occupancy,
     )
     actual = generate_meter(**params, retrofit_date="2024-04-01", retrofit_saving_pct=saving_pct)
     counterfactual = generate_meter(**params)
-    station = WeatherStation.objects.create(owner=owner, name="Synthetic", latitude=28.6, longitude=77.2, timezone=TZ)
-    temperatures_ingest(station=station, frame=weather)
-    b = building(owner, station=station)
-    retrofit(b)
-    store_meter(b, actual)
-    months = actual["ts"].dt.tz_convert(TZ).dt.tz_localize(None).dt.to_period("M")
-    truth = (counterfactual["kwh"] - actual["kwh"]).groupby(months.to_numpy()).sum()
-    return b, truth
+    return weather, actual, counterfactual
 
 
 def monthly_values(months: list[str], kwh: list[float]) -> list[dict]:
