@@ -39,6 +39,8 @@ def main() -> None:
             results.append(ingest.json_batch_vs_copy(owner))
         if not only or "fit" in only:
             results.append(mrv.changepoint_fit_vs_ols())
+        if not only or "gapfill" in only:
+            results.append(mrv.gap_fill_vs_linear())
         if not only or "savings" in only or "report" in only:
             results += mrv.savings_vs_sql(owner)
             results.append(documents.report_render_time(owner, mrv.LAST_BUILDING["building"]))

@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mrv.calc import CalcInputError, ExpectedUse, assess_month, billed_month
 
@@ -153,3 +155,17 @@ def test_two_expected_values_for_one_day_are_refused():
     twice = pd.Series([8.0, 9.0], index=pd.DatetimeIndex(["2024-11-13", "2024-11-13"]))
     with pytest.raises(CalcInputError, match="more than one value"):
         assess_month(readings=readings, month="2024-11", timezone=TZ, expected_use=ExpectedUse(daily_kwh=twice))
+
+
+@settings(max_examples=25, deadline=None, database=None)
+@given(dropped=st.sets(st.integers(min_value=0, max_value=2879), min_size=1, max_size=576))
+def test_any_gaps_of_a_flat_month_fill_back_to_it_and_the_spans_add_up(dropped):
+    full = quarter_hours("2024-11-01", "2024-12-01", lambda s: np.full(len(s), 2.0))
+    readings = full.drop(full.index[sorted(dropped)])
+    quality = assess_month(readings=readings, month="2024-11", timezone=TZ, interval=pd.Timedelta("15min"))
+    assert quality.label in ("INTERPOLATED", "FLAGGED")
+    assert quality.total_kwh == pytest.approx(5760.0)
+    assert quality.filled_kwh == pytest.approx(2.0 * len(dropped))
+    assert sum(g.slots for g in quality.gaps) == len(dropped)
+    assert sum(g.filled_kwh for g in quality.gaps) == pytest.approx(quality.filled_kwh)
+    assert all(g.start.date() == (g.end - pd.Timedelta("1ns")).date() for g in quality.gaps)
