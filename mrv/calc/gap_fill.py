@@ -25,11 +25,9 @@ import numpy as np
 import pandas as pd
 
 from mrv.calc.errors import CalcInputError
-from mrv.calc.reading_grid import ReadingGrid, day_based, localized, observed_profile, time_of_week
+from mrv.calc.reading_grid import DAY, ReadingGrid, day_based, localized, observed_profile, time_of_week
 
 RATIO_WINDOW_DAYS = 7
-SHAPES = ("hourly model", "daily model", "weekly profile")
-_DAY = pd.Timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,8 @@ class GapSpan:
 
 @dataclass(frozen=True)
 class FilledMonth:
-    """The month's kWh per slot with its gaps filled (index: slot starts in the building's zone)."""
+    """The month's kWh per slot with its gaps filled (index: slot starts in the building's zone); ``shape``
+    names what shaped the fill: "hourly model", "daily model" or "weekly profile" ("" with nothing to fill)."""
 
     series: pd.Series
     total_kwh: float
@@ -106,7 +105,7 @@ def _expected(grid: ReadingGrid, expected: ExpectedUse) -> tuple[str, np.ndarray
         values = np.asarray(expected.slot_kwh(starts), dtype=float)
         if values.shape == starts.shape and np.isfinite(values).all():
             return "hourly model", np.clip(values, 0.0, None)
-    if expected.daily_kwh is not None and (grid.interval == _DAY or not day_based(grid.interval)):
+    if expected.daily_kwh is not None and (grid.interval == DAY or not day_based(grid.interval)):
         values = _spread_days(expected, starts, observed_shape, profile, grid.interval)
         if np.isfinite(values).all():
             return "daily model", np.clip(values, 0.0, None)

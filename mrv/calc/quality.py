@@ -39,7 +39,7 @@ class MonthQuality:
 
     ``filled_kwh`` is what filling added (``total_kwh − measured_kwh`` for a filled month, else 0); ``gaps``
     are the filled spans, each within one local day, and ``fill_shape`` names the shape they were filled
-    from (``gap_fill.SHAPES``). Billed months know how many days no bill covers, not which: no spans.
+    from (``FilledMonth.shape``). Billed months know how many days no bill covers, not which: no spans.
     """
 
     label: str

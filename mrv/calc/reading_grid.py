@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 CONTEXT_DAYS = 14
-_DAY = pd.Timedelta(days=1)
+DAY = pd.Timedelta(days=1)
 _WEEK_SECONDS = 7 * 86_400
 
 
@@ -35,7 +35,7 @@ class ReadingGrid:
 
 
 def day_based(interval: pd.Timedelta) -> bool:
-    return interval % _DAY == pd.Timedelta(0)
+    return interval % DAY == pd.Timedelta(0)
 
 
 def reading_grid(
@@ -71,7 +71,7 @@ def reading_grid(
 def time_of_week(starts: pd.DatetimeIndex, interval: pd.Timedelta) -> tuple[np.ndarray, int]:
     """Each slot's bin of the local week: one per interval of the week (one per weekday for daily meters)."""
     if day_based(interval):
-        if interval != _DAY:
+        if interval != DAY:
             return np.zeros(len(starts), dtype=np.int64), 1  # a meter read every few days has no weekly shape
         return starts.dayofweek.to_numpy().astype(np.int64), 7
     seconds = (
