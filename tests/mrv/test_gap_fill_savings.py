@@ -160,3 +160,25 @@ def test_a_month_reviewed_from_scattered_gaps_lists_them_by_day(client, verifier
     # Every 10th quarter-hour of a flat 10 kWh month: 298 slots on 31 days, each filled with 10 kWh.
     assert "Thu 2024-08-01" in text and "Sat 2024-08-31" in text
     assert "2980.0" in text and "from the weekly profile" in text
+
+
+def test_savings_months_carry_filled_kwh_and_outsiders_see_none(as_owner, as_outsider, flat_building):
+    builders.store_meter(
+        flat_building,
+        pd.concat(
+            [
+                builders.month_frame("2024-05"),
+                builders.month_frame("2024-07", missing_every=50),  # 60 quarter-hours missing: INTERPOLATED
+                builders.month_frame("2024-08", missing_every=10),  # 298 missing: FLAGGED
+                builders.month_frame("2024-10", missing_every=3),  # REJECTED: nothing is filled
+            ]
+        ),
+    )
+    url = f"/mrv/{flat_building.pk}/savings?start=2024-05&end=2024-10"
+    months = {m["period"]: m for m in as_owner.get(url).json()["months"]}
+    filled = {
+        period: months[period]["filled_kwh"] for period in ("2024-05", "2024-06", "2024-07", "2024-08", "2024-10")
+    }
+    assert filled == {"2024-05": 0, "2024-06": 0, "2024-07": 600, "2024-08": 2980, "2024-10": 0}
+    assert as_outsider.get(url).status_code == 404
+    assert as_owner.get(f"/mrv/{flat_building.pk}/savings?start=2024-05&end=2024-13").status_code == 422
