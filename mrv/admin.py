@@ -67,8 +67,8 @@ class ReviewedMonth(forms.Form):
 @admin.register(MonthReview)
 class MonthReviewAdmin(admin.ModelAdmin):
     """Verifiers approve or reject FLAGGED months (5–20 % missing) here; approval makes them eligible. The page
-    shows the month's missing days and hours and what was filled in (open it as
-    ``add/?building=<id>&month=YYYY-MM-01`` to see them before deciding)."""
+    shows the month's missing days and hours and what was filled in: a review's own, or on the add page the
+    month asked for above the form (``add/?building=<id>&month=YYYY-MM-DD``), before deciding."""
 
     form = MonthReviewForm
     change_form_template = "admin/mrv/monthreview/change_form.html"
@@ -90,17 +90,18 @@ class MonthReviewAdmin(admin.ModelAdmin):
         return False
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["under_review"] = self._under_review(request, obj)
+        asked = ReviewedMonth(request.POST if request.method == "POST" else request.GET or None, auto_id="preview_%s")
+        context["preview_form"] = None if obj else asked
+        context["under_review"] = self._under_review(asked, obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
-    def _under_review(self, request, obj):
+    def _under_review(self, asked: ReviewedMonth, obj):
         if obj is not None:
             building, month = obj.building, obj.month
-        else:
-            asked = ReviewedMonth(request.POST if request.method == "POST" else request.GET)
-            if not asked.is_valid():
-                return None
+        elif asked.is_valid():
             building, month = asked.cleaned_data["building"], asked.cleaned_data["month"]
+        else:
+            return None
         return month_with_gaps(building, pd.Period(month, freq="M"))
 
     def save_model(self, request, obj, form, change):

@@ -135,7 +135,9 @@ def test_a_review_page_asked_for_no_known_month_shows_no_gaps_and_does_not_fail(
     client.force_login(verifier)
     page = client.get("/admin/mrv/monthreview/add/?" + query.format(pk=flat_building.pk))
     assert page.status_code == 200
-    assert "Missing days and hours" not in page.content.decode()
+    text = page.content.decode()
+    assert "Missing days and hours" not in text
+    assert 'class="errorlist' in text  # the month asked for above the form says what is wrong
     good = client.get(f"/admin/mrv/monthreview/add/?building={flat_building.pk}&month=2024-08-01")
     assert "Missing days and hours" in good.content.decode()
 
