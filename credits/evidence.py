@@ -20,6 +20,7 @@ def block_evidence(block: CreditBlock) -> dict:
         "granularity": snapshot["baseline"]["granularity"],
         "totals": snapshot["totals"],
         "factors": evidence.factors_used(snapshot["months"]),
+        "flagged": evidence.flagged_months_gaps(snapshot["months"]),
         "uploads": evidence.uploads_of(block.building)[:50],
         # Bills that may stand in for meter data in the baseline or the block's months, with what their checks found.
         "bills": confirmed_bills_with_findings(

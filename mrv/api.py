@@ -136,6 +136,9 @@ class MonthOut(serializers.Serializer):
     co2_saved_kg = serializers.FloatField(allow_null=True)
     emission_factor_kg_per_kwh = serializers.FloatField(allow_null=True)
     missing_pct = serializers.FloatField()
+    filled_kwh = serializers.FloatField(
+        help_text="kWh of actual_kwh that fills missing readings (INTERPOLATED and FLAGGED months); 0 otherwise."
+    )
     quality = serializers.ChoiceField(choices=["OK", "INTERPOLATED", "FLAGGED", "REJECTED"])
     eligible = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())

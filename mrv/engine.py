@@ -34,13 +34,21 @@ class MonthResult:
     eligible: bool
     reasons: list[str]
     warnings: list[str] = field(default_factory=list)
+    filled_kwh: float = 0.0  # what filling the month's gaps added to actual_kwh
+    gaps: list[dict] = field(default_factory=list)  # the filled spans (GapSpan.to_dict), for the verifier
+    fill_shape: str = ""
     factor: dict | None = None  # the factor's identity, for evidence snapshots
     # The month's savings as the calculation core computed them; totals and credits sum these.
     savings: calc.MonthSavings | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict:
         # dataclasses.asdict deep-copies every value, a noticeable share of a long run's answer time
-        plain = {**vars(self), "reasons": list(self.reasons), "warnings": list(self.warnings)}
+        plain = {
+            **vars(self),
+            "reasons": list(self.reasons),
+            "warnings": list(self.warnings),
+            "gaps": [dict(gap) for gap in self.gaps],
+        }
         plain["factor"] = dict(self.factor) if self.factor else None
         del plain["savings"]
         return plain
@@ -125,14 +133,14 @@ def _gather(
     months = inputs.months_between(first, last)
     first_days = [calc.first_day(month) for month in months]
     events = inputs.calc_events(building)
-    adjusted = {}
+    adjusted, expected_use = {}, None
     if baseline is not None:
-        adjusted = calc.adjusted_baselines_kwh(
-            model=baseline.model,
-            months=months,
-            daily_temperature_c=inputs.daily_temperatures(building=building, months=months),
-            daily_occupancy=inputs.daily_occupancy(building=building, months=months, events=events),
-        )
+        conditions = {
+            "daily_temperature_c": inputs.daily_temperatures(building=building, months=months),
+            "daily_occupancy": inputs.daily_occupancy(building=building, months=months, events=events),
+        }
+        adjusted = calc.adjusted_baselines_kwh(model=baseline.model, months=months, **conditions)
+        expected_use = calc.expected_use(model=baseline.model, months=months, **conditions)
     approved = MonthReview.objects.filter(
         building=building, decision=Decision.APPROVE, month__range=(first_days[0], first_days[-1])
     ).values_list("month", flat=True)
@@ -140,7 +148,7 @@ def _gather(
         months=months,
         first_days=first_days,
         events=events,
-        qualities=inputs.month_qualities(building=building, months=months),
+        qualities=inputs.month_qualities(building=building, months=months, expected_use=expected_use),
         adjusted=adjusted,
         factors=factors_for_days(region=building.grid_region, days=first_days),
         approved=set(approved),
@@ -200,6 +208,9 @@ def _assemble_month(
         eligible=eligibility.eligible and not reasons,
         reasons=reasons,
         warnings=list(eligibility.warnings),
+        filled_kwh=quality.filled_kwh if quality else 0.0,
+        gaps=[gap.to_dict() for gap in quality.gaps] if quality else [],
+        fill_shape=quality.fill_shape if quality else "",
         factor=factor_info,
         savings=saved,
     )

@@ -27,9 +27,12 @@ def span_of(building: Building, months: list[pd.Period]) -> tuple[pd.Timestamp, 
     return calc.month_bounds(months[0], building.timezone)[0], calc.month_bounds(months[-1], building.timezone)[1]
 
 
-def month_qualities(*, building: Building, months: list[pd.Period]) -> dict[pd.Period, calc.MonthQuality | None]:
+def month_qualities(
+    *, building: Building, months: list[pd.Period], expected_use: calc.ExpectedUse | None = None
+) -> dict[pd.Period, calc.MonthQuality | None]:
     """Each month's quality and kWh total: from meter readings, else from confirmed utility bills; None
-    where the month has neither."""
+    where the month has neither. Gaps are filled in the shape of ``expected_use`` (the baseline model's),
+    else of the readings' own weekly profile over the month and the weeks around it."""
     starts, ends = calc.months_bounds(months, building.timezone)
     totals = meter_bucket_totals(building=building, interval="month", start=starts[0], end=ends[-1])
     interval = meter_interval(building=building, before=ends[-1])
@@ -48,9 +51,10 @@ def month_qualities(*, building: Building, months: list[pd.Period]) -> dict[pd.P
         if count == complete_count:
             qualities[month] = calc.complete_month(total_kwh=float(kwh), count=count, interval=interval)
         else:
-            raw = meter_series(building=building, start=month_start, end=month_end)
+            around = pd.Timedelta(days=calc.CONTEXT_DAYS)
+            raw = meter_series(building=building, start=month_start - around, end=month_end + around)
             qualities[month] = calc.assess_month(
-                readings=raw, month=month, timezone=building.timezone, interval=interval
+                readings=raw, month=month, timezone=building.timezone, interval=interval, expected_use=expected_use
             )
     return _from_bills(building, qualities)
 

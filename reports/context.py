@@ -62,6 +62,7 @@ def report_context(*, report: Report, generated_at: datetime) -> dict:
         "baseline": _baseline(baseline),
         "uncertainty": run.totals["uncertainty"],
         "quality_log": evidence.quality_log(building, months),
+        "flagged_gaps": evidence.flagged_months_gaps(months),
         "events": list(events_of(building).select_related("recorded_by")),
         "factors": evidence.factors_used(months),
         "credit_blocks": blocks,

@@ -34,12 +34,19 @@ Savings uncertainty (uncertainty)
     BaselineUncertainty(granularity, n, n_parameters, cv_rmse, autocorrelation)
 
 Data quality (quality)
-    assess_month(*, readings, month, timezone, interval=None) -> MonthQuality(label, total_kwh,
-        measured_kwh, missing_pct, expected_count, present_count, interval)
+    assess_month(*, readings, month, timezone, interval=None, expected_use=None) -> MonthQuality(label,
+        total_kwh, measured_kwh, missing_pct, expected_count, present_count, interval, filled_kwh, gaps,
+        fill_shape)
     infer_interval(index) -> pd.Timedelta
     expected_readings(*, month, timezone, interval) -> int;  month_bounds(month, timezone) -> (start, end)
     complete_month(*, total_kwh, count, interval) -> MonthQuality   # OK, known from counts alone
     billed_month(*, kwh, covered_days, days) -> MonthQuality          # a month known from utility bills
+
+Gap filling (gap_fill): INTERPOLATED and FLAGGED months, from the use expected in the missing slots
+    ExpectedUse(slot_kwh=None, daily_kwh=None, daily_knows_day_types=True)   # the baseline model's shape
+    reading_grid(*, readings, start, month_start, slots, interval, timezone) -> ReadingGrid
+    fill_gaps(grid, *, expected=None) -> FilledMonth(series, total_kwh, filled_kwh, gaps, shape)
+    GapSpan(start, end, slots, filled_kwh)   # consecutive missing slots within one local day
 
 Months (months)
     first_day(month) -> date;  last_day(month) -> date
@@ -72,6 +79,7 @@ Baselines (baselines, candidates, baseline_choice, out_of_sample, adjusted_basel
     daytype_baseline(*, daily_kwh, daily_temperature_c, scheme, country, settings=...)
     adjusted_baseline_kwh(*, model, month, daily_temperature_c=None, daily_occupancy=None) -> float
     adjusted_baselines_kwh(*, model, months, ...) -> {month: float | CalcInputError}   # one pass for many
+    expected_use(*, model, months, daily_temperature_c=None, daily_occupancy=None) -> ExpectedUse | None
     model_uncertainty(model) -> BaselineUncertainty | None
     BaselineResult(method, baseline_monthly_kwh, model, fit, valid, warnings, method_reason, oos_cv_rmse,
                    candidates)
@@ -99,6 +107,7 @@ Typical flow
 from mrv.calc.adjusted_baseline import (
     adjusted_baseline_kwh,
     adjusted_baselines_kwh,
+    expected_use,
     model_n_parameters,
     model_uncertainty,
 )
@@ -136,6 +145,7 @@ from mrv.calc.fit_stats import (
     guideline_14_verdict,
     passes_guideline_14,
 )
+from mrv.calc.gap_fill import ExpectedUse, FilledMonth, GapSpan, fill_gaps
 from mrv.calc.months import first_day, last_day
 from mrv.calc.occupancy import daily_occupancy
 from mrv.calc.out_of_sample import leave_one_month_out
@@ -151,11 +161,13 @@ from mrv.calc.quality import (
     month_bounds,
     months_bounds,
 )
+from mrv.calc.reading_grid import CONTEXT_DAYS, reading_grid
 from mrv.calc.savings import MonthSavings, SavingsTotals, month_savings, savings_totals
 from mrv.calc.uncertainty import BaselineUncertainty, fsu, lag1_autocorrelation, savings_lower_bound
 
 __all__ = [
     "CALTRACK_SETTINGS",
+    "CONTEXT_DAYS",
     "EVENT_TYPES",
     "GUIDELINE_14_LIMITS",
     "METHODS",
@@ -169,7 +181,11 @@ __all__ = [
     "ChangePointModel",
     "ChangePointSettings",
     "Eligibility",
+    "ExpectedUse",
+    "expected_use",
+    "FilledMonth",
     "FitStats",
+    "GapSpan",
     "MonthFacts",
     "MonthQuality",
     "MonthSavings",
@@ -197,6 +213,7 @@ __all__ = [
     "cooling_degree_days",
     "daily_mean_temperature",
     "daily_occupancy",
+    "fill_gaps",
     "first_day",
     "fit_billing_periods",
     "fit_daily",
@@ -214,6 +231,7 @@ __all__ = [
     "month_savings",
     "occupancy_baseline",
     "passes_guideline_14",
+    "reading_grid",
     "regression_baseline",
     "savings_lower_bound",
     "savings_totals",

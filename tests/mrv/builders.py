@@ -46,13 +46,52 @@ def two_years(
     occupancy=(0.9, 0.1),
     closed_on_holidays=False,
     read_daily=False,
+    missing=(),
 ):
     """A building with a station, a 2023-03..2024-02 baseline year, a retrofit in March 2024 and a
     reporting year 2024-04..2025-03 that may be hotter. `occupancy` is the (weekday, weekend) share of the
     occupied load the meter follows; the building declares the same profile only when it differs from the
     default. With `closed_on_holidays` the office is occupied like a weekend on India's public holidays.
     With `read_daily` the meter stores one reading per local day (the day's total) instead of each interval.
+    `missing` lists local [start, end) spans whose readings are never stored (truth still counts them).
     Returns the building and the true monthly savings."""
+    weather, actual, counterfactual = office_series(
+        interval=interval,
+        hotter_by_c=hotter_by_c,
+        saving_pct=saving_pct,
+        seed=seed,
+        climate=climate,
+        occupancy=occupancy,
+        closed_on_holidays=closed_on_holidays,
+    )
+    station = WeatherStation.objects.create(owner=owner, name="Synthetic", latitude=28.6, longitude=77.2, timezone=TZ)
+    temperatures_ingest(station=station, frame=weather)
+    b = building(owner, station=station)
+    if occupancy != (0.9, 0.1):
+        b.occupancy_weekday, b.occupancy_weekend = round(occupancy[0] * 100), round(occupancy[1] * 100)
+        b.save(update_fields=["occupancy_weekday", "occupancy_weekend"])
+    retrofit(b)
+    kept = np.ones(len(actual), dtype=bool)
+    for start, end in missing:
+        kept &= ~((actual["ts"] >= pd.Timestamp(start, tz=TZ)) & (actual["ts"] < pd.Timestamp(end, tz=TZ))).to_numpy()
+    stored = actual[kept]
+    store_meter(b, daily_totals(stored) if read_daily else stored)
+    months = actual["ts"].dt.tz_convert(TZ).dt.tz_localize(None).dt.to_period("M")
+    truth = (counterfactual["kwh"] - actual["kwh"]).groupby(months.to_numpy()).sum()
+    return b, truth
+
+
+def office_series(
+    *,
+    interval="15min",
+    hotter_by_c=0.0,
+    saving_pct=20.0,
+    seed=11,
+    climate="subtropical",
+    occupancy=(0.9, 0.1),
+    closed_on_holidays=False,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """two_years' weather, metered use and use without the retrofit, every reading included."""
     weather = generate_weather(start="2023-03-01", end="2025-04-02", tz=TZ, seed=seed, climate=climate)
     reporting = weather["ts"] >= pd.Timestamp("2024-04-01", tz=TZ)
     weather.loc[reporting, "temperature_c"] += hotter_by_c
@@ -76,17 +115,7 @@ def two_years(
     )
     actual = generate_meter(**params, retrofit_date="2024-04-01", retrofit_saving_pct=saving_pct)
     counterfactual = generate_meter(**params)
-    station = WeatherStation.objects.create(owner=owner, name="Synthetic", latitude=28.6, longitude=77.2, timezone=TZ)
-    temperatures_ingest(station=station, frame=weather)
-    b = building(owner, station=station)
-    if occupancy != (0.9, 0.1):
-        b.occupancy_weekday, b.occupancy_weekend = round(occupancy[0] * 100), round(occupancy[1] * 100)
-        b.save(update_fields=["occupancy_weekday", "occupancy_weekend"])
-    retrofit(b)
-    store_meter(b, daily_totals(actual) if read_daily else actual)
-    months = actual["ts"].dt.tz_convert(TZ).dt.tz_localize(None).dt.to_period("M")
-    truth = (counterfactual["kwh"] - actual["kwh"]).groupby(months.to_numpy()).sum()
-    return b, truth
+    return weather, actual, counterfactual
 
 
 def daily_totals(frame: pd.DataFrame) -> pd.DataFrame:
