@@ -17,6 +17,8 @@ def block_evidence(block: CreditBlock) -> dict:
         "g14": evidence.guideline_14(baseline),
         "granularity": snapshot["baseline"]["granularity"],
         "totals": snapshot["totals"],
+        # The whole request this block came from (absent in blocks requested before one bound per period).
+        "request": snapshot.get("request"),
         "factors": evidence.factors_used(snapshot["months"]),
         "uploads": evidence.uploads_of(block.building)[:50],
         # Bills that may stand in for meter data in the baseline or the block's months, with what their checks found.
