@@ -81,7 +81,7 @@ def test_a_period_across_two_vintages_is_requested_as_previewed_everywhere(
         assert f"{block.co2_credited_tons} t creditable, {block.credits_requested} credits" in page
 
 
-def test_only_eligible_months_are_creditable_and_the_dashboard_shows_the_same_figure(as_owner, owner, eligible_building):
+def test_only_eligible_months_are_creditable_and_the_dashboard_shows_the_same(as_owner, owner, eligible_building):
     # February and March 2024 are before and during the retrofit: a request including them is refused, and the
     # creditable figure of such a range is that of its eligible months alone (April and May), bounded together.
     mixed = savings_totals(as_owner, eligible_building, start="2024-02", end="2024-05")
