@@ -16,7 +16,7 @@ from carbonexia import events
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Forbidden, Invalid
 from mrv import calc
-from mrv.engine import MonthResult, creditable_dict, mrv_run
+from mrv.engine import MonthResult, creditable_dict, creditable_refusal, mrv_run
 from mrv.models import CALCULATION_VERSION, Baseline
 from mrv.selectors import current_baseline
 from mrv.services import mrv_calculated_publish
@@ -120,12 +120,8 @@ def credits_request(*, actor: User, building: Building, period_start: date, peri
         _refuse_oversized(
             saved_tons=share.co2_saved_kg / 1000, credited_tons=share.co2_creditable_tons, vintage=share.vintage
         )
-        if share.credits < 1:
-            raise Invalid(
-                f"The {share.vintage} part of the period credits {share.co2_creditable_tons} t, less than one whole "
-                "credit.",
-                code="below_one_credit",
-            )
+    if refusal := creditable_refusal(creditable):
+        raise Invalid(refusal, code="below_one_credit")
     mrv_calculated_publish(building=building, run=run, first=first, last=last)
     months = {m.period: m for m in run.months}
     try:

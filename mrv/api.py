@@ -138,6 +138,11 @@ class CreditableOut(serializers.Serializer):
     fsu = serializers.FloatField(allow_null=True, help_text="Fractional savings uncertainty of the eligible months.")
     confidence = serializers.FloatField()
     note = serializers.CharField()
+    refusal = serializers.CharField(
+        allow_null=True,
+        help_text="Why a request of these months would be refused although each is eligible (a vintage below one "
+        "whole credit); null when it would be stored.",
+    )
     vintages = VintageOut(many=True)
 
 

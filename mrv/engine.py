@@ -106,6 +106,18 @@ def period_creditable(*, months: list[MonthResult], baseline: Baseline | None) -
     return calc.creditable_allocation(months=eligible, uncertainty=_uncertainty(baseline), confidence=CONFIDENCE)
 
 
+def creditable_refusal(creditable: calc.CreditableAllocation) -> str | None:
+    """Why a request of these months would be refused although each is eligible: a vintage block would hold less
+    than one whole credit. None when every vintage earns at least one."""
+    short = [share for share in creditable.vintages if share.credits < 1]
+    if not short:
+        return None
+    return " ".join(
+        f"The {share.vintage} part of the period credits {share.co2_creditable_tons} t, less than one whole credit."
+        for share in short
+    )
+
+
 def _uncertainty(baseline: Baseline | None) -> calc.BaselineUncertainty | None:
     return calc.model_uncertainty(baseline.model) if baseline else None
 
@@ -116,7 +128,14 @@ def creditable_dict(creditable: calc.CreditableAllocation | None) -> dict:
         note = "no month of the period can earn credits"
         return {
             "co2_creditable_tons": 0.0,
-            "creditable": {"credits": 0, "fsu": None, "confidence": CONFIDENCE, "note": note, "vintages": []},
+            "creditable": {
+                "credits": 0,
+                "fsu": None,
+                "confidence": CONFIDENCE,
+                "note": note,
+                "refusal": None,
+                "vintages": [],
+            },
         }
     totals = creditable.totals
     return {
@@ -126,6 +145,7 @@ def creditable_dict(creditable: calc.CreditableAllocation | None) -> dict:
             "fsu": totals.fsu,
             "confidence": totals.confidence,
             "note": totals.uncertainty_note,
+            "refusal": creditable_refusal(creditable),
             "vintages": [
                 {
                     "vintage": share.vintage,

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 
 from credits.models import CreditBlock
+from mrv.services import baseline_calculate
 from tests.credits.conftest import issue
+from tests.mrv import builders
 from tests.portal.conftest import HX, browser_session
 from tests.reports.test_report_pdf import pdf_text
 
@@ -102,3 +104,32 @@ def test_an_outsider_sees_no_creditable_figure(as_outsider, outsider, eligible_b
     assert as_outsider.get(f"/mrv/{eligible_building.pk}/savings?start=2024-11&end=2025-02").status_code == 404
     preview = f"/portal/buildings/{eligible_building.pk}/credits/?period_start=2024-11&period_end=2025-02"
     assert browser_session(outsider).get(preview, headers=HX).status_code == 404
+
+
+def test_a_vintage_below_one_credit_is_previewed_as_the_refusal_the_request_meets(as_owner, owner):
+    # A static 3,000 kWh baseline (no uncertainty: credited = central). December at 1 kWh a quarter-hour uses
+    # 2,976 kWh: 24 kWh saved, 17.7192 kg at 0.7383 kg/kWh. January at 0.5 kWh uses 1,488: 1,512 kWh saved, 1,116.3096
+    # kg. The period: 1.134 t = 1,134 thousandths; quotas 17.72 and 1,116.28 → 17 + 1,116 and the one left to the
+    # larger remainder (December's .72) → 0.018 t and 1.116 t.
+    building = builders.building(owner)
+    builders.retrofit(building)
+    baseline_calculate(
+        actor=owner, building=building, method="static", static_kwh=3000, months=[{"period": "2024-01", "kwh": 3000}]
+    )
+    builders.store_meter(building, builders.month_frame("2024-12", kwh=1.0))
+    builders.store_meter(building, builders.month_frame("2025-01", kwh=0.5))
+    creditable = savings_totals(as_owner, building, start="2024-12", end="2025-01")["creditable"]
+    assert [(v["vintage"], v["co2_creditable_tons"], v["credits"]) for v in creditable["vintages"]] == [
+        (2024, 0.018, 0),
+        (2025, 1.116, 1),
+    ]
+    refusal = "The 2024 part of the period credits 0.018 t, less than one whole credit."
+    assert creditable["refusal"] == refusal
+    preview = browser_session(owner).get(
+        f"/portal/buildings/{building.pk}/credits/?period_start=2024-12&period_end=2025-01", headers=HX
+    )
+    assert "but this request would be refused:</strong> " + refusal in preview.content.decode()
+    response = issue(as_owner, building, start="2024-12-01", end="2025-01-31")
+    assert response.status_code == 422
+    assert (response.json()["code"], response.json()["detail"]) == ("below_one_credit", refusal)
+    assert not CreditBlock.objects.exists()
