@@ -93,8 +93,8 @@ def _snapshot(
         },
         # The whole request: its one lower bound and how it was split into this block and its siblings.
         "request": {
-            "period_start": creditable.vintages[0].months[0],
-            "period_end": creditable.vintages[-1].months[-1],
+            "first_month": creditable.vintages[0].months[0],
+            "last_month": creditable.vintages[-1].months[-1],
             "co2_saved_tons": period.co2_saved_tons,
             **creditable_dict(creditable),
         },

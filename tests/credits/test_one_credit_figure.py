@@ -78,6 +78,7 @@ def test_a_period_across_two_vintages_is_requested_as_previewed_everywhere(
     admin = browser_session(verifier)
     for block in blocks:
         page = admin.get(f"/admin/credits/creditblock/{block.pk}/change/").content.decode()
+        assert "Months requested</th><td>2024-11 – 2025-02:" in page
         assert f"{tons:.3f} t, {credits} credits: the lower bound" in page
         assert f"Vintage {block.vintage} (this block)" in page
         assert f"{block.co2_credited_tons} t creditable, {block.credits_requested} credits" in page
