@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 
-import pandas as pd
-
 from mrv.calc.errors import CalcInputError
 from mrv.calc.savings import MonthSavings, SavingsTotals, savings_totals
 from mrv.calc.uncertainty import BaselineUncertainty
@@ -80,7 +78,7 @@ def creditable_allocation(
         raise CalcInputError("The period's CO2 is not a finite number, so it cannot be credited.")
     by_vintage: dict[int, list[MonthSavings]] = defaultdict(list)
     for month in months:
-        by_vintage[pd.Period(month.period, freq="M").year].append(month)
+        by_vintage[int(month.period[:4])].append(month)  # "YYYY-MM", as month_savings writes it
     vintages = sorted(by_vintage)
     central_kg = [_co2_kg(by_vintage[vintage]) for vintage in vintages]
     thousandths = int(Decimal(repr(totals.co2_credited_tons)).scaleb(3).to_integral_value(rounding=ROUND_FLOOR))
