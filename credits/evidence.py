@@ -19,6 +19,8 @@ def block_evidence(block: CreditBlock) -> dict:
         "chosen_because": baseline.method_reason,
         "granularity": snapshot["baseline"]["granularity"],
         "totals": snapshot["totals"],
+        # The whole request this block came from (absent in blocks requested before one bound per period).
+        "request": snapshot.get("request"),
         "factors": evidence.factors_used(snapshot["months"]),
         "flagged": evidence.flagged_months_gaps(snapshot["months"]),
         "uploads": evidence.uploads_of(block.building)[:50],

@@ -152,10 +152,36 @@ class UncertaintyOut(serializers.Serializer):
     note = serializers.CharField()
 
 
+class VintageOut(serializers.Serializer):
+    vintage = serializers.IntegerField(help_text="The calendar year: one credit block per vintage.")
+    months = serializers.ListField(child=serializers.CharField(), help_text="The eligible months of that year.")
+    co2_saved_tons = serializers.FloatField(help_text="Their central estimate.")
+    co2_creditable_tons = serializers.FloatField(help_text="Their share of the period's one lower bound.")
+    credits = serializers.IntegerField(help_text="Whole credits the block would request: floor(co2_creditable_tons).")
+
+
+class CreditableOut(serializers.Serializer):
+    credits = serializers.IntegerField(help_text="The whole credits a request would create: the sum over the vintages.")
+    fsu = serializers.FloatField(allow_null=True, help_text="Fractional savings uncertainty of the eligible months.")
+    confidence = serializers.FloatField()
+    note = serializers.CharField()
+    refusal = serializers.CharField(
+        allow_null=True,
+        help_text="Why a request of these months would be refused although each is eligible (a vintage below one "
+        "whole credit); null when it would be stored.",
+    )
+    vintages = VintageOut(many=True)
+
+
 class TotalsOut(serializers.Serializer):
     savings_kwh = serializers.FloatField()
     co2_saved_kg = serializers.FloatField()
     uncertainty = UncertaintyOut()
+    co2_creditable_tons = serializers.FloatField(
+        help_text="The same figure /credits/issue would request for the period: the lower bound of its eligible "
+        "months, computed once, to the thousandth of a tonne (the sum of its vintage blocks)."
+    )
+    creditable = CreditableOut(help_text="How co2_creditable_tons splits into one block per vintage year.")
 
 
 class SavingsOut(serializers.Serializer):

@@ -60,6 +60,8 @@ class MrvRun:
     baseline_id: str | None
     months: list[MonthResult]
     totals: dict
+    # What a credit request for these months would hold, block by block; None when no month is eligible.
+    creditable: calc.CreditableAllocation | None = None
 
 
 @dataclass(frozen=True)
@@ -86,11 +88,13 @@ def mrv_run(
         _assemble_month(month, first_day, gathered=gathered, baseline=baseline)
         for month, first_day in zip(gathered.months, gathered.first_days, strict=True)
     ]
+    creditable = period_creditable(months=months, baseline=baseline)
     return MrvRun(
         building_id=str(building.pk),
         baseline_id=str(baseline.pk) if baseline else None,
         months=months,
-        totals=totals_dict(period_totals(months=months, baseline=baseline)),
+        totals=totals_dict(period_totals(months=months, baseline=baseline), creditable),
+        creditable=creditable,
     )
 
 
@@ -99,11 +103,76 @@ def period_totals(*, months: list[MonthResult], baseline: Baseline | None) -> ca
     savings = [m.savings for m in months if m.savings is not None]
     if not savings:
         return None
-    uncertainty = calc.model_uncertainty(baseline.model) if baseline else None
-    return calc.savings_totals(months=savings, uncertainty=uncertainty, confidence=CONFIDENCE)
+    return calc.savings_totals(months=savings, uncertainty=_uncertainty(baseline), confidence=CONFIDENCE)
 
 
-def totals_dict(totals: calc.SavingsTotals | None) -> dict:
+def period_creditable(*, months: list[MonthResult], baseline: Baseline | None) -> calc.CreditableAllocation | None:
+    """The creditable tonnes of a run of months: the one lower bound of its eligible months (the months a credit
+    request credits; a request that includes any other is refused), split into one share per vintage year. The
+    API's `co2_creditable_tons`, the portal's preview and dashboard, the PDF and each requested block read it."""
+    eligible = [m.savings for m in months if m.eligible and m.savings is not None]
+    return calc.creditable_allocation(months=eligible, uncertainty=_uncertainty(baseline), confidence=CONFIDENCE)
+
+
+def creditable_refusal(creditable: calc.CreditableAllocation) -> str | None:
+    """Why a request of these months would be refused although each is eligible: a vintage block would hold less
+    than one whole credit. None when every vintage earns at least one."""
+    short = [share for share in creditable.vintages if share.credits < 1]
+    if not short:
+        return None
+    return " ".join(
+        f"The {share.vintage} part of the period credits {share.co2_creditable_tons} t, less than one whole credit."
+        for share in short
+    )
+
+
+def _uncertainty(baseline: Baseline | None) -> calc.BaselineUncertainty | None:
+    return calc.model_uncertainty(baseline.model) if baseline else None
+
+
+def creditable_dict(creditable: calc.CreditableAllocation | None) -> dict:
+    """The creditable figures as plain JSON, for the API's totals, the portal, the PDF and a block's snapshot."""
+    if creditable is None:
+        note = "no month of the period can earn credits"
+        return {
+            "co2_creditable_tons": 0.0,
+            "creditable": {
+                "credits": 0,
+                "fsu": None,
+                "confidence": CONFIDENCE,
+                "note": note,
+                "refusal": None,
+                "vintages": [],
+            },
+        }
+    totals = creditable.totals
+    return {
+        "co2_creditable_tons": float(creditable.co2_creditable_tons),
+        "creditable": {
+            "credits": creditable.credits,
+            "fsu": totals.fsu,
+            "confidence": totals.confidence,
+            "note": totals.uncertainty_note,
+            "refusal": creditable_refusal(creditable),
+            "vintages": [
+                {
+                    "vintage": share.vintage,
+                    "months": list(share.months),
+                    "co2_saved_tons": share.co2_saved_kg / 1000,
+                    "co2_creditable_tons": float(share.co2_creditable_tons),
+                    "credits": share.credits,
+                }
+                for share in creditable.vintages
+            ],
+        },
+    }
+
+
+def totals_dict(totals: calc.SavingsTotals | None, creditable: calc.CreditableAllocation | None) -> dict:
+    return _measured_totals_dict(totals) | creditable_dict(creditable)
+
+
+def _measured_totals_dict(totals: calc.SavingsTotals | None) -> dict:
     if totals is None:
         return {
             "savings_kwh": 0.0,

@@ -61,6 +61,7 @@ def report_context(*, report: Report, generated_at: datetime) -> dict:
         "charts": _charts(run.months),
         "baseline": _baseline(baseline),
         "uncertainty": run.totals["uncertainty"],
+        "creditable": run.totals["creditable"],
         "quality_log": evidence.quality_log(building, months),
         "flagged_gaps": evidence.flagged_months_gaps(months),
         "events": list(events_of(building).select_related("recorded_by")),
@@ -74,13 +75,13 @@ def report_context(*, report: Report, generated_at: datetime) -> dict:
 
 def _kpis(run: MrvRun) -> dict:
     measured = [m for m in run.months if m.savings_kwh is not None]
-    uncertainty = run.totals["uncertainty"]
     return {
         "baseline_kwh": sum(m.adjusted_baseline_kwh for m in measured),
         "actual_kwh": sum(m.actual_kwh for m in measured),
         "savings_kwh": run.totals["savings_kwh"],
         "co2_saved_tons": run.totals["co2_saved_kg"] / 1000,
-        "co2_credited_tons": uncertainty["co2_credited_kg"] / 1000,
+        "co2_creditable_tons": run.totals["co2_creditable_tons"],
+        "credits_creditable": run.totals["creditable"]["credits"],
         "months": len(run.months),
         "measured_months": len(measured),
         "eligible_months": sum(m.eligible for m in run.months),

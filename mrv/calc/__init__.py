@@ -91,6 +91,12 @@ Savings (savings)
     savings_totals(*, months, uncertainty, confidence=0.9) -> SavingsTotals(..., savings_kwh, co2_saved_kg,
                    co2_saved_tons, fsu, co2_credited_tons, uncertainty_note)
 
+Creditable tonnes (creditable)
+    creditable_allocation(*, months, uncertainty, confidence=0.9) -> CreditableAllocation | None
+        (totals, co2_creditable_tons: Decimal, credits, vintages: (VintageShare(vintage, months, savings_kwh,
+        co2_saved_kg, co2_creditable_tons, credits), ...))   # one lower bound per period, split by vintage
+    largest_remainder(total, weights) -> list[int]
+
 Typical flow
     baseline = calculate_baseline(monthly_kwh={"2024-01": 38000, ...}, daily_temperature_c=temps)
     store baseline.method, .baseline_monthly_kwh, .model (JSON), .fit_dict(), .valid, .warnings
@@ -125,6 +131,7 @@ from mrv.calc.baselines import (
 from mrv.calc.candidates import Candidate, choose_candidate, daily_candidates, monthly_candidates
 from mrv.calc.changepoint import CALTRACK_SETTINGS, ChangePointSettings, fit_billing_periods, fit_daily
 from mrv.calc.changepoint_model import MODEL_TYPES, ChangePointModel
+from mrv.calc.creditable import CreditableAllocation, VintageShare, creditable_allocation, largest_remainder
 from mrv.calc.daytypes import day_type_columns, holiday_country
 from mrv.calc.degree_days import cooling_degree_days, daily_mean_temperature, heating_degree_days
 from mrv.calc.eligibility import (
@@ -180,6 +187,7 @@ __all__ = [
     "CalcInputError",
     "ChangePointModel",
     "ChangePointSettings",
+    "CreditableAllocation",
     "Eligibility",
     "ExpectedUse",
     "expected_use",
@@ -191,6 +199,7 @@ __all__ = [
     "MonthSavings",
     "ProjectEvent",
     "SavingsTotals",
+    "VintageShare",
     "adjusted_baseline_kwh",
     "adjusted_baselines_kwh",
     "assess_month",
@@ -211,6 +220,7 @@ __all__ = [
     "leave_one_month_out",
     "monthly_candidates",
     "cooling_degree_days",
+    "creditable_allocation",
     "daily_mean_temperature",
     "daily_occupancy",
     "fill_gaps",
@@ -225,6 +235,7 @@ __all__ = [
     "historical_baseline",
     "infer_interval",
     "lag1_autocorrelation",
+    "largest_remainder",
     "last_day",
     "model_n_parameters",
     "model_uncertainty",

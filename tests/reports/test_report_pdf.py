@@ -101,7 +101,8 @@ def test_two_year_report_is_an_evidence_pack_a_verifier_can_read(
         f"{june.savings_kwh:,.0f}" in text
     )
     assert f"{run.totals['savings_kwh']:,.0f} kWh Energy savings" in text
-    assert f"{run.totals['uncertainty']['co2_credited_kg'] / 1000:,.2f} t" in text
+    creditable, credits = run.totals["co2_creditable_tons"], run.totals["creditable"]["credits"]
+    assert f"{creditable:,.3f} t CO2e creditable: lower bound at 90 % confidence, {credits} credits" in text
     assert "Meets ASHRAE Guideline 14" in text
     assert "Limits for daily data: CV(RMSE) ≤ 30 % and |NMBE| ≤ 10 %" in text
     assert "cooling-only (CDD) change-point model" in text
