@@ -2,6 +2,7 @@
 No Django."""
 
 from .errors import InvalidFile, InvalidInput, InvalidRows, RowError, UsagePointChoice
+from .espi_feed import looks_like_xml
 from .greenbutton import parse_greenbutton
 from .meter_csv import parse_meter_csv
 from .plausibility import MAX_READING_KWH, PowerCeiling
@@ -18,6 +19,7 @@ __all__ = [
     "PowerCeiling",
     "RowError",
     "UsagePointChoice",
+    "looks_like_xml",
     "parse_greenbutton",
     "parse_meter_csv",
     "parse_readings",

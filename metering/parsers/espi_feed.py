@@ -71,6 +71,11 @@ class Feed:
         return linked if linked or not only_parent else candidates
 
 
+def looks_like_xml(data: bytes) -> bool:
+    """Whether the bytes start like an XML document (after a byte-order mark and blank space); a CSV never does."""
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<"
+
+
 def read_feed(data: bytes, *, max_bytes: int) -> Feed:
     if len(data) > max_bytes:
         raise InvalidFile(
