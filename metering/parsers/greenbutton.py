@@ -22,11 +22,13 @@ What is taken, and why:
   building can draw (over the reading's own duration). Errors name the file's line and the element.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
 from .errors import InvalidFile, RowErrors, UsagePointChoice, quoted
 from .espi_feed import NS, Feed, Resource, read_feed
@@ -225,12 +227,12 @@ _IRREGULAR = {
 _ONE_TEXT = {START: "e:timePeriod/e:start", DURATION: "e:timePeriod/e:duration", VALUE: "e:value"}
 
 
-def _reading_columns(blocks: list[Resource]) -> dict[str, list]:
+def _reading_columns(blocks: list[Resource]) -> dict[str, list[Any]]:
     """Line, start, duration and value text of every IntervalReading of the blocks (None where one is missing).
 
     Each block is read with one XPath per field when every reading has exactly one non-empty element for it (the
     usual file), and reading by reading only when not."""
-    columns: dict[str, list] = {"line": [], START: [], DURATION: [], VALUE: []}
+    columns: dict[str, list[Any]] = {"line": [], START: [], DURATION: [], VALUE: []}
     for block in blocks:
         readings = _READINGS(block.element)
         columns["line"].extend(reading.sourceline for reading in readings)
@@ -243,7 +245,7 @@ def _reading_columns(blocks: list[Resource]) -> dict[str, list]:
 
 
 def _validated(
-    columns: dict[str, list], *, channel: Channel, tz: str, latest: pd.Timestamp, power: PowerCeiling
+    columns: dict[str, list[Any]], *, channel: Channel, tz: str, latest: pd.Timestamp, power: PowerCeiling
 ) -> pd.DataFrame:
     lines = np.asarray(columns["line"], dtype=np.int64)
     if not len(lines):
@@ -292,7 +294,7 @@ def _validated(
     return frame.loc[kept, ["ts", "kwh"]].sort_values("ts", ignore_index=True)
 
 
-def _numbers(texts: list, *, column: str, whole: bool, errors: RowErrors) -> pd.Series:
+def _numbers(texts: list[str | None], *, column: str, whole: bool, errors: RowErrors) -> pd.Series:
     """Floats of the texts (NaN where bad, each bad one reported): at C speed when all are clean numbers."""
     try:
         clean = np.asarray(texts, dtype=str).astype(np.int64 if whole else np.float64)
@@ -305,14 +307,15 @@ def _numbers(texts: list, *, column: str, whole: bool, errors: RowErrors) -> pd.
     missing = (raw.isna() | text.eq("")).to_numpy()
     errors.add(missing, column=column, message=f"The reading has no <{column.split('/')[-1]}>.")
     numbers = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
-    wrong = ~np.isfinite(numbers) | (numbers != np.floor(numbers)) if whole else ~np.isfinite(numbers)
-    bad = ~missing & wrong.to_numpy()
+    values = numbers.to_numpy()
+    wrong = ~np.isfinite(values) | (values != np.floor(values)) if whole else ~np.isfinite(values)
+    bad = ~missing & wrong
     what = "a whole number" if whole else "a finite number"
     errors.add(bad, column=column, message=lambda value: f"{quoted(value)} is not {what}.", value=raw)
     return numbers.where(~bad)
 
 
-def _kwh(texts: list, *, multiplier: int, errors: RowErrors) -> pd.Series:
+def _kwh(texts: list[str | None], *, multiplier: int, errors: RowErrors) -> pd.Series:
     """kWh from Wh × 10^multiplier; scaled by an exact power of ten, so 450 Wh is exactly the float 0.45 kWh."""
     numbers = _numbers(texts, column=VALUE, whole=False, errors=errors)
     exponent = multiplier - 3
@@ -361,16 +364,23 @@ def _without_repeats(frame: pd.DataFrame, *, errors: RowErrors) -> np.ndarray:
     return np.sort(np.delete(ordered.index.to_numpy(), blamed))
 
 
-def _add_at(errors: RowErrors, positions: pd.Index, *, size: int, column: str, message, **values: np.ndarray) -> None:
+def _add_at(
+    errors: RowErrors,
+    positions: pd.Index,
+    *,
+    size: int,
+    column: str,
+    message: Callable[..., str],
+    **values: np.ndarray,
+) -> None:
     """RowErrors.add for rows named by position, with each value given only for those rows."""
+    at = positions.to_numpy()
     mask = np.zeros(size, dtype=bool)
-    mask[positions] = True
-    order = np.argsort(positions.to_numpy())
+    mask[at] = True
     spread = {}
     for name, array in values.items():
-        full = np.empty(size, dtype=object)
-        full[positions.to_numpy()[order]] = np.asarray(array, dtype=object)[order]
-        spread[name] = full
+        spread[name] = np.empty(size, dtype=object)
+        spread[name][at] = array
     errors.add(mask, column=column, message=message, **spread)
 
 
@@ -384,7 +394,7 @@ def _check_zone(feed: Feed, point: Resource, *, tz: str, first: pd.Timestamp) ->
     if offset is None:
         return
     local = first.tz_convert(tz)
-    standard = local.utcoffset() - local.dst()
+    standard = (local.utcoffset() or pd.Timedelta(0)) - (local.dst() or pd.Timedelta(0))
     if offset != standard.total_seconds():
         raise InvalidFile(
             f"The file's local time is {_utc_offset(offset)} (standard time, LocalTimeParameters) but this "

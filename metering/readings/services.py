@@ -104,7 +104,10 @@ def meter_batch_ingest(*, actor: User, building: Building, items: list[Any]) -> 
 # What each kind of meter file is stored as, and how its readings are counted before parsing (to send a large file
 # to the worker): a CSV has a line per reading, a Green Button file an IntervalReading element (an opening and a
 # closing tag) per reading.
-READING_SOURCES = {UploadKind.METER_CSV: ReadingSource.CSV, UploadKind.GREENBUTTON: ReadingSource.GREENBUTTON}
+READING_SOURCES: dict[str, str] = {
+    UploadKind.METER_CSV: ReadingSource.CSV,
+    UploadKind.GREENBUTTON: ReadingSource.GREENBUTTON,
+}
 
 
 def _reading_count(kind: str, data: bytes) -> int:

@@ -14,7 +14,7 @@ from metering.weather.services import temperature_csv_upload
 
 from .. import charts
 from ..access import portal_view
-from ..forms import MeterUploadForm, EventForm, ReadingsForm, StationForm, StationLinkForm, TemperatureUploadForm
+from ..forms import EventForm, MeterUploadForm, ReadingsForm, StationForm, StationLinkForm, TemperatureUploadForm
 from ..selectors import readings_window, recent_uploads
 from ..submit import submit
 
@@ -91,7 +91,9 @@ def upload(request, building_id):
 @portal_view
 def upload_status(request, building_id, upload_id):
     building = building_for_read(user=request.user, building_id=building_id)
-    upload = upload_for_read(user=request.user, upload_id=upload_id, kinds=(UploadKind.METER_CSV, UploadKind.GREENBUTTON))
+    upload = upload_for_read(
+        user=request.user, upload_id=upload_id, kinds=(UploadKind.METER_CSV, UploadKind.GREENBUTTON)
+    )
     if upload.building_id != building.pk:
         raise NotFound("No such upload.")
     if not request.htmx:
