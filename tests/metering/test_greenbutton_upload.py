@@ -9,6 +9,7 @@ from metering.readings.models import MeterReading, ReadingSource
 from metering.uploads.models import Upload, UploadKind
 from tests.metering.helpers import make_building
 from tests.support.greenbutton import GAS, Channel, Point, blocks_of, feed
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,18 @@ def test_a_large_file_without_its_usage_point_fails_with_the_list(
     status = as_owner.get(f"/meter/uploads/{upload_id}").json()
     assert status["status"] == "failed" and len(status["errors"]["usage_points"]) == 2
     assert not MeterReading.objects.exists()
+
+
+@pytest.mark.worker
+def test_a_large_green_button_file_is_stored_by_a_real_worker(live_worker, as_owner, owner, settings):
+    settings.METER_CSV_ASYNC_ROWS = 50
+    building = make_building(owner, timezone=NEW_YORK)
+    response = post(as_owner, building.pk, day_of_quarter_hours())
+    assert response.status_code == 202
+    upload_id = response.json()["upload_id"]
+    status = wait_for(
+        lambda: as_owner.get(f"/meter/uploads/{upload_id}").json(), until=lambda body: body["status"] != "processing"
+    )
+    assert status["status"] == "completed", status
+    assert (status["rows"], status["inserted"], status["progress"]) == (96, 96, 100)
+    assert MeterReading.objects.filter(building=building, source=ReadingSource.GREENBUTTON).count() == 96
