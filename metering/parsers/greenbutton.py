@@ -52,6 +52,7 @@ BILLING = (
     "bill (Bills page or POST /meter/upload-bill), which is prorated over its days, or download the interval data "
     "(15-minute, hourly or daily) from the utility"
 )
+LISTED_POINTS = 20  # usage points named in a refusal; a file may hold a whole portfolio's
 START, DURATION, VALUE = "timePeriod/start", "timePeriod/duration", "value"
 
 
@@ -93,11 +94,15 @@ def _usage_point(feed: Feed, wanted: str) -> Resource:
     points = feed.of_kind("UsagePoint")
     if not points:
         raise InvalidFile("The file has no UsagePoint, so it holds no Green Button usage data.")
-    listing = [{"id": p.atom_id, "title": p.title, "service": _service(p)} for p in points]
-    names = "; ".join(f"{_label(p)} ({_service(p)}, id {p.atom_id or 'none'})" for p in points)
-    wanted = wanted.strip().casefold()
+    listed = points[:LISTED_POINTS]
+    listing = [{"id": p.atom_id, "title": p.title, "service": _service(p)} for p in listed]
+    names = "; ".join(f"{_label(p)} ({_service(p)}, id {p.atom_id or 'none'})" for p in listed)
+    if len(points) > len(listed):
+        names += f"; and {len(points) - len(listed):,} more"
+    wanted = wanted.strip()
     if wanted:
-        matches = [p for p in points if wanted in {p.title.casefold(), p.atom_id.casefold(), _uuid(p.atom_id)}]
+        key = wanted.casefold()
+        matches = [p for p in points if key in {p.title.casefold(), p.atom_id.casefold(), _uuid(p.atom_id)}]
         if len(matches) != 1:
             problem = "No usage point" if not matches else "More than one usage point"
             raise UsagePointChoice(

@@ -101,7 +101,17 @@ def test_several_usage_points_are_listed_until_one_is_named():
     assert parse(data, usage_point="urn:uuid:car-park")["kwh"].tolist() == [0.007]
     with pytest.raises(UsagePointChoice) as unknown:
         parse(data, usage_point="Roof")
-    assert "No usage point in the file is called 'roof'" in unknown.value.message
+    assert "No usage point in the file is called 'Roof'" in unknown.value.message
+
+
+def test_a_portfolio_of_usage_points_is_listed_twenty_at_a_time():
+    data = feed(*(Point(f"Unit {n}", [Channel(blocks_of(JAN_1, [n]))]) for n in range(25)))
+    with pytest.raises(UsagePointChoice) as caught:
+        parse(data)
+    assert len(caught.value.usage_points) == 20 and caught.value.message.endswith(
+        "and 5 more. Name the one this building's readings are (usage point: its id or title)."
+    )
+    assert parse(data, usage_point="Unit 24")["kwh"].tolist() == [0.024]
 
 
 def test_related_links_without_hierarchical_hrefs_tie_the_resources_too():
