@@ -23,8 +23,9 @@ from .errors import InvalidFile, quoted
 ATOM = "http://www.w3.org/2005/Atom"
 ESPI = "http://naesb.org/espi"
 NS = {"a": ATOM, "e": ESPI}
-# feed/entry/content/IntervalBlock/IntervalReading/timePeriod/start is 7 levels; extensions add a few.
-MAX_DEPTH = 12
+# feed/entry/content/IntervalBlock/IntervalReading/timePeriod/start is 7 levels; the deepest ESPI resources
+# (customer and tariff records) reach about 10.
+MAX_DEPTH = 16
 _TOO_DEEP = "boolean(" + "/*" * (MAX_DEPTH + 1) + ")"
 # A DOCTYPE after the XML declaration, comments and processing instructions, before the root element.
 _DOCTYPE = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE", re.DOTALL)

@@ -164,9 +164,10 @@ def meter_greenbutton_upload(
 
 def meter_upload(*, actor: User, building: Building, data: bytes, filename: str, usage_point: str = "") -> Upload:
     """A meter file of either kind, told apart by its content (the portal's one upload field): XML is Green Button."""
-    kind = UploadKind.GREENBUTTON if parsers.looks_like_xml(data) else UploadKind.METER_CSV
-    return meter_file_upload(
-        kind=kind, actor=actor, building=building, data=data, filename=filename, usage_point=usage_point
+    if not parsers.looks_like_xml(data):
+        return meter_csv_upload(actor=actor, building=building, data=data, filename=filename)
+    return meter_greenbutton_upload(
+        actor=actor, building=building, data=data, filename=filename, usage_point=usage_point
     )
 
 

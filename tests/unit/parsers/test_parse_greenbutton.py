@@ -246,12 +246,15 @@ def test_an_entity_bomb_is_refused_unexpanded():
 def test_external_entities_and_dtds_are_never_fetched():
     head = "<!DOCTYPE feed SYSTEM 'http://127.0.0.1:9/espi.dtd'>\n"
     assert "declares a DTD" in refused(feed(Point("Main"), head=head))
+    # Past the prolog bytes the pattern looks at, the parsed document still shows the DOCTYPE (never fetched).
+    hidden = f"<!--{'x' * 5000}-->\n<!DOCTYPE feed SYSTEM 'file:///etc/passwd'>\n"
+    assert "declares a DTD" in refused(feed(Point("Main"), head=hidden))
 
 
 def test_deep_nesting_and_oversized_files_are_refused():
-    deep = b"<feed xmlns='http://www.w3.org/2005/Atom'>" + b"<a>" * 20 + b"</a>" * 20 + b"</feed>"
-    assert "more than 12 levels deep" in refused(deep)
+    deep = b"<feed xmlns='http://www.w3.org/2005/Atom'>" + b"<a>" * 16 + b"</a>" * 16 + b"</feed>"
+    assert "more than 16 levels deep" in refused(deep)
     very_deep = b"<a>" * 5000 + b"</a>" * 5000
-    assert "more than 12 levels deep" in refused(very_deep)
+    assert "more than 16 levels deep" in refused(very_deep)
     data = electricity(blocks_of(JAN_1, [100] * 96))
     assert "a Green Button file may be at most 0.0 MB" in refused(data, max_bytes=len(data) - 1)
