@@ -45,7 +45,9 @@ REVERSE = 19
 DELTAS = (0, 4)  # accumulationBehaviour: not stated, deltaData
 MULTIPLIERS = range(-9, 10)
 FAR_FUTURE = 7_258_118_400  # 2200-01-01 in epoch seconds: later starts are shown as written, not as dates
-LONGEST_READING = 86_400  # seconds; a longer interval is a billing period
+# Seconds: a daily reading covers a local day, 25 hours the day clocks go back; a longer one is a billing period.
+LONGEST_READING = 90_000
+GAS_UNITS = {169: "therms", 119: "cubic feet", 42: "cubic metres"}
 SUMMARIES = ("UsageSummary", "ElectricPowerUsageSummary")
 BILLING = (
     "holds billing-period data (totals over periods longer than a day), not meter intervals: enter each period as a "
@@ -53,6 +55,7 @@ BILLING = (
     "(15-minute, hourly or daily) from the utility"
 )
 LISTED_POINTS = 20  # usage points named in a refusal; a file may hold a whole portfolio's
+ELECTRICITY_ONLY = "only electricity usage points can be imported until the platform supports that service."
 START, DURATION, VALUE = "timePeriod/start", "timePeriod/duration", "value"
 
 
@@ -68,9 +71,8 @@ def parse_greenbutton(
     point = _usage_point(feed, usage_point)
     channel = _consumption(feed, point)
     columns = _reading_columns(_blocks(feed, channel.reading))
-    frame = _validated(columns, channel=channel, tz=tz, latest=latest, power=power)
-    _check_zone(feed, point, tz=tz, first=frame["ts"].iloc[0])
-    return frame
+    _check_zone(feed, point, tz=tz, starts=columns[START])
+    return _validated(columns, channel=channel, tz=tz, latest=latest, power=power)
 
 
 def _label(resource: Resource) -> str:
@@ -120,13 +122,28 @@ def _usage_point(feed: Feed, wanted: str) -> Resource:
         point = points[0]
     kind = _integer(point, "e:ServiceCategory/e:kind")
     if kind is None:
-        raise InvalidFile(f"Usage point {_label(point)} does not say which service it measures (ServiceCategory).")
+        # Some gas utilities leave the kind empty: their units still say what is measured.
+        gas = [GAS_UNITS[uom] for uom in _units(feed, point) if uom in GAS_UNITS]
+        if not gas:
+            raise InvalidFile(f"Usage point {_label(point)} does not say which service it measures (ServiceCategory).")
+        raise InvalidFile(f"Usage point {_label(point)} measures gas (in {gas[0]}); {ELECTRICITY_ONLY}")
     if kind != ELECTRICITY:
         raise InvalidFile(
-            f"Usage point {_label(point)} measures {SERVICES.get(kind, f'service kind {kind}')}; only electricity "
-            "usage points can be imported until the platform supports that service."
+            f"Usage point {_label(point)} measures {SERVICES.get(kind, f'service kind {kind}')}; {ELECTRICITY_ONLY}"
         )
     return point
+
+
+def _units(feed: Feed, point: Resource) -> list[int]:
+    """The unit codes of the usage point's meter readings."""
+    sole_point = len(feed.of_kind("UsagePoint")) == 1
+    units = []
+    for reading in feed.children(point, "MeterReading", only_parent=sole_point):
+        kind = _reading_type(feed, reading)
+        uom = None if kind is None else _integer(kind, "e:uom")
+        if uom is not None:
+            units.append(uom)
+    return units
 
 
 def _service(point: Resource) -> str:
@@ -269,8 +286,8 @@ def _validated(
         not_interval,
         column=DURATION,
         message=lambda value: (
-            f"{value:,.0f} seconds is not an interval reading: it must be more than 0 and at most a day "
-            f"({LONGEST_READING:,} s); longer periods are billing data."
+            f"{value:,.0f} seconds is not an interval reading: it must be more than 0 and at most a local day "
+            f"({LONGEST_READING:,} s, the 25 hours of the day clocks go back); longer periods are billing data."
         ),
         value=duration,
     )
@@ -389,7 +406,11 @@ def _add_at(
     errors.add(mask, column=column, message=message, **spread)
 
 
-def _check_zone(feed: Feed, point: Resource, *, tz: str, first: pd.Timestamp) -> None:
+def _check_zone(feed: Feed, point: Resource, *, tz: str, starts: list[str | None]) -> None:
+    """Refuses a feed whose LocalTimeParameters' standard offset is not that of `tz` at the first reading."""
+    first = next((int(text) for text in starts if text and text.strip().isdigit()), None)
+    if first is None:
+        return  # no reading has a usable start: the readings' own errors say so
     parameters = feed.of_kind("LocalTimeParameters")
     linked = [p for p in parameters if p.self_href and p.self_href in point.related]
     chosen = linked[0] if linked else parameters[0] if len(parameters) == 1 else None
@@ -398,7 +419,7 @@ def _check_zone(feed: Feed, point: Resource, *, tz: str, first: pd.Timestamp) ->
     offset = _integer(chosen, "e:tzOffset")
     if offset is None:
         return
-    local = first.tz_convert(tz)
+    local = pd.Timestamp(min(first, FAR_FUTURE), unit="s", tz="UTC").tz_convert(tz)
     standard = (local.utcoffset() or pd.Timedelta(0)) - (local.dst() or pd.Timedelta(0))
     if offset != standard.total_seconds():
         raise InvalidFile(

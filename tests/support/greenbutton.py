@@ -27,7 +27,7 @@ class Channel:
 class Point:
     title: str
     channels: list[Channel] = field(default_factory=list)
-    kind: int = ELECTRICITY
+    kind: int | str = ELECTRICITY  # "" writes an empty <kind/>, as some gas utilities do
     atom_id: str = ""
     summaries: int = 0  # ElectricPowerUsageSummary entries (billing periods)
 

@@ -1,6 +1,8 @@
 """The Green Button parser on feeds written by tests.support.greenbutton (the shape of the Green Button Alliance's
 sample files) and on hand-made hostile XML."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -68,6 +70,15 @@ def test_power_of_ten_multiplier_scales_watt_hours(multiplier, value, kwh):
     assert frame["kwh"].tolist() == [kwh]
 
 
+def test_daily_readings_of_local_days_take_the_25_hour_day_clocks_go_back():
+    # 2024-11-02, -03 and -04 from New York's midnights: 24, 25 and 24 hours.
+    start = int(pd.Timestamp("2024-11-02T04:00", tz="UTC").timestamp())
+    days = [(start, 86_400, 30_000), (start + 86_400, 90_000, 31_000), (start + 176_400, 86_400, 29_000)]
+    frame = parse(electricity([days], interval=86_400))
+    assert frame["kwh"].tolist() == [30.0, 31.0, 29.0]
+    assert frame["ts"].dt.tz_convert(NEW_YORK).dt.hour.tolist() == [0, 0, 0]
+
+
 def test_dst_days_have_92_and_100_quarter_hours_and_no_instant_twice():
     # 2024-03-10 (clocks forward) and 2024-11-03 (clocks back) in New York, each from local midnight.
     spring = blocks_of("2024-03-10T05:00", [100] * 92)
@@ -114,6 +125,14 @@ def test_a_portfolio_of_usage_points_is_listed_twenty_at_a_time():
     assert parse(data, usage_point="Unit 24")["kwh"].tolist() == [0.024]
 
 
+def test_a_hand_made_utility_file_with_prefixes_relative_links_and_extra_elements():
+    data = (Path(__file__).parents[2] / "data" / "greenbutton" / "prefixed_relative_links.xml").read_bytes()
+    frame = parse(data, tz="America/Los_Angeles")
+    # 2024-01-01 00:00 to 04:00 Pacific (08:00 UTC); values in mWh (multiplier -3): 1,500,000 mWh = 1.5 kWh.
+    assert frame["ts"].tolist() == [pd.Timestamp(f"2024-01-01T{h:02d}:00", tz="UTC") for h in (8, 9, 10, 11)]
+    assert frame["kwh"].tolist() == [1.5, 1.42, 1.25, 0.9805]
+
+
 def test_related_links_without_hierarchical_hrefs_tie_the_resources_too():
     data = feed(
         Point("Main meter", [Channel(blocks_of(JAN_1, [100, 200]))]),
@@ -126,6 +145,10 @@ def test_related_links_without_hierarchical_hrefs_tie_the_resources_too():
 def test_gas_and_other_services_are_refused_by_name():
     gas = feed(Point("Boiler", [Channel(blocks_of(JAN_1, [100]))], kind=GAS))
     assert "measures gas; only electricity usage points can be imported" in refused(gas)
+    unstated = feed(Point("Boiler", [Channel(blocks_of(JAN_1, [100]), uom=169)], kind=""))
+    assert "measures gas (in therms)" in refused(unstated)
+    neither = feed(Point("Meter", [Channel(blocks_of(JAN_1, [100]))], kind=""))
+    assert "does not say which service it measures" in refused(neither)
     water = feed(Point("Tap", [Channel(blocks_of(JAN_1, [100]))], kind=2))
     assert "measures water" in refused(water)
 
