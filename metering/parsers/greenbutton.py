@@ -9,7 +9,7 @@ What is taken, and why:
   exported, net and total mix exports in, register readings are running totals: none of them is use. Of what
   remains the finest interval is the meter's own data; coarser channels re-sum the same energy (daily bins of the
   hourly data) and would count it twice. Two channels of the same finest interval cannot be told apart: refused.
-- Billing-period data (a channel of intervals longer than a day, or only usage summaries) is refused with the way
+- Billing-period data (a channel of intervals longer than a local day, or only usage summaries) is refused with the way
   in: a billing period is not a meter interval (months would take a period's energy on the day it starts), and the
   platform takes billing data as bills, which are prorated over their days.
 - Units: kWh = value × 10^powerOfTenMultiplier / 1000.
@@ -50,9 +50,9 @@ LONGEST_READING = 90_000
 GAS_UNITS = {169: "therms", 119: "cubic feet", 42: "cubic metres"}
 SUMMARIES = ("UsageSummary", "ElectricPowerUsageSummary")
 BILLING = (
-    "holds billing-period data (totals over periods longer than a day), not meter intervals: enter each period as a "
-    "bill (Bills page or POST /meter/upload-bill), which is prorated over its days, or download the interval data "
-    "(15-minute, hourly or daily) from the utility"
+    "holds billing-period data (totals over periods longer than a local day), not meter intervals: enter each "
+    "period as a bill (Bills page or POST /meter/upload-bill), which is prorated over its days, or download the "
+    "interval data (15-minute, hourly or daily) from the utility"
 )
 LISTED_POINTS = 20  # usage points named in a refusal; a file may hold a whole portfolio's
 ELECTRICITY_ONLY = "only electricity usage points can be imported until the platform supports that service."
