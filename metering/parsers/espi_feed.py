@@ -13,7 +13,7 @@ meter reading) owns every resource no link places elsewhere.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
@@ -26,6 +26,7 @@ NS = {"a": ATOM, "e": ESPI}
 # feed/entry/content/IntervalBlock/IntervalReading/timePeriod/start is 7 levels; the deepest ESPI resources
 # (customer and tariff records) reach about 10.
 MAX_DEPTH = 16
+MAX_HREF = 2_000  # characters in a link; each is cut at its slashes to find the resource above it
 _TOO_DEEP = "boolean(" + "/*" * (MAX_DEPTH + 1) + ")"
 # A DOCTYPE after the XML declaration, comments and processing instructions, before the root element.
 _DOCTYPE = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE", re.DOTALL)
@@ -33,7 +34,7 @@ _PROLOG_BYTES = 4096  # where the pattern looks; a DOCTYPE further on is caught 
 _DTD = "The file declares a DTD (entities); Green Button files never do, so it is refused unread."
 
 
-@dataclass
+@dataclass(eq=False)  # identity: a resource is a key of the feed's index
 class Resource:
     """One entry: its ESPI element and the hrefs that place it."""
 
@@ -49,27 +50,54 @@ class Resource:
         value = self.element.findtext(path, namespaces=NS)
         return value.strip() if value is not None else None
 
-    def belongs_to(self, parent: "Resource") -> bool:
-        """Whether a link places this resource under `parent`."""
-        own = {href for href in (self.self_href, self.up_href) if href}
-        if own & parent.related:
-            return True
-        return bool(parent.self_href) and any(href.startswith(parent.self_href + "/") for href in own)
 
-
-@dataclass
 class Feed:
-    resources: list[Resource] = field(default_factory=list)
+    """The feed's resources, indexed once so that every look-up costs a few dictionary probes: a hostile file of
+    many meter readings and blocks must not make the pairing quadratic."""
 
-    def of_kind(self, *kinds: str) -> list[Resource]:
-        return [resource for resource in self.resources if resource.kind in kinds]
+    def __init__(self, resources: list[Resource]) -> None:
+        self.resources = resources
+        self._by_kind: dict[str, list[Resource]] = {}
+        self._by_self: dict[str, list[Resource]] = {}
+        self._naming: dict[str, list[Resource]] = {}  # href -> the resources with a related link to it
+        for resource in resources:
+            self._by_kind.setdefault(resource.kind, []).append(resource)
+            if resource.self_href:
+                self._by_self.setdefault(resource.self_href, []).append(resource)
+            for href in resource.related:
+                self._naming.setdefault(href, []).append(resource)
+        self._children: dict[tuple[Resource, str], list[Resource]] = {}
+        for child in resources:
+            for parent in self._parents(child):
+                self._children.setdefault((parent, child.kind), []).append(child)
+
+    def of_kind(self, kind: str) -> list[Resource]:
+        return self._by_kind.get(kind, [])
+
+    def named(self, hrefs: frozenset[str], kind: str) -> list[Resource]:
+        """The resources of `kind` whose own href is one of `hrefs`."""
+        return [resource for href in hrefs for resource in self._by_self.get(href, []) if resource.kind == kind]
 
     def children(self, parent: Resource, kind: str, *, only_parent: bool) -> list[Resource]:
         """The resources of `kind` linked under `parent`; with `only_parent`, unlinked ones too (it is the only
         possible parent in the feed)."""
-        candidates = self.of_kind(kind)
-        linked = [child for child in candidates if child.belongs_to(parent)]
-        return linked if linked or not only_parent else candidates
+        linked = self._children.get((parent, kind), [])
+        return linked if linked or not only_parent else self.of_kind(kind)
+
+    def _parents(self, child: Resource) -> list[Resource]:
+        """The resources a link places `child` under: one whose href leads this one's (…/UsagePoint/1 over
+        …/UsagePoint/1/MeterReading/01), or one with a related link to this one or to its collection."""
+        found: dict[Resource, None] = {}
+        for href in {child.self_href, child.up_href} - {""}:
+            for parent in self._naming.get(href, []):
+                found[parent] = None
+            cut = href.rfind("/")
+            while cut > 0:
+                for parent in self._by_self.get(href[:cut], []):
+                    found[parent] = None
+                cut = href.rfind("/", 0, cut)
+        found.pop(child, None)
+        return list(found)
 
 
 def looks_like_xml(data: bytes) -> bool:
@@ -89,7 +117,7 @@ def read_feed(data: bytes, *, max_bytes: int) -> Feed:
             f"The file is XML but not a Green Button (ESPI) feed: its root element is {quoted(root.tag)}, not an "
             "Atom <feed>."
         )
-    feed = Feed()
+    resources = []
     for entry in root.iterfind("a:entry", NS):
         content = entry.find("a:content", NS)
         element = None if content is None else next(iter(content.iterchildren(f"{{{ESPI}}}*")), None)
@@ -99,12 +127,14 @@ def read_feed(data: bytes, *, max_bytes: int) -> Feed:
         related = set()
         for link in entry.iterfind("a:link", NS):
             href = _path(link.get("href", ""))
+            if len(href) > MAX_HREF:
+                raise InvalidFile(f"The file has a link of {len(href):,} characters; links are at most {MAX_HREF:,}.")
             rel = link.get("rel", "")
             if rel == "related":
                 related.add(href)
             elif rel in links:
                 links[rel] = href
-        feed.resources.append(
+        resources.append(
             Resource(
                 kind=etree.QName(element).localname,
                 element=element,
@@ -115,7 +145,7 @@ def read_feed(data: bytes, *, max_bytes: int) -> Feed:
                 related=frozenset(related),
             )
         )
-    return feed
+    return Feed(resources)
 
 
 def _parse(data: bytes) -> etree._Element:

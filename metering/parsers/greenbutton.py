@@ -54,7 +54,7 @@ BILLING = (
     "period as a bill (Bills page or POST /meter/upload-bill), which is prorated over its days, or download the "
     "interval data (15-minute, hourly or daily) from the utility"
 )
-LISTED_POINTS = 20  # usage points named in a refusal; a file may hold a whole portfolio's
+LISTED = 20  # usage points or channels named in a refusal; a file may hold a whole portfolio's
 ELECTRICITY_ONLY = "only electricity usage points can be imported until the platform supports that service."
 START, DURATION, VALUE = "timePeriod/start", "timePeriod/duration", "value"
 
@@ -96,11 +96,8 @@ def _usage_point(feed: Feed, wanted: str) -> Resource:
     points = feed.of_kind("UsagePoint")
     if not points:
         raise InvalidFile("The file has no UsagePoint, so it holds no Green Button usage data.")
-    listed = points[:LISTED_POINTS]
-    listing = [{"id": p.atom_id, "title": p.title, "service": _service(p)} for p in listed]
-    names = "; ".join(f"{_label(p)} ({_service(p)}, id {p.atom_id or 'none'})" for p in listed)
-    if len(points) > len(listed):
-        names += f"; and {len(points) - len(listed):,} more"
+    listing = [{"id": p.atom_id, "title": p.title, "service": _service(p)} for p in points[:LISTED]]
+    names = _listed([f"{_label(p)} ({_service(p)}, id {p.atom_id or 'none'})" for p in points[:LISTED]], len(points))
     wanted = wanted.strip()
     if wanted:
         key = wanted.casefold()
@@ -146,6 +143,11 @@ def _units(feed: Feed, point: Resource) -> list[int]:
     return units
 
 
+def _listed(items: list[str], total: int) -> str:
+    """The first LISTED of `total` items, joined, and how many more there are."""
+    return "; ".join(items) + (f"; and {total - len(items):,} more" if total > len(items) else "")
+
+
 def _service(point: Resource) -> str:
     kind = point.text("e:ServiceCategory/e:kind")
     return SERVICES.get(int(kind), f"kind {kind}") if kind and kind.isdigit() else "unknown service"
@@ -176,14 +178,15 @@ def _consumption(feed: Feed, point: Resource) -> Channel:
     judged = [_judge(feed, reading) for reading in readings]
     usable = [channel for channel in judged if not channel.refusal]
     if not usable:
-        reasons = "; ".join(f"{_label(channel.reading)} {channel.refusal}" for channel in judged)
+        reasons = _listed([f"{_label(channel.reading)} {channel.refusal}" for channel in judged[:LISTED]], len(judged))
         raise InvalidFile(f"Usage point {_label(point)} has no electricity use the platform can count: {reasons}.")
     finest = min(channel.interval for channel in usable)
     chosen = [channel for channel in usable if channel.interval == finest]
     if len(chosen) > 1:
         raise InvalidFile(
             f"Usage point {_label(point)} has {len(chosen)} channels of {finest:,}-second use "
-            f"({', '.join(_label(channel.reading) for channel in chosen)}), so which is the building's is not clear."
+            f"({_listed([_label(channel.reading) for channel in chosen[:LISTED]], len(chosen))}), so which is the "
+            "building's is not clear."
         )
     if finest > LONGEST_READING:
         raise InvalidFile(f"Usage point {_label(point)} {BILLING}.")
@@ -226,10 +229,10 @@ def _refusal(*, uom: int | None, flow: int, accumulation: int, multiplier: int) 
 
 
 def _reading_type(feed: Feed, reading: Resource) -> Resource | None:
-    kinds = feed.of_kind("ReadingType")
-    linked = [kind for kind in kinds if kind.self_href and kind.self_href in reading.related]
+    linked = feed.named(reading.related, "ReadingType")
     if linked:
         return linked[0]
+    kinds = feed.of_kind("ReadingType")
     return kinds[0] if len(kinds) == 1 else None
 
 
@@ -412,7 +415,7 @@ def _check_zone(feed: Feed, point: Resource, *, tz: str, starts: list[str | None
     if first is None:
         return  # no reading has a usable start: the readings' own errors say so
     parameters = feed.of_kind("LocalTimeParameters")
-    linked = [p for p in parameters if p.self_href and p.self_href in point.related]
+    linked = feed.named(point.related, "LocalTimeParameters")
     chosen = linked[0] if linked else parameters[0] if len(parameters) == 1 else None
     if chosen is None:
         return

@@ -168,6 +168,9 @@ def test_exported_energy_is_never_counted_as_use():
     assert "'Received' is energy the building exported" in refused(only_export)
     net = feed(Point("Solar home", [Channel(blocks_of(JAN_1, [900]), title="Net", flow=NET)]))
     assert "mixes exported energy into use" in refused(net)
+    exports = [Channel(blocks_of(JAN_1, [900]), title=f"Panel {n}", flow=REVERSE) for n in range(25)]
+    message = refused(feed(Point("Solar farm", exports)))
+    assert message.count("exported (reverse flow)") == 20 and message.endswith("; and 5 more.")
 
 
 def test_channels_that_are_not_interval_energy_are_refused_with_their_reason():
@@ -186,7 +189,7 @@ def test_the_finest_channel_is_taken_and_coarser_bins_of_the_same_energy_left_ou
     frame = parse(data)
     assert len(frame) == 24 and frame["kwh"].sum() == 24.0
     twins = feed(Point("Main", [Channel(hours, title="A", interval=3600), Channel(hours, title="B", interval=3600)]))
-    assert "2 channels of 3,600-second use ('A', 'B')" in refused(twins)
+    assert "2 channels of 3,600-second use ('A'; 'B')" in refused(twins)
 
 
 def test_billing_period_data_is_refused_with_the_way_in():
@@ -281,3 +284,7 @@ def test_deep_nesting_and_oversized_files_are_refused():
     assert "more than 16 levels deep" in refused(very_deep)
     data = electricity(blocks_of(JAN_1, [100] * 96))
     assert "a Green Button file may be at most 0.0 MB" in refused(data, max_bytes=len(data) - 1)
+    long_link = data.replace(
+        b"RetailCustomer/9/UsagePoint/1'", b"RetailCustomer/9/UsagePoint/1" + b"/x" * 1500 + b"'", 1
+    )
+    assert "a link of 3,0" in refused(long_link)
