@@ -35,6 +35,8 @@ def main() -> None:
         results = []
         if not only or "csv" in only:
             results.append(ingest.csv_upload_vs_copy(owner))
+        if not only or "greenbutton" in only:
+            results.append(ingest.greenbutton_vs_csv(owner))
         if not only or "json" in only:
             results.append(ingest.json_batch_vs_copy(owner))
         if not only or "fit" in only:

@@ -311,6 +311,9 @@ WEATHER_STATION_LIST_MAX_AGE_DAYS = env_int("WEATHER_STATION_LIST_MAX_AGE_DAYS",
 
 # Meter CSVs with more lines than this are stored by a worker (202 + progress) instead of in the request.
 METER_CSV_ASYNC_ROWS = env_int("METER_CSV_ASYNC_ROWS", 100_000)
+# Green Button XML larger than this is refused before parsing: the parsed tree takes about ten times the file's
+# size in memory, and a building-year of 15-minute readings is about 5 MB, so 40 MB holds several years.
+GREENBUTTON_MAX_MB = env_int("GREENBUTTON_MAX_MB", 40)
 
 # --- Plausibility of incoming meter data and temperatures (metering.parsers.plausibility) -----------
 # A value dated later than now plus this skew is refused: a sender's clock may run a few minutes fast, but a

@@ -195,13 +195,25 @@ class UploadForm(PortalForm):
         return {"data": file.read(), "filename": file.name}
 
 
-class CsvUploadForm(UploadForm):
+class MeterUploadForm(UploadForm):
+    """A meter CSV or a Green Button file: the service tells them apart by their content."""
+
     file = forms.FileField(
-        label="Meter CSV",
-        help_text="A header row, then one reading per line: timestamp,kwh. Times without an offset are read in "
-        "the building's time zone.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label="Meter data (CSV or Green Button)",
+        help_text="A CSV with a header row, then one reading per line: timestamp,kwh (times without an offset are "
+        "read in the building's time zone); or the Green Button XML file your utility lets you download.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,.xml,application/xml,text/xml"}),
     )
+    usage_point = forms.CharField(
+        required=False,
+        max_length=255,
+        label="Green Button usage point",
+        help_text="Only for a Green Button file with several meters (usage points): the id or title of this "
+        "building's. Leave empty otherwise.",
+    )
+
+    def upload(self) -> dict:
+        return {**super().upload(), "usage_point": self.cleaned_data["usage_point"]}
 
 
 class TemperatureUploadForm(UploadForm):

@@ -16,6 +16,7 @@ class ReadingSource(models.TextChoices):
     CSV = "CSV", "CSV upload"
     MANUAL = "MANUAL", "Manual"
     BILL = "BILL", "Utility bill"
+    GREENBUTTON = "ESPI", "Green Button"
 
 
 class MeterReading(models.Model):
