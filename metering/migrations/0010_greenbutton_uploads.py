@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('metering', '0008_bill_checks'),
+        ('metering', '0009_weather_fetching'),
     ]
 
     operations = [
