@@ -36,12 +36,18 @@ def main() -> None:
         results = []
         if not only or "csv" in only:
             results.append(ingest.csv_upload_vs_copy(owner))
+        if not only or "greenbutton" in only:
+            results.append(ingest.greenbutton_vs_csv(owner))
         if not only or "json" in only:
             results.append(ingest.json_batch_vs_copy(owner))
         if not only or "mqtt" in only:
             results += mqtt.mqtt_vs_json(owner)
         if not only or "fit" in only:
             results.append(mrv.changepoint_fit_vs_ols())
+        if not only or "candidates" in only:
+            results.append(mrv.all_candidates_vs_ols())
+        if not only or "gapfill" in only:
+            results.append(mrv.gap_fill_vs_linear())
         if not only or "savings" in only or "report" in only:
             results += mrv.savings_vs_sql(owner)
             results.append(documents.report_render_time(owner, mrv.LAST_BUILDING["building"]))

@@ -12,7 +12,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from buildings.services import building_create
 from metering.parsers.demo_series import generate_meter, generate_weather, to_csv_bytes
-from metering.readings.services import meter_csv_upload
+from metering.readings.services import meter_csv_upload, meter_greenbutton_upload
+from tests.support.greenbutton import Channel, Point, blocks_of, feed
 
 from .harness import Result, paired_medians
 
@@ -71,6 +72,35 @@ def csv_upload_vs_copy(owner, *, repeats: int = 7) -> Result:
         reference,
         2.0,
         "ours = parse + validate + SHA-256 + file store + COPY to stage + upsert + audit",
+    )
+
+
+def greenbutton_vs_csv(owner, *, repeats: int = 5) -> Result:
+    """A building-year of 15-minute readings as the utility's Green Button download, beside the same readings as a
+    CSV: both through their upload service into fresh buildings (parse, validate, store the file, upsert, audit)."""
+    frame = _year_of_data(seed=4)
+    watt_hours = np.round(frame["kwh"].to_numpy() * 1000).astype(np.int64)
+    frame = frame.assign(kwh=watt_hours / 1000)  # the same readings in both files, to the Wh
+    espi = feed(Point("Bench building", [Channel(blocks_of(frame["ts"].iloc[0].isoformat(), watt_hours))]))
+    data = to_csv_bytes(frame, tz=TZ)
+    buildings = [(_building(owner, 3000 + i), _building(owner, 3500 + i)) for i in range(repeats)]
+
+    def upload_espi(i):
+        upload = meter_greenbutton_upload(actor=owner, building=buildings[i][0], data=espi, filename="year.xml")
+        assert upload.rows == len(frame), upload.rows
+
+    ours, reference = paired_medians(
+        upload_espi,
+        lambda i: meter_csv_upload(actor=owner, building=buildings[i][1], data=data, filename="year.csv"),
+        repeats=repeats,
+    )
+    return Result(
+        f"Green Button upload, 1 building-year ({len(frame):,} readings, {len(espi) / 1e6:.1f} MB of ESPI XML)",
+        ours,
+        f"CSV upload of the same readings ({len(data) / 1e6:.1f} MB)",
+        reference,
+        2.0,
+        "both = parse + validate + SHA-256 + file store + COPY to stage + upsert + audit; ours parses XML (lxml)",
     )
 
 

@@ -7,7 +7,7 @@ from carbonexia.common.api import paginated, validated
 from carbonexia.common.pagination import PageNumberPagination
 
 from . import selectors, services
-from .models import Building, BuildingType, EventType, ProjectEvent
+from .models import ELEVATION_RANGE_M, Building, BuildingType, EventType, ProjectEvent
 from .selectors import station_for_link
 
 
@@ -33,6 +33,9 @@ class BuildingOut(serializers.ModelSerializer):
             "occupancy_profile",
             "grid_region",
             "weather_station_id",
+            "latitude",
+            "longitude",
+            "elevation_m",
             "created_at",
             "updated_at",
         ]
@@ -51,6 +54,20 @@ class BuildingIn(serializers.Serializer):
     occupancy_profile = OccupancyProfile(required=False)
     grid_region = serializers.CharField(max_length=16, required=False)
     weather_station_id = serializers.UUIDField(required=False, allow_null=True)
+    latitude = serializers.FloatField(
+        min_value=-90, max_value=90, required=False, allow_null=True, help_text="Decimal degrees, WGS 84."
+    )
+    longitude = serializers.FloatField(
+        min_value=-180, max_value=180, required=False, allow_null=True, help_text="Decimal degrees, WGS 84."
+    )
+    elevation_m = serializers.FloatField(
+        min_value=ELEVATION_RANGE_M[0],
+        max_value=ELEVATION_RANGE_M[1],
+        required=False,
+        allow_null=True,
+        help_text="Ground level in metres above sea level; optional, it lets the weather station choice weigh "
+        "the elevation difference.",
+    )
 
     def to_service_fields(self, user) -> dict:
         data = dict(self.validated_data)
@@ -113,7 +130,15 @@ class BuildingDetailView(APIView):
     def get(self, request, building_id):
         return Response(BuildingOut(selectors.building_for_read(user=request.user, building_id=building_id)).data)
 
-    @extend_schema(request=BuildingIn(partial=True), responses={200: BuildingOut}, summary="Change a building")
+    @extend_schema(
+        request=BuildingIn(partial=True),
+        responses={200: BuildingOut},
+        summary="Change a building",
+        description="Setting or changing `latitude`/`longitude` (or `elevation_m`) also queues a weather fetch for "
+        "the new place, and the response does not wait for it (as a 202 would not): follow it at "
+        "GET /buildings/{id}/weather, whose status is `pending` until the worker is done. Latitude and longitude "
+        "are given together.",
+    )
     def patch(self, request, building_id):
         building = selectors.building_for_write(user=request.user, building_id=building_id)
         incoming = BuildingIn(data=request.data, partial=True)

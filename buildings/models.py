@@ -1,10 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from carbonexia.common.models import BaseModel
 
-from .validators import validate_grid_region, validate_timezone
+from .validators import validate_finite, validate_grid_region, validate_timezone
 
 
 class BuildingType(models.TextChoices):
@@ -25,6 +26,8 @@ _PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 MAX_AREA_SQFT = 1e9
 # An admin may set a building's power ceiling within these bounds; the densest data halls draw a few hundred.
 POWER_CEILING_RANGE = (1.0, 1000.0)
+# Ground level from the Dead Sea shore (-430 m) to the highest settlements (about 5,100 m), with margin.
+ELEVATION_RANGE_M = (-450.0, 6000.0)
 
 
 class WeatherStation(BaseModel):
@@ -35,6 +38,8 @@ class WeatherStation(BaseModel):
     latitude = models.FloatField()
     longitude = models.FloatField()
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # The public station this one mirrors ("ghcnh:USW00014732"); empty for a station its owner fills by hand.
+    source_id = models.CharField(max_length=40, blank=True, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
@@ -42,6 +47,9 @@ class WeatherStation(BaseModel):
             models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="station_latitude"),
             models.CheckConstraint(
                 condition=models.Q(longitude__gte=-180, longitude__lte=180), name="station_longitude"
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "source_id"], condition=~models.Q(source_id=""), name="station_source_per_owner"
             ),
         ]
 
@@ -67,6 +75,20 @@ class Building(BaseModel):
     weather_station = models.ForeignKey(
         WeatherStation, null=True, blank=True, on_delete=models.SET_NULL, related_name="buildings"
     )
+    # Where the building stands, entered or picked on the form (no geocoding): its weather is fetched for them.
+    latitude = models.FloatField(
+        null=True, blank=True, validators=[validate_finite, MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        null=True, blank=True, validators=[validate_finite, MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    elevation_m = models.FloatField(
+        "elevation (m)",
+        null=True,
+        blank=True,
+        validators=[validate_finite, MinValueValidator(ELEVATION_RANGE_M[0]), MaxValueValidator(ELEVATION_RANGE_M[1])],
+        help_text="Ground level above sea level; stations far above or below it are passed over.",
+    )
     # Set by an admin only (never through the API or the portal): it decides which readings are accepted.
     max_power_w_per_sqft = models.FloatField(
         "power ceiling (W per sq ft)",
@@ -90,12 +112,30 @@ class Building(BaseModel):
                 | models.Q(max_power_w_per_sqft__range=POWER_CEILING_RANGE),
                 name="building_power_ceiling_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__range=(-90, 90), longitude__range=(-180, 180)),
+                name="building_coordinates",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(elevation_m__isnull=True) | models.Q(elevation_m__range=ELEVATION_RANGE_M),
+                name="building_elevation_range",
+            ),
             models.CheckConstraint(condition=models.Q(occupancy_weekday__lte=100), name="building_weekday_pct"),
             models.CheckConstraint(condition=models.Q(occupancy_weekend__lte=100), name="building_weekend_pct"),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError({missing: "Give latitude and longitude together, or neither."})
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
     @property
     def power_ceiling_w_per_sqft(self) -> float:

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Model, ProtectedError
 from django.dispatch import Signal
+from django.utils import timezone
 
 from accounts.models import Role, User
-from carbonexia.audit.services import audit_record
+from carbonexia.audit.services import Actor, audit_record
 from carbonexia.common.errors import Conflict, Forbidden, Invalid
 from carbonexia.common.timezones import country_of_timezone
 
@@ -15,6 +16,11 @@ from .models import Building, EventType, ProjectEvent, WeatherStation
 
 # Sent inside building_delete's transaction with `building` and `actor`, before anything is deleted.
 building_deleting = Signal()
+# Sent inside the creating or updating transaction with `building` when its coordinates or elevation were set or
+# changed: the weather of the new place is to be fetched.
+building_located = Signal()
+
+LOCATION_FIELDS = ("latitude", "longitude", "elevation_m")
 
 EDITABLE_FIELDS = (
     "name",
@@ -26,6 +32,7 @@ EDITABLE_FIELDS = (
     "occupancy_weekend",
     "grid_region",
     "weather_station",
+    *LOCATION_FIELDS,
 )
 
 
@@ -67,6 +74,8 @@ def building_create(*, owner: User, **fields: Any) -> Building:
     _validated(building)
     building.save()
     audit_record(actor=owner, action="building.created", obj=building, after=_snapshot(building))
+    if building.located:
+        building_located.send(sender=Building, building=building)
     return building
 
 
@@ -85,8 +94,51 @@ def building_update(*, actor: User, building: Building, **changes: Any) -> Build
         raise
     building.save(update_fields=[*changes, "grid_region", "updated_at"])
     building_data_changed(building)
-    audit_record(actor=actor, action="building.updated", obj=building, before=before, after=_snapshot(building))
+    after = _snapshot(building)
+    audit_record(actor=actor, action="building.updated", obj=building, before=before, after=after)
+    if building.located and any(before[field] != after[field] for field in LOCATION_FIELDS):
+        building_located.send(sender=Building, building=building)
     return building
+
+
+@transaction.atomic
+def building_station_link(*, actor: Actor, building: Building, station: WeatherStation) -> None:
+    """Links the building to the station its temperatures come from (the weather fetch's choice)."""
+    if building.weather_station_id == station.pk:
+        return
+    before = str(building.weather_station_id)
+    Building.objects.filter(pk=building.pk).update(weather_station=station, updated_at=timezone.now())
+    building.weather_station = station
+    building_data_changed(building)
+    audit_record(
+        actor=actor,
+        action="building.station_linked",
+        obj=building,
+        before={"weather_station": before},
+        after={"weather_station": str(station.pk)},
+    )
+
+
+@transaction.atomic
+def station_for_source(
+    *, owner: User, source_id: str, name: str, latitude: float, longitude: float, timezone_name: str
+) -> WeatherStation:
+    """The owner's station mirroring a public one, created on first use; several of their buildings share it."""
+    station = WeatherStation.objects.filter(owner=owner, source_id=source_id).first()
+    if station is not None:
+        return station
+    station = WeatherStation(
+        owner=owner,
+        name=name[:200],
+        latitude=latitude,
+        longitude=longitude,
+        timezone=timezone_name,
+        source_id=source_id,
+    )
+    _validated(station)
+    station.save()
+    audit_record(actor=owner, action="station.created", obj=station, after={"name": station.name, "source": source_id})
+    return station
 
 
 @transaction.atomic

@@ -137,6 +137,15 @@ CELERY_BEAT_SCHEDULE["mrv-portfolio-nightly"] = {"task": "mrv.portfolio_recomput
 CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {"task": "webhooks.sweep", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["reports-sweep-stuck"] = {"task": "reports.sweep_stuck", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["bills-sweep-stuck"] = {"task": "metering.sweep_stuck_bills", "schedule": 300.0}
+# New hours of every located building's station; the station list itself once a month (NOAA refreshes it rarely).
+CELERY_BEAT_SCHEDULE["weather-top-up-nightly"] = {
+    "task": "metering.top_up_weather",
+    "schedule": crontab(hour=3, minute=15),
+}
+CELERY_BEAT_SCHEDULE["weather-stations-monthly"] = {
+    "task": "metering.refresh_weather_stations",
+    "schedule": crontab(day_of_month=1, hour=1, minute=40),
+}
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -205,7 +214,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["carbonexia.common.schema.drop_slash_twins"],
     # Uploads, bills and reports share one processing → completed | failed life cycle.
-    "ENUM_NAME_OVERRIDES": {"JobStatusEnum": "metering.uploads.models.UploadStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "metering.uploads.models.UploadStatus",
+        "BaselineMethodEnum": "mrv.models.Method",
+        "RequestableMethodEnum": "mrv.api.REQUESTABLE_METHODS",
+    },
 }
 
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 50)
@@ -286,8 +299,24 @@ LOGGING = {
     },
 }
 
+# --- Weather fetched for a building's coordinates (metering.weather.fetching) ---------------------
+# NOAA NCEI's GHCNh directory; needs outbound internet. Tests point it at a local server.
+WEATHER_SOURCE_URL = env_str(
+    "WEATHER_SOURCE_URL", "https://www.ncei.noaa.gov/oa/global-historical-climatology-network/hourly"
+)
+WEATHER_SOURCE_TIMEOUT_SECONDS = env_int("WEATHER_SOURCE_TIMEOUT_SECONDS", 30)
+# A year of a busy airport's reports (METAR every 30 minutes plus specials, 230 columns) is about 15 MB.
+WEATHER_SOURCE_MAX_BYTES = env_int("WEATHER_SOURCE_MAX_BYTES", 60_000_000)
+# A first fetch reaches back this many calendar years (the current one included): a baseline needs 12 months.
+WEATHER_HISTORY_YEARS = env_int("WEATHER_HISTORY_YEARS", 3)
+# The cached station list is refreshed when older than this, even if the monthly beat did not run.
+WEATHER_STATION_LIST_MAX_AGE_DAYS = env_int("WEATHER_STATION_LIST_MAX_AGE_DAYS", 35)
+
 # Meter CSVs with more lines than this are stored by a worker (202 + progress) instead of in the request.
 METER_CSV_ASYNC_ROWS = env_int("METER_CSV_ASYNC_ROWS", 100_000)
+# Green Button XML larger than this is refused before parsing: the parsed tree takes about ten times the file's
+# size in memory, and a building-year of 15-minute readings is about 5 MB, so 40 MB holds several years.
+GREENBUTTON_MAX_MB = env_int("GREENBUTTON_MAX_MB", 40)
 
 # --- Smart meters over MQTT (manage.py consume_mqtt) ------------------------------------------------
 MQTT_BROKER_URL = env_str("MQTT_BROKER_URL", "mqtt://127.0.0.1:1883")

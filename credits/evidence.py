@@ -15,9 +15,14 @@ def block_evidence(block: CreditBlock) -> dict:
         "months": snapshot["months"],
         "baseline": snapshot["baseline"],
         "g14": evidence.guideline_14(baseline),
+        "candidates": evidence.candidate_rows(baseline),
+        "chosen_because": baseline.method_reason,
         "granularity": snapshot["baseline"]["granularity"],
         "totals": snapshot["totals"],
+        # The whole request this block came from (absent in blocks requested before one bound per period).
+        "request": snapshot.get("request"),
         "factors": evidence.factors_used(snapshot["months"]),
+        "flagged": evidence.flagged_months_gaps(snapshot["months"]),
         "uploads": evidence.uploads_of(block.building)[:50],
         # Bills that may stand in for meter data in the baseline or the block's months, with what their checks found.
         "bills": confirmed_bills_with_findings(

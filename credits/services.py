@@ -2,7 +2,6 @@
 
 import calendar
 import math
-from collections import defaultdict
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -17,7 +16,7 @@ from carbonexia import events
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Forbidden, Invalid
 from mrv import calc
-from mrv.engine import MonthResult, mrv_run, period_totals
+from mrv.engine import MonthResult, creditable_dict, creditable_refusal, mrv_run
 from mrv.models import CALCULATION_VERSION, Baseline
 from mrv.selectors import current_baseline
 from mrv.services import mrv_calculated_publish
@@ -65,7 +64,10 @@ def _refuse_ineligible(months: list[MonthResult]) -> None:
         )
 
 
-def _snapshot(*, baseline: Baseline, months: list[MonthResult], totals: calc.SavingsTotals) -> dict[str, Any]:
+def _snapshot(
+    *, baseline: Baseline, months: list[MonthResult], share: calc.VintageShare, creditable: calc.CreditableAllocation
+) -> dict[str, Any]:
+    period = creditable.totals
     return {
         "calculation_version": CALCULATION_VERSION,
         "taken_at": timezone.now().isoformat(),
@@ -81,20 +83,29 @@ def _snapshot(*, baseline: Baseline, months: list[MonthResult], totals: calc.Sav
         },
         "months": [m.as_dict() for m in months],
         "totals": {
-            "savings_kwh": totals.savings_kwh,
-            "co2_saved_kg": totals.co2_saved_kg,
-            "co2_saved_tons": totals.co2_saved_tons,
-            "co2_credited_tons": totals.co2_credited_tons,
-            "fsu": totals.fsu,
-            "confidence": totals.confidence,
-            "note": totals.uncertainty_note,
+            "savings_kwh": share.savings_kwh,
+            "co2_saved_kg": share.co2_saved_kg,
+            "co2_saved_tons": share.co2_saved_kg / 1000,
+            "co2_credited_tons": float(share.co2_creditable_tons),
+            "fsu": period.fsu,
+            "confidence": period.confidence,
+            "note": period.uncertainty_note,
+        },
+        # The whole request: its one lower bound and how it was split into this block and its siblings.
+        "request": {
+            "first_month": creditable.vintages[0].months[0],
+            "last_month": creditable.vintages[-1].months[-1],
+            "co2_saved_tons": period.co2_saved_tons,
+            **creditable_dict(creditable),
         },
     }
 
 
 @transaction.atomic
 def credits_request(*, actor: User, building: Building, period_start: date, period_end: date) -> list[CreditBlock]:
-    """One PENDING block per vintage year of the period; every month must be eligible."""
+    """One PENDING block per vintage year of the period; every month must be eligible. The period's lower bound is
+    computed once and split between the blocks by their central CO2 (`mrv.engine.period_creditable`), so the blocks
+    hold exactly what the portal, the API and the report showed for the period."""
     first, last = _whole_months(period_start, period_end)
     building = Building.objects.select_for_update().get(pk=building.pk)
     _refuse_overlap(building, period_start, period_end)
@@ -102,43 +113,53 @@ def credits_request(*, actor: User, building: Building, period_start: date, peri
     # Fresh, as evidence is never cached; a month not yet over in the building's zone is ineligible.
     run = mrv_run(building=building, first=first, last=last, baseline=baseline, now=timezone.now())
     _refuse_ineligible(run.months)
-    assert baseline is not None  # without a baseline no month is eligible, so the request was refused above
+    # without a baseline no month is eligible, and every eligible month has savings: the request was refused above
+    assert baseline is not None and run.creditable is not None
+    creditable = run.creditable
+    for share in creditable.vintages:
+        _refuse_oversized(
+            saved_tons=share.co2_saved_kg / 1000, credited_tons=share.co2_creditable_tons, vintage=share.vintage
+        )
+    if refusal := creditable_refusal(creditable):
+        raise Invalid(refusal, code="below_one_credit")
     mrv_calculated_publish(building=building, run=run, first=first, last=last)
-    by_vintage: dict[int, list[MonthResult]] = defaultdict(list)
-    for month in run.months:
-        by_vintage[pd.Period(month.period, freq="M").year].append(month)
+    months = {m.period: m for m in run.months}
     try:
         with transaction.atomic():
             return [
-                _request_vintage(actor=actor, building=building, vintage=vintage, months=months, baseline=baseline)
-                for vintage, months in sorted(by_vintage.items())
+                _request_vintage(
+                    actor=actor,
+                    building=building,
+                    share=share,
+                    months=[months[period] for period in share.months],
+                    baseline=baseline,
+                    creditable=creditable,
+                )
+                for share in creditable.vintages
             ]
     except IntegrityError:  # the exclusion constraint: a writer that bypassed the locked check above
         raise Conflict("Part of this period is already covered.", code="credit_period_overlap") from None
 
 
 def _request_vintage(
-    *, actor: User, building: Building, vintage: int, months: list[MonthResult], baseline: Baseline
+    *,
+    actor: User,
+    building: Building,
+    share: calc.VintageShare,
+    months: list[MonthResult],
+    baseline: Baseline,
+    creditable: calc.CreditableAllocation,
 ) -> CreditBlock:
-    totals = period_totals(months=months, baseline=baseline)
-    assert totals is not None  # every month is eligible, so every month has savings
-    _refuse_oversized(totals, vintage)
-    credits = math.floor(totals.co2_credited_tons)
-    if credits < 1:
-        raise Invalid(
-            f"The {vintage} part of the period credits {totals.co2_credited_tons:.3f} t, less than one whole credit.",
-            code="below_one_credit",
-        )
     block = CreditBlock.objects.create(
         building=building,
         period_start=pd.Period(months[0].period, "M").start_time.date(),
         period_end=pd.Period(months[-1].period, "M").end_time.date(),
-        vintage=vintage,
-        co2_saved_tons=_tons(totals.co2_saved_tons),
-        co2_credited_tons=_tons(totals.co2_credited_tons),
-        credits_requested=credits,
-        uncertainty_note=totals.uncertainty_note[:300],
-        snapshot=_snapshot(baseline=baseline, months=months, totals=totals),
+        vintage=share.vintage,
+        co2_saved_tons=_tons(share.co2_saved_kg / 1000),
+        co2_credited_tons=share.co2_creditable_tons,
+        credits_requested=share.credits,
+        uncertainty_note=creditable.totals.uncertainty_note[:300],
+        snapshot=_snapshot(baseline=baseline, months=months, share=share, creditable=creditable),
         requested_by=actor,
     )
     block.factors_used.set({m.factor["id"] for m in months if m.factor})
@@ -148,22 +169,21 @@ def _request_vintage(
         obj=block,
         after={
             "building": str(building.pk),
-            "vintage": vintage,
-            "credits_requested": credits,
+            "vintage": share.vintage,
+            "credits_requested": share.credits,
             "co2_credited_tons": str(block.co2_credited_tons),
         },
     )
     return block
 
 
-def _refuse_oversized(totals: calc.SavingsTotals, vintage: int) -> None:
+def _refuse_oversized(*, saved_tons: float, credited_tons: Decimal, vintage: int) -> None:
     """A request no block's columns can hold is a 422 before anything is written (the constraints back it)."""
-    saved, credited = totals.co2_saved_tons, totals.co2_credited_tons
-    fits = math.isfinite(saved) and math.isfinite(credited)
-    if not (fits and saved <= float(MAX_BLOCK_TONS) and credited < MAX_BLOCK_CREDITS + 1):
+    fits = math.isfinite(saved_tons) and credited_tons.is_finite()
+    if not (fits and saved_tons <= float(MAX_BLOCK_TONS) and credited_tons < MAX_BLOCK_CREDITS + 1):
         raise Invalid(
             f"The request is larger than a credit block can hold: the {vintage} part of the period comes to "
-            f"{credited:,.0f} t CO2e, and one block holds at most {MAX_BLOCK_CREDITS:,} credits.",
+            f"{float(credited_tons):,.0f} t CO2e, and one block holds at most {MAX_BLOCK_CREDITS:,} credits.",
             code="block_too_large",
         )
 

@@ -2,9 +2,12 @@ import pandas as pd
 from django import forms
 from django.contrib import admin
 
+from buildings.models import Building
+from carbonexia.common import calendar
 from carbonexia.common.admin import ReadOnlyAdminMixin
 from carbonexia.common.errors import ServiceError
 
+from .evidence import month_with_gaps
 from .models import Baseline, MonthReview
 from .services import month_review_record
 
@@ -42,14 +45,33 @@ class MonthReviewForm(forms.ModelForm):
             )
         except ServiceError as exc:
             raise forms.ValidationError(exc.detail) from None
+        # The model form validates its instance after clean(): the stored review, or its unique
+        # constraint would refuse the very row just stored (and show the verifier an error for it).
+        self.instance = self.review
         return data
+
+
+class ReviewedMonth(forms.Form):
+    """The building and month a review page is about, read from the page's query (or the posted form)."""
+
+    building = forms.ModelChoiceField(queryset=Building.objects.all())
+    month = forms.DateField()
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if not calendar.within(month):
+            raise forms.ValidationError(calendar.OUTSIDE)
+        return month
 
 
 @admin.register(MonthReview)
 class MonthReviewAdmin(admin.ModelAdmin):
-    """Verifiers approve or reject FLAGGED months (5–20 % missing) here; approval makes them eligible."""
+    """Verifiers approve or reject FLAGGED months (5–20 % missing) here; approval makes them eligible. The page
+    shows the month's missing days and hours and what was filled in: a review's own, or on the add page the
+    month asked for above the form (``add/?building=<id>&month=YYYY-MM-DD``), before deciding."""
 
     form = MonthReviewForm
+    change_form_template = "admin/mrv/monthreview/change_form.html"
     list_display = ["building", "month", "decision", "reviewer", "created_at"]
     list_filter = ["decision"]
     search_fields = ["building__name", "comment"]
@@ -66,6 +88,21 @@ class MonthReviewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        asked = ReviewedMonth(request.POST if request.method == "POST" else request.GET or None, auto_id="preview_%s")
+        context["preview_form"] = None if obj else asked
+        context["under_review"] = self._under_review(asked, obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def _under_review(self, asked: ReviewedMonth, obj):
+        if obj is not None:
+            building, month = obj.building, obj.month
+        elif asked.is_valid():
+            building, month = asked.cleaned_data["building"], asked.cleaned_data["month"]
+        else:
+            return None
+        return month_with_gaps(building, pd.Period(month, freq="M"))
 
     def save_model(self, request, obj, form, change):
         obj.pk = form.review.pk  # already stored, audited, by month_review_record in the form

@@ -12,6 +12,9 @@ from carbonexia.common.errors import Invalid
 from . import selectors, services
 from .models import Baseline, Method
 
+# towt joins the methods a caller may ask for when the hourly model lands (issue 13, branch mrv-towt).
+REQUESTABLE_METHODS = [choice for choice in Method.choices if choice[0] != Method.TOWT]
+
 
 class MonthIn(serializers.Serializer):
     period = serializers.RegexField(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": "Use YYYY-MM."})
@@ -29,7 +32,7 @@ class MonthIn(serializers.Serializer):
 class BaselineIn(serializers.Serializer):
     building_id = serializers.UUIDField()
     months = MonthIn(many=True, required=False, allow_empty=False)
-    method = serializers.ChoiceField(choices=Method.choices, required=False)
+    method = serializers.ChoiceField(choices=REQUESTABLE_METHODS, required=False)
     baseline_start = calendar.CalendarDateField(required=False)
     baseline_end = calendar.CalendarDateField(required=False)
     static_kwh = serializers.FloatField(min_value=0, max_value=1e12, required=False)
@@ -47,6 +50,23 @@ class FitOut(serializers.Serializer):
     n = serializers.IntegerField()
 
 
+class CandidateOut(serializers.Serializer):
+    method = serializers.ChoiceField(choices=Method.choices)
+    terms = serializers.ListField(child=serializers.CharField(), help_text="What the model accounts for, in words.")
+    granularity = serializers.ChoiceField(
+        choices=["daily", "hourly", "monthly"], help_text="The data it was fitted on."
+    )
+    r2 = serializers.FloatField(allow_null=True)
+    cv_rmse = serializers.FloatField(allow_null=True, help_text="In-sample CV(RMSE) at its own granularity.")
+    nmbe = serializers.FloatField(allow_null=True)
+    oos_cv_rmse = serializers.FloatField(
+        allow_null=True,
+        help_text="Leave-one-month-out CV(RMSE) of monthly totals: the error the choice minimises "
+        "(null with fewer than two months).",
+    )
+    g14_pass = serializers.BooleanField(help_text="Meets ASHRAE Guideline 14 at its granularity.")
+
+
 class BaselineOut(serializers.ModelSerializer):
     baseline_id = serializers.UUIDField(source="id")
     building_id = serializers.UUIDField()
@@ -56,6 +76,8 @@ class BaselineOut(serializers.ModelSerializer):
     fit = FitOut()
     model = serializers.JSONField()
     warnings = serializers.ListField(child=serializers.CharField())
+    candidates = CandidateOut(many=True, help_text="Every model fitted for this baseline; the chosen one among them.")
+    chosen_because = serializers.CharField(source="method_reason", help_text="Why the method was used.")
 
     class Meta:
         model = Baseline
@@ -64,6 +86,8 @@ class BaselineOut(serializers.ModelSerializer):
             "building_id",
             "method",
             "method_reason",
+            "candidates",
+            "chosen_because",
             "baseline_monthly_kwh",
             "period_start",
             "period_end",
@@ -112,6 +136,9 @@ class MonthOut(serializers.Serializer):
     co2_saved_kg = serializers.FloatField(allow_null=True)
     emission_factor_kg_per_kwh = serializers.FloatField(allow_null=True)
     missing_pct = serializers.FloatField()
+    filled_kwh = serializers.FloatField(
+        help_text="kWh of actual_kwh that fills missing readings (INTERPOLATED and FLAGGED months); 0 otherwise."
+    )
     quality = serializers.ChoiceField(choices=["OK", "INTERPOLATED", "FLAGGED", "REJECTED"])
     eligible = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
@@ -125,10 +152,36 @@ class UncertaintyOut(serializers.Serializer):
     note = serializers.CharField()
 
 
+class VintageOut(serializers.Serializer):
+    vintage = serializers.IntegerField(help_text="The calendar year: one credit block per vintage.")
+    months = serializers.ListField(child=serializers.CharField(), help_text="The eligible months of that year.")
+    co2_saved_tons = serializers.FloatField(help_text="Their central estimate.")
+    co2_creditable_tons = serializers.FloatField(help_text="Their share of the period's one lower bound.")
+    credits = serializers.IntegerField(help_text="Whole credits the block would request: floor(co2_creditable_tons).")
+
+
+class CreditableOut(serializers.Serializer):
+    credits = serializers.IntegerField(help_text="The whole credits a request would create: the sum over the vintages.")
+    fsu = serializers.FloatField(allow_null=True, help_text="Fractional savings uncertainty of the eligible months.")
+    confidence = serializers.FloatField()
+    note = serializers.CharField()
+    refusal = serializers.CharField(
+        allow_null=True,
+        help_text="Why a request of these months would be refused although each is eligible (a vintage below one "
+        "whole credit); null when it would be stored.",
+    )
+    vintages = VintageOut(many=True)
+
+
 class TotalsOut(serializers.Serializer):
     savings_kwh = serializers.FloatField()
     co2_saved_kg = serializers.FloatField()
     uncertainty = UncertaintyOut()
+    co2_creditable_tons = serializers.FloatField(
+        help_text="The same figure /credits/issue would request for the period: the lower bound of its eligible "
+        "months, computed once, to the thousandth of a tonne (the sum of its vintage blocks)."
+    )
+    creditable = CreditableOut(help_text="How co2_creditable_tons splits into one block per vintage year.")
 
 
 class SavingsOut(serializers.Serializer):

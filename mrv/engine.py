@@ -34,13 +34,21 @@ class MonthResult:
     eligible: bool
     reasons: list[str]
     warnings: list[str] = field(default_factory=list)
+    filled_kwh: float = 0.0  # what filling the month's gaps added to actual_kwh
+    gaps: list[dict] = field(default_factory=list)  # the filled spans (GapSpan.to_dict), for the verifier
+    fill_shape: str = ""
     factor: dict | None = None  # the factor's identity, for evidence snapshots
     # The month's savings as the calculation core computed them; totals and credits sum these.
     savings: calc.MonthSavings | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict:
         # dataclasses.asdict deep-copies every value, a noticeable share of a long run's answer time
-        plain = {**vars(self), "reasons": list(self.reasons), "warnings": list(self.warnings)}
+        plain = {
+            **vars(self),
+            "reasons": list(self.reasons),
+            "warnings": list(self.warnings),
+            "gaps": [dict(gap) for gap in self.gaps],
+        }
         plain["factor"] = dict(self.factor) if self.factor else None
         del plain["savings"]
         return plain
@@ -52,6 +60,8 @@ class MrvRun:
     baseline_id: str | None
     months: list[MonthResult]
     totals: dict
+    # What a credit request for these months would hold, block by block; None when no month is eligible.
+    creditable: calc.CreditableAllocation | None = None
 
 
 @dataclass(frozen=True)
@@ -78,11 +88,13 @@ def mrv_run(
         _assemble_month(month, first_day, gathered=gathered, baseline=baseline)
         for month, first_day in zip(gathered.months, gathered.first_days, strict=True)
     ]
+    creditable = period_creditable(months=months, baseline=baseline)
     return MrvRun(
         building_id=str(building.pk),
         baseline_id=str(baseline.pk) if baseline else None,
         months=months,
-        totals=totals_dict(period_totals(months=months, baseline=baseline)),
+        totals=totals_dict(period_totals(months=months, baseline=baseline), creditable),
+        creditable=creditable,
     )
 
 
@@ -91,11 +103,76 @@ def period_totals(*, months: list[MonthResult], baseline: Baseline | None) -> ca
     savings = [m.savings for m in months if m.savings is not None]
     if not savings:
         return None
-    uncertainty = calc.model_uncertainty(baseline.model) if baseline else None
-    return calc.savings_totals(months=savings, uncertainty=uncertainty, confidence=CONFIDENCE)
+    return calc.savings_totals(months=savings, uncertainty=_uncertainty(baseline), confidence=CONFIDENCE)
 
 
-def totals_dict(totals: calc.SavingsTotals | None) -> dict:
+def period_creditable(*, months: list[MonthResult], baseline: Baseline | None) -> calc.CreditableAllocation | None:
+    """The creditable tonnes of a run of months: the one lower bound of its eligible months (the months a credit
+    request credits; a request that includes any other is refused), split into one share per vintage year. The
+    API's `co2_creditable_tons`, the portal's preview and dashboard, the PDF and each requested block read it."""
+    eligible = [m.savings for m in months if m.eligible and m.savings is not None]
+    return calc.creditable_allocation(months=eligible, uncertainty=_uncertainty(baseline), confidence=CONFIDENCE)
+
+
+def creditable_refusal(creditable: calc.CreditableAllocation) -> str | None:
+    """Why a request of these months would be refused although each is eligible: a vintage block would hold less
+    than one whole credit. None when every vintage earns at least one."""
+    short = [share for share in creditable.vintages if share.credits < 1]
+    if not short:
+        return None
+    return " ".join(
+        f"The {share.vintage} part of the period credits {share.co2_creditable_tons} t, less than one whole credit."
+        for share in short
+    )
+
+
+def _uncertainty(baseline: Baseline | None) -> calc.BaselineUncertainty | None:
+    return calc.model_uncertainty(baseline.model) if baseline else None
+
+
+def creditable_dict(creditable: calc.CreditableAllocation | None) -> dict:
+    """The creditable figures as plain JSON, for the API's totals, the portal, the PDF and a block's snapshot."""
+    if creditable is None:
+        note = "no month of the period can earn credits"
+        return {
+            "co2_creditable_tons": 0.0,
+            "creditable": {
+                "credits": 0,
+                "fsu": None,
+                "confidence": CONFIDENCE,
+                "note": note,
+                "refusal": None,
+                "vintages": [],
+            },
+        }
+    totals = creditable.totals
+    return {
+        "co2_creditable_tons": float(creditable.co2_creditable_tons),
+        "creditable": {
+            "credits": creditable.credits,
+            "fsu": totals.fsu,
+            "confidence": totals.confidence,
+            "note": totals.uncertainty_note,
+            "refusal": creditable_refusal(creditable),
+            "vintages": [
+                {
+                    "vintage": share.vintage,
+                    "months": list(share.months),
+                    "co2_saved_tons": share.co2_saved_kg / 1000,
+                    "co2_creditable_tons": float(share.co2_creditable_tons),
+                    "credits": share.credits,
+                }
+                for share in creditable.vintages
+            ],
+        },
+    }
+
+
+def totals_dict(totals: calc.SavingsTotals | None, creditable: calc.CreditableAllocation | None) -> dict:
+    return _measured_totals_dict(totals) | creditable_dict(creditable)
+
+
+def _measured_totals_dict(totals: calc.SavingsTotals | None) -> dict:
     if totals is None:
         return {
             "savings_kwh": 0.0,
@@ -125,14 +202,14 @@ def _gather(
     months = inputs.months_between(first, last)
     first_days = [calc.first_day(month) for month in months]
     events = inputs.calc_events(building)
-    adjusted = {}
+    adjusted, expected_use = {}, None
     if baseline is not None:
-        adjusted = calc.adjusted_baselines_kwh(
-            model=baseline.model,
-            months=months,
-            daily_temperature_c=inputs.daily_temperatures(building=building, months=months),
-            daily_occupancy=inputs.daily_occupancy(building=building, months=months, events=events),
-        )
+        conditions = {
+            "daily_temperature_c": inputs.daily_temperatures(building=building, months=months),
+            "daily_occupancy": inputs.daily_occupancy(building=building, months=months, events=events),
+        }
+        adjusted = calc.adjusted_baselines_kwh(model=baseline.model, months=months, **conditions)
+        expected_use = calc.expected_use(model=baseline.model, months=months, **conditions)
     approved = MonthReview.objects.filter(
         building=building, decision=Decision.APPROVE, month__range=(first_days[0], first_days[-1])
     ).values_list("month", flat=True)
@@ -140,7 +217,7 @@ def _gather(
         months=months,
         first_days=first_days,
         events=events,
-        qualities=inputs.month_qualities(building=building, months=months),
+        qualities=inputs.month_qualities(building=building, months=months, expected_use=expected_use),
         adjusted=adjusted,
         factors=factors_for_days(region=building.grid_region, days=first_days),
         approved=set(approved),
@@ -200,6 +277,9 @@ def _assemble_month(
         eligible=eligibility.eligible and not reasons,
         reasons=reasons,
         warnings=list(eligibility.warnings),
+        filled_kwh=quality.filled_kwh if quality else 0.0,
+        gaps=[gap.to_dict() for gap in quality.gaps] if quality else [],
+        fill_shape=quality.fill_shape if quality else "",
         factor=factor_info,
         savings=saved,
     )

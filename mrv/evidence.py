@@ -1,8 +1,10 @@
 """What verifiers and readers of the evidence see, built in one place for the admin, the portal and the PDF:
-the Guideline 14 verdict of a baseline, the emission factors a run of months used, the quality log with the
-verifier's reviews, the building's uploads and the audit trail about it."""
+the Guideline 14 verdict of a baseline and the candidate models it was chosen from, the emission factors a
+run of months used, the quality log with the verifier's reviews, the building's uploads and the audit trail
+about it."""
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 import pandas as pd
 from django.db.models import Model, Q, QuerySet
@@ -12,9 +14,11 @@ from carbonexia.audit.models import AuditEvent
 from metering.uploads.models import Upload
 from mrv import calc
 
-from .models import Baseline, MonthReview
+from .models import Baseline, Method, MonthReview
+from .selectors import cached_mrv_run
 
 AUDIT_ROWS = 30
+HOURS_SHOWN_PER_DAY = 12
 
 
 def guideline_14(baseline: Baseline) -> dict:
@@ -25,6 +29,24 @@ def guideline_14(baseline: Baseline) -> dict:
         method=baseline.method,
         n_parameters=calc.model_n_parameters(baseline.model),
     )
+
+
+def candidate_rows(baseline: Baseline) -> list[dict]:
+    """The candidate models of a baseline side by side, the chosen one marked, in the order they were fitted.
+
+    Each row: method (and its label), terms (words), granularity, r2, cv_rmse, nmbe, oos_cv_rmse, g14_pass,
+    chosen. A baseline stored before candidates were kept has none.
+    """
+    labels = dict(Method.choices)
+    return [
+        {
+            **candidate,
+            "label": labels.get(candidate["method"], candidate["method"]),
+            "terms": ", ".join(candidate["terms"]),
+            "chosen": candidate["method"] == baseline.method,
+        }
+        for candidate in baseline.candidates
+    ]
 
 
 def factors_used(months: Iterable[dict]) -> list[dict]:
@@ -49,6 +71,39 @@ def quality_log(building: Building, months: Iterable[dict]) -> list[dict]:
         for m in months
         if m["quality"] != "OK"
     ]
+
+
+def gap_rows(month: dict) -> list[dict]:
+    """The days a month (as ``MonthResult.as_dict()``) misses readings on, which hours, and the kWh filled in:
+    one row per local day, for the verifier's review, the credit block's evidence and the PDF alike."""
+    rows: dict[str, dict] = {}
+    for gap in month.get("gaps", ()):  # snapshots taken before gaps were recorded hold none
+        start, end = datetime.fromisoformat(gap["start"]), datetime.fromisoformat(gap["end"])
+        row = rows.setdefault(
+            start.date().isoformat(),
+            {"day": start.date(), "hours": [], "more": 0, "missing_hours": 0.0, "slots": 0, "filled_kwh": 0.0},
+        )
+        until = "24:00" if end.date() > start.date() else f"{end:%H:%M}"
+        hours = "all day" if f"{start:%H:%M}" == "00:00" and until == "24:00" else f"{start:%H:%M}–{until}"
+        if len(row["hours"]) < HOURS_SHOWN_PER_DAY:
+            row["hours"].append(hours)
+        else:
+            row["more"] += 1
+        row["missing_hours"] += (end - start).total_seconds() / 3600
+        row["slots"] += gap["slots"]
+        row["filled_kwh"] += gap["filled_kwh"]
+    return list(rows.values())
+
+
+def flagged_months_gaps(months: Iterable[dict]) -> list[dict]:
+    """Each FLAGGED month of a run (as ``MonthResult.as_dict()``) with the rows of its gaps."""
+    return [{**m, "gap_rows": gap_rows(m)} for m in months if m["quality"] == "FLAGGED"]
+
+
+def month_with_gaps(building: Building, month: pd.Period) -> dict:
+    """A month's result as the savings page shows it (the same cached run), with its gap rows."""
+    result = cached_mrv_run(building=building, first=month, last=month)[0].months[0].as_dict()
+    return {**result, "gap_rows": gap_rows(result)}
 
 
 def uploads_of(building: Building) -> QuerySet[Upload]:

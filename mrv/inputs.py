@@ -4,6 +4,8 @@ Whole months come from SQL month buckets (sum and count); only months with gaps 
 readings, so a multi-year query stays close to the cost of the aggregation it rests on.
 """
 
+from datetime import date
+
 import pandas as pd
 
 from buildings.models import Building
@@ -11,6 +13,10 @@ from metering.bills.selectors import confirmed_bill_months
 from metering.readings.selectors import meter_bucket_totals, meter_interval, meter_series
 from metering.weather.selectors import station_daily_means
 from mrv import calc
+
+# A daily meter's readings are 23–25 h apart around clock changes; anything sparser is not daily.
+DST_SHIFT = pd.Timedelta(hours=1)
+DAILY_METER_SPACING = pd.Timedelta(days=1) + DST_SHIFT
 
 
 def months_between(first: pd.Period, last: pd.Period) -> list[pd.Period]:
@@ -21,9 +27,12 @@ def span_of(building: Building, months: list[pd.Period]) -> tuple[pd.Timestamp, 
     return calc.month_bounds(months[0], building.timezone)[0], calc.month_bounds(months[-1], building.timezone)[1]
 
 
-def month_qualities(*, building: Building, months: list[pd.Period]) -> dict[pd.Period, calc.MonthQuality | None]:
+def month_qualities(
+    *, building: Building, months: list[pd.Period], expected_use: calc.ExpectedUse | None = None
+) -> dict[pd.Period, calc.MonthQuality | None]:
     """Each month's quality and kWh total: from meter readings, else from confirmed utility bills; None
-    where the month has neither."""
+    where the month has neither. Gaps are filled in the shape of ``expected_use`` (the baseline model's),
+    else of the readings' own weekly profile over the month and the weeks around it."""
     starts, ends = calc.months_bounds(months, building.timezone)
     totals = meter_bucket_totals(building=building, interval="month", start=starts[0], end=ends[-1])
     interval = meter_interval(building=building, before=ends[-1])
@@ -42,9 +51,10 @@ def month_qualities(*, building: Building, months: list[pd.Period]) -> dict[pd.P
         if count == complete_count:
             qualities[month] = calc.complete_month(total_kwh=float(kwh), count=count, interval=interval)
         else:
-            raw = meter_series(building=building, start=month_start, end=month_end)
+            around = pd.Timedelta(days=calc.CONTEXT_DAYS)
+            raw = meter_series(building=building, start=month_start - around, end=month_end + around)
             qualities[month] = calc.assess_month(
-                readings=raw, month=month, timezone=building.timezone, interval=interval
+                readings=raw, month=month, timezone=building.timezone, interval=interval, expected_use=expected_use
             )
     return _from_bills(building, qualities)
 
@@ -57,23 +67,30 @@ def _from_bills(building: Building, qualities: dict) -> dict[pd.Period, calc.Mon
     return qualities
 
 
-def complete_days(*, building: Building, months: list[pd.Period]) -> pd.Series | None:
-    """kWh per local calendar day, only for days with every reading present (naive dates)."""
-    start, end = span_of(building, months)
+def complete_days(*, building: Building, first: date, last: date) -> pd.Series | None:
+    """kWh per local calendar day from `first` to `last` (both included), only for days with every reading
+    present (naive dates): every interval of the day for an interval meter, the day's reading for a daily one.
+    None for meters read less often than daily, or without readings."""
+    start = pd.Timestamp(first).tz_localize(building.timezone, nonexistent="shift_forward")
+    end = (pd.Timestamp(last) + pd.Timedelta(days=1)).tz_localize(building.timezone, nonexistent="shift_forward")
     interval = meter_interval(building=building, before=end)
-    if interval is None or interval >= pd.Timedelta(days=1):
+    if interval is None or interval > DAILY_METER_SPACING:
         return None
     days = meter_bucket_totals(building=building, interval="day", start=start, end=end)
     if days.empty:
         return None
     local = pd.DatetimeIndex(days["bucket"]).tz_localize(None)
-    next_midnight = (local + pd.Timedelta(days=1)).tz_localize(
-        building.timezone,
-        nonexistent="shift_forward",
-        ambiguous=True,  # type: ignore[arg-type]  # pandas takes one bool for every instant; the stubs do not
-    )
-    length = next_midnight - pd.DatetimeIndex(days["bucket"])
-    whole = days["count"].to_numpy() == (length / interval).to_numpy()
+    count = days["count"].to_numpy()
+    if interval >= pd.Timedelta(days=1) - DST_SHIFT:
+        whole = count >= 1
+    else:
+        next_midnight = (local + pd.Timedelta(days=1)).tz_localize(
+            building.timezone,
+            nonexistent="shift_forward",
+            ambiguous=True,  # type: ignore[arg-type]  # pandas takes one bool for every instant; the stubs do not
+        )
+        length = next_midnight - pd.DatetimeIndex(days["bucket"])
+        whole = count == (length / interval).to_numpy()
     return pd.Series(days["kwh"].to_numpy(dtype=float)[whole], index=local[whole])
 
 

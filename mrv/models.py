@@ -5,15 +5,17 @@ from carbonexia.common.models import BaseModel
 
 # Bumped whenever the calculation core changes results for the same inputs, so a stored baseline
 # always says which rules produced it.
-CALCULATION_VERSION = "mrv-1.0"
+CALCULATION_VERSION = "mrv-2.0"
 
 
 class Method(models.TextChoices):
     HISTORICAL = "historical", "Historical mean"
     WEATHER = "weather", "Weather normalised"
+    DAYTYPE = "daytype", "Weather and day types (weekends, public holidays)"
     OCCUPANCY = "occupancy", "Occupancy normalised"
     REGRESSION = "regression", "Change-point regression (temperature and occupancy)"
     STATIC = "static", "Static"
+    TOWT = "towt", "Time of week and temperature (hourly)"
 
 
 class Baseline(BaseModel):
@@ -21,7 +23,10 @@ class Baseline(BaseModel):
 
     building = models.ForeignKey("buildings.Building", on_delete=models.CASCADE, related_name="baselines")
     method = models.CharField(max_length=16, choices=Method.choices)
-    method_reason = models.TextField(blank=True)
+    method_reason = models.TextField(blank=True, help_text="Why this method: the chooser's sentence, or 'requested'.")
+    candidates = models.JSONField(
+        default=list, blank=True, help_text="Every model fitted when the method was chosen, with its fit and error."
+    )
     baseline_monthly_kwh = models.FloatField()
     period_start = models.DateField()
     period_end = models.DateField()

@@ -24,8 +24,8 @@ from .selectors import MRV_CACHE_SECONDS, current_baseline, mrv_cache_key
 BASELINE_MONTHS = 12
 
 
-def default_baseline_window(building: Building) -> tuple[pd.Period, pd.Period]:
-    """The 12 complete months before the first retrofit (API.md)."""
+def default_baseline_window(building: Building) -> tuple[date, date]:
+    """The 12 complete months before the first retrofit (API.md), as their first and last day."""
     retrofit = building.events.filter(event_type=EventType.RETROFIT).order_by("start_date").first()
     if retrofit is None:
         raise Invalid(
@@ -34,12 +34,13 @@ def default_baseline_window(building: Building) -> tuple[pd.Period, pd.Period]:
             code="no_baseline_window",
         )
     last = pd.Period(retrofit.start_date, freq="M") - 1
-    return last - (BASELINE_MONTHS - 1), last
+    return calc.first_day(last - (BASELINE_MONTHS - 1)), calc.last_day(last)
 
 
 def _from_readings(
-    building: Building, months: list[pd.Period]
+    building: Building, first: date, last: date
 ) -> tuple[dict[str, float], pd.Series | None, list[str], dict[str, Any]]:
+    months = inputs.months_between(pd.Period(first, freq="M"), pd.Period(last, freq="M"))
     qualities = inputs.month_qualities(building=building, months=months)
     monthly, warnings, sources = {}, [], {}
     for month, quality in qualities.items():
@@ -54,16 +55,21 @@ def _from_readings(
         monthly[str(month)] = quality.total_kwh
     if not monthly:
         raise Invalid("There are no usable meter readings in the baseline window.", code="no_baseline_data")
-    return monthly, inputs.complete_days(building=building, months=months), warnings, sources
+    return monthly, inputs.complete_days(building=building, first=first, last=last), warnings, sources
 
 
 @dataclass(frozen=True)
 class _BaselineInputs:
-    window: list[pd.Period]
+    first: date  # the exact baseline days, both included
+    last: date
     monthly: dict[str, float]
     daily_kwh: pd.Series | None
     warnings: list[str]
     sources: dict[str, Any]
+
+    @property
+    def window(self) -> list[pd.Period]:
+        return inputs.months_between(pd.Period(self.first, freq="M"), pd.Period(self.last, freq="M"))
 
 
 def _posted_inputs(months: list[dict[str, Any]]) -> _BaselineInputs:
@@ -71,8 +77,14 @@ def _posted_inputs(months: list[dict[str, Any]]) -> _BaselineInputs:
     if len(monthly) != len(months):
         raise Invalid("A month is given twice.", errors={"months": ["Each period may appear once."]})
     posted = sorted(pd.Period(p, freq="M") for p in monthly)
-    window = inputs.months_between(posted[0], posted[-1])
-    return _BaselineInputs(window=window, monthly=monthly, daily_kwh=None, warnings=[], sources={"source": "posted"})
+    return _BaselineInputs(
+        first=calc.first_day(posted[0]),
+        last=calc.last_day(posted[-1]),
+        monthly=monthly,
+        daily_kwh=None,
+        warnings=[],
+        sources={"source": "posted"},
+    )
 
 
 def _stored_inputs(building: Building, baseline_start: date | None, baseline_end: date | None) -> _BaselineInputs:
@@ -82,16 +94,14 @@ def _stored_inputs(building: Building, baseline_start: date | None, baseline_end
             errors={"baseline_end" if baseline_start else "baseline_start": ["Required with the other."]},
         )
     first, last = (
-        (pd.Period(baseline_start, freq="M"), pd.Period(baseline_end, freq="M"))
-        if baseline_start
-        else default_baseline_window(building)
+        (baseline_start, baseline_end) if baseline_start and baseline_end else default_baseline_window(building)
     )
     if last < first:
         raise Invalid("The baseline window ends before it starts.", errors={"baseline_end": ["Before baseline_start."]})
-    window = inputs.months_between(first, last)
-    monthly, daily_kwh, warnings, month_sources = _from_readings(building, window)
+    monthly, daily_kwh, warnings, month_sources = _from_readings(building, first, last)
     return _BaselineInputs(
-        window=window,
+        first=first,
+        last=last,
         monthly=monthly,
         daily_kwh=daily_kwh,
         warnings=warnings,
@@ -99,42 +109,53 @@ def _stored_inputs(building: Building, baseline_start: date | None, baseline_end
     )
 
 
+DAILY_METHODS = (None, Method.WEATHER, Method.DAYTYPE, Method.REGRESSION)
+
+
 def _fit(
     building: Building, gathered: _BaselineInputs, *, method: str | None, static_kwh: float | None
-) -> calc.BaselineResult:
+) -> tuple[calc.BaselineResult, list[str]]:
+    """The fitted baseline and the warnings about its inputs."""
     temperatures = inputs.daily_temperatures(building=building, months=gathered.window)
-    occupancy: pd.Series | None = inputs.daily_occupancy(
-        building=building, months=gathered.window, events=inputs.calc_events(building)
-    )
-    # Without weather data the default is the historical mean (issue 4), not an occupancy model.
-    if method is None and temperatures is None:
-        occupancy = None
+    occupancy = inputs.daily_occupancy(building=building, months=gathered.window, events=inputs.calc_events(building))
+    country = calc.holiday_country(building.grid_region)
     try:
-        return calc.calculate_baseline(
+        result = calc.calculate_baseline(
             method=method,
             monthly_kwh=gathered.monthly,
             daily_temperature_c=temperatures,
             daily_occupancy=occupancy,
-            daily_kwh=gathered.daily_kwh if method in (None, Method.WEATHER, Method.REGRESSION) else None,
+            daily_kwh=gathered.daily_kwh if method in DAILY_METHODS else None,
             static_kwh=static_kwh,
+            country=country,
         )
     except calc.CalcInputError as exc:
         raise Invalid(str(exc), code="baseline_not_computable") from None
+    notes = []
+    if country is None and any(c.method == Method.DAYTYPE for c in result.candidates):
+        notes.append(
+            f"no public holidays are known for grid region {building.grid_region!r}: "
+            "the day-type model knows weekends only"
+        )
+    return result, notes
 
 
-def _persist(*, actor: User, building: Building, gathered: _BaselineInputs, result: calc.BaselineResult) -> Baseline:
+def _persist(
+    *, actor: User, building: Building, gathered: _BaselineInputs, result: calc.BaselineResult, notes: list[str]
+) -> Baseline:
     baseline = Baseline.objects.create(
         building=building,
         method=result.method,
         method_reason=result.method_reason,
+        candidates=[candidate.as_dict() for candidate in result.candidates],
         baseline_monthly_kwh=result.baseline_monthly_kwh,
-        period_start=calc.first_day(gathered.window[0]),
-        period_end=calc.last_day(gathered.window[-1]),
+        period_start=gathered.first,
+        period_end=gathered.last,
         normalization=result.normalization,
         model=result.model,
         fit=result.fit_dict(),
         valid=result.valid,
-        warnings=gathered.warnings + list(result.warnings),
+        warnings=gathered.warnings + notes + list(result.warnings),
         inputs={**gathered.sources, "monthly_kwh": gathered.monthly},
         created_by=actor,
     )
@@ -168,8 +189,8 @@ def baseline_calculate(
     """Gathers the baseline's inputs (posted months or stored readings), fits, stores and announces it."""
     building = Building.objects.select_for_update().get(pk=building.pk)
     gathered = _posted_inputs(months) if months else _stored_inputs(building, baseline_start, baseline_end)
-    result = _fit(building, gathered, method=method, static_kwh=static_kwh)
-    baseline = _persist(actor=actor, building=building, gathered=gathered, result=result)
+    result, notes = _fit(building, gathered, method=method, static_kwh=static_kwh)
+    baseline = _persist(actor=actor, building=building, gathered=gathered, result=result, notes=notes)
     events.publish(
         event_type="baseline_computed",
         owner=building.owner,

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.forms import LoginForm as AccountLoginForm
-from buildings.models import BuildingType, EventType, WeatherStation
+from buildings.models import ELEVATION_RANGE_M, BuildingType, EventType, WeatherStation
 from buildings.selectors import stations_visible_to
 from carbonexia.common.errors import ServiceError
 from carbonexia.common.timezones import known_timezones
@@ -155,6 +155,23 @@ class BuildingForm(PortalForm):
     weather_station = forms.ModelChoiceField(
         queryset=WeatherStation.objects.none(), required=False, empty_label="No station"
     )
+    latitude = forms.FloatField(
+        required=False, min_value=-90, max_value=90, help_text="Decimal degrees, e.g. 12.9716 (north is positive)."
+    )
+    longitude = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        help_text="Decimal degrees, e.g. 77.5946 (east is positive). With the latitude, the nearest suitable "
+        "NOAA weather station is chosen and its hourly temperatures are fetched.",
+    )
+    elevation_m = forms.FloatField(
+        label="Elevation (m)",
+        required=False,
+        min_value=ELEVATION_RANGE_M[0],
+        max_value=ELEVATION_RANGE_M[1],
+        help_text="Optional: ground level above sea level, so a station far above or below is passed over.",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,13 +195,25 @@ class UploadForm(PortalForm):
         return {"data": file.read(), "filename": file.name}
 
 
-class CsvUploadForm(UploadForm):
+class MeterUploadForm(UploadForm):
+    """A meter CSV or a Green Button file: the service tells them apart by their content."""
+
     file = forms.FileField(
-        label="Meter CSV",
-        help_text="A header row, then one reading per line: timestamp,kwh. Times without an offset are read in "
-        "the building's time zone.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label="Meter data (CSV or Green Button)",
+        help_text="A CSV with a header row, then one reading per line: timestamp,kwh (times without an offset are "
+        "read in the building's time zone); or the Green Button XML file your utility lets you download.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,.xml,application/xml,text/xml"}),
     )
+    usage_point = forms.CharField(
+        required=False,
+        max_length=255,
+        label="Green Button usage point",
+        help_text="Only for a Green Button file with several meters (usage points): the id or title of this "
+        "building's. Leave empty otherwise.",
+    )
+
+    def upload(self) -> dict:
+        return {**super().upload(), "usage_point": self.cleaned_data["usage_point"]}
 
 
 class TemperatureUploadForm(UploadForm):
@@ -209,6 +238,23 @@ class ReadingsForm(PortalForm):
 class StationLinkForm(PortalForm):
     weather_station = forms.ModelChoiceField(
         queryset=WeatherStation.objects.none(), required=False, empty_label="No station"
+    )
+    latitude = forms.FloatField(
+        required=False, min_value=-90, max_value=90, help_text="Decimal degrees, e.g. 12.9716 (north is positive)."
+    )
+    longitude = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        help_text="Decimal degrees, e.g. 77.5946 (east is positive). With the latitude, the nearest suitable "
+        "NOAA weather station is chosen and its hourly temperatures are fetched.",
+    )
+    elevation_m = forms.FloatField(
+        label="Elevation (m)",
+        required=False,
+        min_value=ELEVATION_RANGE_M[0],
+        max_value=ELEVATION_RANGE_M[1],
+        help_text="Optional: ground level above sea level, so a station far above or below is passed over.",
     )
 
     def __init__(self, *args, user, **kwargs):

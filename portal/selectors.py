@@ -34,7 +34,8 @@ def year_to(building, last: pd.Period) -> MrvRun:
 
 
 def recent_uploads(building):
-    return building.uploads.filter(kind=UploadKind.METER_CSV).select_related("uploaded_by")[:RECENT]
+    meter_files = (UploadKind.METER_CSV, UploadKind.GREENBUTTON)
+    return building.uploads.filter(kind__in=meter_files).select_related("uploaded_by")[:RECENT]
 
 
 def readings_window(*, building, interval: str) -> pd.DataFrame:

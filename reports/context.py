@@ -30,11 +30,14 @@ MODEL_TYPES = {
     "hdd_cdd": "heating and cooling (HDD + CDD)",
 }
 UPLOAD_ROWS = 50
+WEEKDAYS = {"tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 COEFFICIENTS = {  # name in the stored model → (label, unit)
     "intercept": ("Base load (intercept)", "kWh per day"),
     "beta_hdd": ("Heating slope", "kWh per heating degree day"),
     "beta_cdd": ("Cooling slope", "kWh per cooling degree day"),
     "beta_occupancy": ("Occupancy slope", "kWh per day at full occupancy"),
+    "beta_non_working": ("Non-working day (weekend or public holiday)", "kWh per day against a working day"),
+    "beta_holiday": ("Public holiday", "kWh per day against a Monday"),
     "kwh_per_occupied_day": ("Energy per occupied day", "kWh"),
     "baseline_monthly_kwh": ("Baseline per month", "kWh"),
 }
@@ -58,7 +61,9 @@ def report_context(*, report: Report, generated_at: datetime) -> dict:
         "charts": _charts(run.months),
         "baseline": _baseline(baseline),
         "uncertainty": run.totals["uncertainty"],
+        "creditable": run.totals["creditable"],
         "quality_log": evidence.quality_log(building, months),
+        "flagged_gaps": evidence.flagged_months_gaps(months),
         "events": list(events_of(building).select_related("recorded_by")),
         "factors": evidence.factors_used(months),
         "credit_blocks": blocks,
@@ -70,13 +75,13 @@ def report_context(*, report: Report, generated_at: datetime) -> dict:
 
 def _kpis(run: MrvRun) -> dict:
     measured = [m for m in run.months if m.savings_kwh is not None]
-    uncertainty = run.totals["uncertainty"]
     return {
         "baseline_kwh": sum(m.adjusted_baseline_kwh for m in measured),
         "actual_kwh": sum(m.actual_kwh for m in measured),
         "savings_kwh": run.totals["savings_kwh"],
         "co2_saved_tons": run.totals["co2_saved_kg"] / 1000,
-        "co2_credited_tons": uncertainty["co2_credited_kg"] / 1000,
+        "co2_creditable_tons": run.totals["co2_creditable_tons"],
+        "credits_creditable": run.totals["creditable"]["credits"],
         "months": len(run.months),
         "measured_months": len(measured),
         "eligible_months": sum(m.eligible for m in run.months),
@@ -115,7 +120,7 @@ def _baseline(baseline: Baseline | None) -> dict | None:
         values = {"baseline_monthly_kwh": baseline.baseline_monthly_kwh}
     coefficients = []
     for name, value in values.items():
-        label, unit = COEFFICIENTS.get(name, (name, ""))
+        label, unit = COEFFICIENTS.get(name) or _day_of_week_coefficient(name)
         coefficients.append({"label": label, "unit": unit, "value": value})
     return {
         "record": baseline,
@@ -126,4 +131,10 @@ def _baseline(baseline: Baseline | None) -> dict | None:
         "cooling_balance_point_c": changepoint["cooling_balance_point_c"] if changepoint else None,
         "n_parameters": calc.model_n_parameters(model),
         "guideline_14": evidence.guideline_14(baseline),
+        "candidates": evidence.candidate_rows(baseline),
     }
+
+
+def _day_of_week_coefficient(name: str) -> tuple[str, str]:
+    day = name.removeprefix("beta_")
+    return (day.capitalize(), "kWh per day against a Monday") if day in WEEKDAYS else (name, "")

@@ -47,6 +47,9 @@ def _quick_hashing_and_own_cache(settings):
     settings.CACHES = {
         name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"} for name, config in django_settings.CACHES.items()
     }
+    # No test reaches NOAA: a building given coordinates queues a weather fetch, which here finds nothing
+    # listening (the discard port) unless the test serves GHCNh files from a local server of its own.
+    settings.WEATHER_SOURCE_URL = "http://127.0.0.1:9/ghcnh"
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
-"""Pure parsing of meter and weather data: bytes or JSON in, validated pandas frames out. No Django."""
+"""Pure parsing of meter and weather data: bytes (CSV, Green Button XML) or JSON in, validated pandas frames out.
+No Django."""
 
-from .errors import InvalidFile, InvalidInput, InvalidRows, RowError
+from .errors import InvalidFile, InvalidInput, InvalidRows, RowError, UsagePointChoice
+from .espi_feed import looks_like_xml
+from .greenbutton import parse_greenbutton
 from .meter_csv import parse_meter_csv
 from .meter_message import BATCH_SHAPE, message_items, reading_items
 from .plausibility import MAX_READING_KWH, PowerCeiling
@@ -17,7 +20,10 @@ __all__ = [
     "MIN_TEMPERATURE_C",
     "PowerCeiling",
     "RowError",
+    "UsagePointChoice",
+    "looks_like_xml",
     "message_items",
+    "parse_greenbutton",
     "parse_meter_csv",
     "parse_readings",
     "parse_temperature_csv",

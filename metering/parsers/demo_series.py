@@ -4,9 +4,11 @@ Weather: an annual sinusoid (coldest in mid-January) plus a diurnal cycle (warme
 AR(1) anomalies that persist for a day or two. Meter: a constant base load, an occupancy load during
 working hours (08:00-18:00 local, weekday or weekend share of `occupied_kw`), heating and cooling that
 grow linearly below and above their balance temperatures, ±5 % multiplicative noise, and from the local
-midnight starting `retrofit_date` everything scaled down by `retrofit_saving_pct`.
+midnight starting `retrofit_date` everything scaled down by `retrofit_saving_pct`. Days listed as closed (public
+holidays) are occupied like weekends.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,18 +68,22 @@ def generate_meter(
     weekend_occupancy: float = 0.1,
     retrofit_date: str | date | None = None,
     retrofit_saving_pct: float = 0.0,
+    closed_dates: Sequence[date] = (),
 ) -> pd.DataFrame:
     """`ts` (UTC, interval start) and `kwh` used in each interval over [start, end), driven by `weather`.
 
     `weather` has `ts` and `temperature_c` sorted by `ts` (as from generate_weather) and must span the whole
     range; it is interpolated linearly to the intervals. Occupancies are shares (0-1) of `occupied_kw`.
+    `closed_dates` (local dates, e.g. public holidays) are occupied like weekend days.
     """
     ts = _instants(start, end, tz=tz, freq=interval)
     temperature = _interpolate(weather, ts)
     local = ts.tz_convert(tz)
     hour = local.hour.to_numpy() + local.minute.to_numpy() / 60
     working = (hour >= WORKING_HOURS[0]) & (hour < WORKING_HOURS[1])
-    occupancy = np.where(local.dayofweek.to_numpy() < 5, weekday_occupancy, weekend_occupancy) * working
+    closed = local.normalize().tz_localize(None).isin(pd.DatetimeIndex(list(closed_dates)))
+    workday = (local.dayofweek.to_numpy() < 5) & ~closed
+    occupancy = np.where(workday, weekday_occupancy, weekend_occupancy) * working
     kw = (
         base_kw
         + occupied_kw * occupancy

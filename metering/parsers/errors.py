@@ -35,9 +35,17 @@ class InvalidInput(Exception):
 
 
 class InvalidFile(InvalidInput):
-    """The upload is not a readable CSV at all."""
+    """The upload is not a readable file of its kind at all."""
 
     code = "invalid_file"
+
+
+class UsagePointChoice(InvalidFile):
+    """A Green Button file holds several usage points (or none by the name given): the sender must name one."""
+
+    def __init__(self, message: str, usage_points: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.usage_points = usage_points  # {"id", "title", "service"} of each usage point in the file
 
 
 class InvalidRows(InvalidInput):

@@ -76,17 +76,20 @@ def flag_over_power(
     raw: pd.Series,
     column: str,
     errors: RowErrors,
+    hours: np.ndarray | None = None,
 ) -> None:
-    """Report readings whose kWh over their interval is more power than the building can draw."""
+    """Report readings whose kWh over their interval is more power than the building can draw. `hours` are the
+    readings' own intervals where the source states them (Green Button does); else each runs to the next reading."""
     usable = ts.notna().to_numpy() & kwh.notna().to_numpy() & ~ts.duplicated().to_numpy()
     positions = np.flatnonzero(usable)
     if not len(positions):
         return
-    instants = ts.to_numpy(dtype="datetime64[ns]")
-    order = positions[np.argsort(instants[positions], kind="stable")]
-    lone = ceiling.interval or (DAY if date_only[order[0]] else QUARTER_HOUR)
-    hours = np.full(len(ts), np.nan)
-    hours[order] = interval_hours(instants[order], lone=lone)
+    if hours is None:
+        instants = ts.to_numpy(dtype="datetime64[ns]")
+        order = positions[np.argsort(instants[positions], kind="stable")]
+        lone = ceiling.interval or (DAY if date_only[order[0]] else QUARTER_HOUR)
+        hours = np.full(len(ts), np.nan)
+        hours[order] = interval_hours(instants[order], lone=lone)
     kw = kwh.to_numpy(dtype=float) / hours
     at_most = f"{ceiling.max_kw:,.0f} kW ({ceiling.max_w_per_sqft:g} W per sq ft × {ceiling.area_sqft:,.0f} sq ft)"
     errors.add(

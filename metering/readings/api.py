@@ -15,7 +15,7 @@ from carbonexia.common.uploads import uploaded_file
 from .. import parsers
 from ..uploads.api import CsvUploadedOut, UploadAcceptedOut, csv_upload_response
 from .selectors import readings_page
-from .services import meter_batch_ingest, meter_csv_upload
+from .services import meter_batch_ingest, meter_csv_upload, meter_greenbutton_upload
 
 RAW_PAGE = 1000
 
@@ -93,6 +93,42 @@ class MeterCsvUploadView(APIView):
         return csv_upload_response(
             meter_csv_upload(actor=request.user, building=building, data=data, filename=filename)
         )
+
+
+class GreenButtonUploadIn(serializers.Serializer):
+    file = serializers.FileField(help_text="A Green Button (NAESB ESPI) XML download: an Atom feed of usage data.")
+    building_id = serializers.UUIDField()
+    usage_point = serializers.CharField(
+        required=False,
+        max_length=255,
+        help_text="The id or title of the usage point to import, when the file has several (the 422 lists them).",
+    )
+
+
+class MeterGreenButtonUploadView(APIView):
+    @extend_schema(
+        request={"multipart/form-data": GreenButtonUploadIn},
+        responses={201: CsvUploadedOut, 202: UploadAcceptedOut, 503: QUEUE_UNAVAILABLE},
+        summary="Upload a Green Button (ESPI) file of electricity interval data; large files are processed by a worker",
+        description="The usage point's electricity delivered to the building (Wh × 10^powerOfTenMultiplier, stored "
+        "as kWh) is stored like a meter CSV: one Upload, readings replaced at existing instants. Refused with 422 "
+        "and nothing stored: gas and other services, exported or net energy only, billing-period data (enter it "
+        "as bills), a file of several usage points without `usage_point` (errors.usage_points lists them), "
+        "conflicting readings for one interval, and any reading a CSV would refuse (errors.rows by line).",
+    )
+    def post(self, request):
+        data, filename = uploaded_file(request)
+        building = building_for_write(user=request.user, building_id=_building_id(request.data))
+        form = GreenButtonUploadIn(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = meter_greenbutton_upload(
+            actor=request.user,
+            building=building,
+            data=data,
+            filename=filename,
+            usage_point=form.validated_data.get("usage_point", ""),
+        )
+        return csv_upload_response(upload)
 
 
 class ReadingsQuery(serializers.Serializer):

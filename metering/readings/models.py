@@ -16,6 +16,7 @@ class ReadingSource(models.TextChoices):
     CSV = "CSV", "CSV upload"
     MANUAL = "MANUAL", "Manual"
     BILL = "BILL", "Utility bill"
+    GREENBUTTON = "ESPI", "Green Button"
     MQTT = "MQTT", "Smart meter (MQTT)"
 
 

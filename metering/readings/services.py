@@ -1,5 +1,5 @@
-"""Every write of meter readings: JSON batches, CSV files (small ones in the request, large ones by a worker)
-and the demo loader share this path. Temperatures are stored the same way (see metering.weather)."""
+"""Every write of meter readings: JSON batches, CSV and Green Button files (small ones in the request, large ones by
+a worker) and the demo loader share this path. Temperatures are stored the same way (see metering.weather)."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -36,6 +36,12 @@ METER_TABLE = SeriesTable(
 
 def invalid_from_parse_error(error: parsers.InvalidInput) -> Invalid:
     """The API's answer to a rejected file or batch (API.md: code invalid_rows with row numbers)."""
+    if isinstance(error, parsers.UsagePointChoice):
+        return Invalid(
+            error.message,
+            code=error.code,
+            errors={"usage_point": [error.message], "usage_points": error.usage_points},
+        )
     if isinstance(error, parsers.InvalidRows):
         rows = [{"row": e.row, "column": e.column, "message": e.message} for e in error.errors]
         return Invalid(
@@ -95,26 +101,74 @@ def meter_batch_ingest(*, actor: User, building: Building, items: list[Any]) -> 
     return counts
 
 
-def _line_count(data: bytes) -> int:
+# What each kind of meter file is stored as, and how its readings are counted before parsing (to send a large file
+# to the worker): a CSV has a line per reading, a Green Button file an IntervalReading element (an opening and a
+# closing tag) per reading.
+READING_SOURCES: dict[str, str] = {
+    UploadKind.METER_CSV: ReadingSource.CSV,
+    UploadKind.GREENBUTTON: ReadingSource.GREENBUTTON,
+}
+
+
+def _reading_count(kind: str, data: bytes) -> int:
+    if kind == UploadKind.GREENBUTTON:
+        return data.count(b"IntervalReading>") // 2
     return data.count(b"\n")
 
 
-def meter_csv_upload(*, actor: User, building: Building, data: bytes, filename: str) -> Upload:
+def _parse_meter_file(*, kind: str, data: bytes, building: Building, usage_point: str) -> pd.DataFrame:
+    """The readings of a stored or received meter file; raises parsers.InvalidInput."""
+    if kind == UploadKind.GREENBUTTON:
+        return parsers.parse_greenbutton(
+            data, usage_point=usage_point, max_bytes=settings.GREENBUTTON_MAX_MB * 1_000_000, **meter_bounds(building)
+        )
+    return parsers.parse_meter_csv(data, **meter_bounds(building))
+
+
+def meter_file_upload(
+    *, kind: str, actor: User, building: Building, data: bytes, filename: str, usage_point: str = ""
+) -> Upload:
     """Small files are stored at once (status completed); large ones are handed to a worker (processing)."""
-    if _line_count(data) > settings.METER_CSV_ASYNC_ROWS:
+    if _reading_count(kind, data) > settings.METER_CSV_ASYNC_ROWS:
         with transaction.atomic():
-            upload = upload_store(
-                kind=UploadKind.METER_CSV, actor=actor, data=data, filename=filename, building=building
-            )
+            upload = upload_store(kind=kind, actor=actor, data=data, filename=filename, building=building)
+            upload.usage_point = usage_point
             upload.save()
             enqueue("metering.process_meter_upload", str(upload.pk))
         return upload
-    frame = parsed(parsers.parse_meter_csv, data, **meter_bounds(building))
+    frame = parsed(_parse_meter_file, kind=kind, data=data, building=building, usage_point=usage_point)
     with transaction.atomic():
-        upload = upload_store(kind=UploadKind.METER_CSV, actor=actor, data=data, filename=filename, building=building)
+        upload = upload_store(kind=kind, actor=actor, data=data, filename=filename, building=building)
+        upload.usage_point = usage_point
         upload.save()
-        counts = meter_readings_ingest(building=building, frame=frame, source=ReadingSource.CSV, upload=upload)
+        counts = meter_readings_ingest(building=building, frame=frame, source=READING_SOURCES[kind], upload=upload)
         return upload_complete(upload=upload, frame=frame, inserted=counts.inserted, updated=counts.updated)
+
+
+def meter_csv_upload(*, actor: User, building: Building, data: bytes, filename: str) -> Upload:
+    return meter_file_upload(kind=UploadKind.METER_CSV, actor=actor, building=building, data=data, filename=filename)
+
+
+def meter_greenbutton_upload(
+    *, actor: User, building: Building, data: bytes, filename: str, usage_point: str = ""
+) -> Upload:
+    return meter_file_upload(
+        kind=UploadKind.GREENBUTTON,
+        actor=actor,
+        building=building,
+        data=data,
+        filename=filename,
+        usage_point=usage_point,
+    )
+
+
+def meter_upload(*, actor: User, building: Building, data: bytes, filename: str, usage_point: str = "") -> Upload:
+    """A meter file of either kind, told apart by its content (the portal's one upload field): XML is Green Button."""
+    if not parsers.looks_like_xml(data):
+        return meter_csv_upload(actor=actor, building=building, data=data, filename=filename)
+    return meter_greenbutton_upload(
+        actor=actor, building=building, data=data, filename=filename, usage_point=usage_point
+    )
 
 
 def meter_upload_process(*, upload: Upload) -> Upload:
@@ -127,7 +181,7 @@ def meter_upload_process(*, upload: Upload) -> Upload:
     building = upload.building
     assert building is not None  # a meter upload always belongs to a building
     try:
-        frame = parsers.parse_meter_csv(data, **meter_bounds(building))
+        frame = _parse_meter_file(kind=upload.kind, data=data, building=building, usage_point=upload.usage_point)
     except parsers.InvalidInput as error:
         return upload_fail(upload=upload, reason=invalid_from_parse_error(error))
     cache.set(upload_progress_key(upload.pk), 50, timeout=3600)
@@ -135,5 +189,7 @@ def meter_upload_process(*, upload: Upload) -> Upload:
         locked = Upload.objects.select_for_update().get(pk=upload.pk)
         if locked.status != UploadStatus.PROCESSING:
             return locked
-        counts = meter_readings_ingest(building=building, frame=frame, source=ReadingSource.CSV, upload=locked)
+        counts = meter_readings_ingest(
+            building=building, frame=frame, source=READING_SOURCES[UploadKind(locked.kind)], upload=locked
+        )
         return upload_complete(upload=locked, frame=frame, inserted=counts.inserted, updated=counts.updated)

@@ -64,11 +64,11 @@ def csv_upload_response(upload):
 
 
 class UploadStatusView(APIView):
-    @extend_schema(responses={200: UploadOut}, summary="Status, progress and errors of a CSV upload")
+    @extend_schema(responses={200: UploadOut}, summary="Status, progress and errors of a CSV or Green Button upload")
     def get(self, request, upload_id):
         upload = upload_for_read(
             user=request.user,
             upload_id=parse_prefixed_id("upl", upload_id),
-            kinds=(UploadKind.METER_CSV, UploadKind.WEATHER_CSV),
+            kinds=(UploadKind.METER_CSV, UploadKind.GREENBUTTON, UploadKind.WEATHER_CSV),
         )
         return Response(UploadOut(upload).data)

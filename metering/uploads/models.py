@@ -6,6 +6,7 @@ from carbonexia.common.models import BaseModel, prefixed_id
 
 class UploadKind(models.TextChoices):
     METER_CSV = "meter_csv", "Meter CSV"
+    GREENBUTTON = "greenbutton", "Green Button"
     WEATHER_CSV = "weather_csv", "Weather CSV"
     BILL = "bill", "Utility bill"
 
@@ -29,6 +30,9 @@ class Upload(BaseModel):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to="uploads/%Y/%m/")
     filename = models.CharField(max_length=255)
+    usage_point = models.CharField(
+        max_length=255, blank=True, help_text="The Green Button usage point the sender chose (its id or title)."
+    )
     size_bytes = models.BigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     status = models.CharField(max_length=16, choices=UploadStatus.choices, default=UploadStatus.PROCESSING)

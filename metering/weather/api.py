@@ -1,16 +1,19 @@
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buildings.models import WeatherStation
-from buildings.selectors import station_for_write, stations_visible_to
+from buildings.selectors import building_for_read, station_for_write, stations_visible_to
 from buildings.services import station_create
 from carbonexia.common.pagination import PageNumberPagination
 from carbonexia.common.uploads import uploaded_file
 
 from ..readings.api import AcceptedOut, accepted_body
 from ..uploads.api import CsvUploadedOut, csv_upload_response
+from .models import FetchStatus
+from .selectors import building_weather
 from .services import temperature_batch_ingest, temperature_csv_upload
 
 
@@ -84,3 +87,61 @@ class StationCsvUploadView(APIView):
         return csv_upload_response(
             temperature_csv_upload(actor=request.user, station=station, data=data, filename=filename)
         )
+
+
+class WeatherStationChosenOut(serializers.Serializer):
+    station_id = serializers.UUIDField(help_text="The building's weather station (GET /weather/stations).")
+    source_id = serializers.CharField(
+        help_text="The public station it mirrors, e.g. ghcnh:USW00014732; empty for a station filled by hand."
+    )
+    name = serializers.CharField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+
+
+class CandidateOut(serializers.Serializer):
+    station_id = serializers.CharField(help_text="GHCNh station id.")
+    name = serializers.CharField()
+    description = serializers.CharField(help_text='e.g. "12 km away, 40 m lower, 98 % of hours in 2025".')
+    refused = serializers.CharField(help_text="Why the station is unsuitable; empty when it is suitable.")
+
+
+class MonthCoverageOut(serializers.Serializer):
+    period = serializers.CharField(help_text="UTC calendar month, YYYY-MM.")
+    hours = serializers.IntegerField(help_text="Hours with a stored temperature.")
+    expected_hours = serializers.IntegerField(source="expected", help_text="Hours of the month (so far).")
+    coverage = serializers.FloatField(help_text="hours / expected_hours, 0 to 1.")
+
+
+class BuildingWeatherOut(serializers.Serializer):
+    building_id = serializers.UUIDField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    elevation_m = serializers.FloatField(allow_null=True)
+    status = serializers.ChoiceField(
+        choices=["not_located", "not_requested", *FetchStatus.values],
+        help_text="not_located: no coordinates; pending: a fetch is queued; ok: the last fetch stored what the "
+        "source had; no_station: no suitable station near the building; unreachable: the source could not be "
+        "reached (stored temperatures and CSV uploads are unaffected); failed: the source sent unreadable data.",
+    )
+    message = serializers.CharField(allow_blank=True)
+    requested_at = serializers.DateTimeField(allow_null=True)
+    last_attempt_at = serializers.DateTimeField(allow_null=True)
+    last_success_at = serializers.DateTimeField(allow_null=True)
+    station = WeatherStationChosenOut(allow_null=True)
+    chosen_because = serializers.CharField(allow_blank=True)
+    candidates = CandidateOut(many=True)
+    coverage = MonthCoverageOut(many=True)
+
+
+class BuildingWeatherView(APIView):
+    @extend_schema(
+        responses={200: BuildingWeatherOut},
+        summary="A building's weather: the station chosen for its coordinates, why, coverage per month, last fetch",
+        description="Setting `latitude`/`longitude` (PATCH /buildings/{id}) queues a fetch and answers at once: "
+        "this status is `pending` until the worker has chosen a station and stored its hourly temperatures. "
+        "The temperatures are topped up nightly.",
+    )
+    def get(self, request, building_id):
+        building = building_for_read(user=request.user, building_id=building_id)
+        return Response(BuildingWeatherOut(building_weather(building, now=timezone.now())).data)

@@ -41,3 +41,51 @@ class TemperatureReading(models.Model):
 
     def __str__(self):
         return f"{self.time.isoformat()} {self.temperature_c} °C ({self.resolution})"
+
+
+class SourceStation(models.Model):
+    """A station of the public source's list (NOAA GHCNh), cached here and refreshed monthly; `inventory` holds
+    the monthly report counts of recent years, {"2025": [12 counts]}, which station choice reads as coverage."""
+
+    station_id = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=200)
+    latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    elevation_m = models.FloatField(null=True, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    inventory = models.JSONField(default=dict, blank=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["station_id"]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="source_station_place")]
+
+    def __str__(self):
+        return f"{self.station_id} {self.name}"
+
+
+class FetchStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the worker"
+    OK = "ok", "Fetched"
+    NO_STATION = "no_station", "No suitable station"
+    UNREACHABLE = "unreachable", "Source unreachable"
+    FAILED = "failed", "Failed"
+
+
+class BuildingWeather(models.Model):
+    """How the weather of a located building is fetched: the station chosen and why, and the last attempt."""
+
+    building = models.OneToOneField("buildings.Building", on_delete=models.CASCADE, related_name="weather_fetch")
+    status = models.CharField(max_length=16, choices=FetchStatus.choices, default=FetchStatus.PENDING)
+    message = models.CharField(max_length=500, blank=True)
+    source_station = models.ForeignKey(SourceStation, null=True, blank=True, on_delete=models.SET_NULL)
+    chosen_because = models.CharField(max_length=300, blank=True)
+    # The nearest stations considered, each {"station_id","name","description","refused"}, best first.
+    candidates = models.JSONField(default=list, blank=True)
+    requested_at = models.DateTimeField()
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    hours_added = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"weather of {self.building_id}: {self.status}"

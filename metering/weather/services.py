@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from buildings.models import WeatherStation
 from buildings.services import station_data_changed
-from carbonexia.audit.services import audit_record
+from carbonexia.audit.services import Actor, audit_record
 
 from .. import parsers
 from ..readings.services import latest_accepted, parsed
@@ -62,7 +62,7 @@ def _refresh_daily_means(station: WeatherStation, first: pd.Timestamp, last: pd.
         )
 
 
-def temperature_batch_ingest(*, actor: User, station: WeatherStation, items: list[Any]) -> UpsertCounts:
+def temperature_batch_ingest(*, actor: Actor, station: WeatherStation, items: list[Any]) -> UpsertCounts:
     frame = parsed(parsers.parse_temperature_items, items, tz=station.timezone, latest=latest_accepted(timezone.now()))
     counts = temperatures_ingest(station=station, frame=frame)
     audit_record(

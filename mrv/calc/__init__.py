@@ -10,10 +10,12 @@ Degree days (degree_days)
     cooling_degree_days(daily_mean_c, base_c) -> ndarray
 
 Change-point models (changepoint, changepoint_model)
-    fit_daily(*, usage_kwh, temperature_c, occupancy=None, settings=CALTRACK_SETTINGS) -> ChangePointModel
-    fit_billing_periods(*, period_kwh, period_days, temperature_c, day_period, occupancy=None,
+    fit_daily(*, usage_kwh, temperature_c, extra=None, settings=CALTRACK_SETTINGS) -> ChangePointModel
+    fit_billing_periods(*, period_kwh, period_days, temperature_c, day_period, extra=None,
                         settings=CALTRACK_SETTINGS) -> ChangePointModel
-    ChangePointModel.predict(*, temperature_c, occupancy=None) -> ndarray   # usage per day
+        extra: named daily regressors {"occupancy": [...], "non_working": [...]} → coefficients beta_<name>
+    ChangePointModel.predict(*, temperature_c, extra=None) -> ndarray   # usage per day
+    ChangePointModel.design(*, temperature_c, extra=None) -> ndarray    # (days, coefficients)
     ChangePointModel.to_dict() -> dict;  ChangePointModel.from_dict(dict) -> ChangePointModel
     ChangePointSettings(heating_balance_points_c, cooling_balance_points_c, max_p_value,
                         min_nonzero_days, min_total_degree_days)
@@ -32,12 +34,19 @@ Savings uncertainty (uncertainty)
     BaselineUncertainty(granularity, n, n_parameters, cv_rmse, autocorrelation)
 
 Data quality (quality)
-    assess_month(*, readings, month, timezone, interval=None) -> MonthQuality(label, total_kwh,
-        measured_kwh, missing_pct, expected_count, present_count, interval)
+    assess_month(*, readings, month, timezone, interval=None, expected_use=None) -> MonthQuality(label,
+        total_kwh, measured_kwh, missing_pct, expected_count, present_count, interval, filled_kwh, gaps,
+        fill_shape)
     infer_interval(index) -> pd.Timedelta
     expected_readings(*, month, timezone, interval) -> int;  month_bounds(month, timezone) -> (start, end)
     complete_month(*, total_kwh, count, interval) -> MonthQuality   # OK, known from counts alone
     billed_month(*, kwh, covered_days, days) -> MonthQuality          # a month known from utility bills
+
+Gap filling (gap_fill): INTERPOLATED and FLAGGED months, from the use expected in the missing slots
+    ExpectedUse(slot_kwh=None, daily_kwh=None, daily_knows_day_types=True)   # the baseline model's shape
+    reading_grid(*, readings, start, month_start, slots, interval, timezone) -> ReadingGrid
+    fill_gaps(grid, *, expected=None) -> FilledMonth(series, total_kwh, filled_kwh, gaps, shape)
+    GapSpan(start, end, slots, filled_kwh)   # consecutive missing slots within one local day
 
 Months (months)
     first_day(month) -> date;  last_day(month) -> date
@@ -50,19 +59,30 @@ Eligibility (eligibility) and occupancy (occupancy)
     ProjectEvent(event_type, start, end=None, occupancy_pct=None)
     daily_occupancy(*, start, end, weekday_pct, weekend_pct, events=()) -> pd.Series   # fractions
 
-Baselines (baselines, adjusted_baseline, baseline_choice)
+Day types (daytypes)
+    holiday_country(grid_region) -> str | None          # "US-CAMX" → "US"; None when unknown
+    day_type_columns(dates, *, scheme, country) -> {name: 0/1 array}   # scheme "weekday_weekend" | "day_of_week"
+
+Baselines (baselines, candidates, baseline_choice, out_of_sample, adjusted_baseline)
     calculate_baseline(*, method=None, monthly_kwh=None, daily_temperature_c=None, daily_occupancy=None,
-                       daily_kwh=None, static_kwh=None, settings=CALTRACK_SETTINGS) -> BaselineResult
-    choose_baseline_method(*, monthly_kwh, daily_temperature_c=None, daily_occupancy=None)
-        -> MethodChoice(method, why)
+                       daily_kwh=None, static_kwh=None, country=None, settings=CALTRACK_SETTINGS)
+        -> BaselineResult   # without a method: the winner, with .candidates and .method_reason (why)
+    Candidate(method, terms, granularity, result, oos_cv_rmse).as_dict()   # the API's candidate row
+    daily_candidates(*, daily_kwh, daily_temperature_c, daily_occupancy=None, country=None) -> [Candidate]
+    monthly_candidates(*, monthly_kwh, daily_temperature_c=None, daily_occupancy=None) -> [Candidate]
+    choose_candidate(candidates) -> (Candidate, chosen_because)   # lowest oos_cv_rmse among G14 passes
+    leave_one_month_out(*, design, usage_per_day, weights, month) -> float | None   # the criterion
     historical_baseline(*, monthly_kwh) / static_baseline(*, static_kwh)
     occupancy_baseline(*, monthly_kwh, daily_occupancy)
-    weather_baseline(*, monthly_kwh, daily_temperature_c, daily_kwh=None, settings=CALTRACK_SETTINGS)
-    regression_baseline(*, monthly_kwh, daily_temperature_c, daily_occupancy, daily_kwh=None, settings=...)
+    weather_baseline(*, daily_temperature_c, monthly_kwh=None, daily_kwh=None, settings=CALTRACK_SETTINGS)
+    regression_baseline(*, daily_temperature_c, daily_occupancy, monthly_kwh=None, daily_kwh=None, ...)
+    daytype_baseline(*, daily_kwh, daily_temperature_c, scheme, country, settings=...)
     adjusted_baseline_kwh(*, model, month, daily_temperature_c=None, daily_occupancy=None) -> float
     adjusted_baselines_kwh(*, model, months, ...) -> {month: float | CalcInputError}   # one pass for many
+    expected_use(*, model, months, daily_temperature_c=None, daily_occupancy=None) -> ExpectedUse | None
     model_uncertainty(model) -> BaselineUncertainty | None
-    BaselineResult(method, baseline_monthly_kwh, model, fit, valid, warnings, method_reason)
+    BaselineResult(method, baseline_monthly_kwh, model, fit, valid, warnings, method_reason, oos_cv_rmse,
+                   candidates)
         .normalization, .uncertainty, .fit_dict(), .adjusted_baseline_kwh(*, month, ...)
 
 Savings (savings)
@@ -70,6 +90,12 @@ Savings (savings)
                   non_routine_adjustment_kwh=0.0) -> MonthSavings(..., savings_kwh, co2_saved_kg)
     savings_totals(*, months, uncertainty, confidence=0.9) -> SavingsTotals(..., savings_kwh, co2_saved_kg,
                    co2_saved_tons, fsu, co2_credited_tons, uncertainty_note)
+
+Creditable tonnes (creditable)
+    creditable_allocation(*, months, uncertainty, confidence=0.9) -> CreditableAllocation | None
+        (totals, co2_creditable_tons: Decimal, credits, vintages: (VintageShare(vintage, months, savings_kwh,
+        co2_saved_kg, co2_creditable_tons, credits), ...))   # one lower bound per period, split by vintage
+    largest_remainder(total, weights) -> list[int]
 
 Typical flow
     baseline = calculate_baseline(monthly_kwh={"2024-01": 38000, ...}, daily_temperature_c=temps)
@@ -87,21 +113,26 @@ Typical flow
 from mrv.calc.adjusted_baseline import (
     adjusted_baseline_kwh,
     adjusted_baselines_kwh,
+    expected_use,
     model_n_parameters,
     model_uncertainty,
 )
-from mrv.calc.baseline_choice import MethodChoice, calculate_baseline, choose_baseline_method
+from mrv.calc.baseline_choice import calculate_baseline
 from mrv.calc.baselines import (
     METHODS,
     BaselineResult,
+    daytype_baseline,
     historical_baseline,
     occupancy_baseline,
     regression_baseline,
     static_baseline,
     weather_baseline,
 )
+from mrv.calc.candidates import Candidate, choose_candidate, daily_candidates, monthly_candidates
 from mrv.calc.changepoint import CALTRACK_SETTINGS, ChangePointSettings, fit_billing_periods, fit_daily
 from mrv.calc.changepoint_model import MODEL_TYPES, ChangePointModel
+from mrv.calc.creditable import CreditableAllocation, VintageShare, creditable_allocation, largest_remainder
+from mrv.calc.daytypes import day_type_columns, holiday_country
 from mrv.calc.degree_days import cooling_degree_days, daily_mean_temperature, heating_degree_days
 from mrv.calc.eligibility import (
     EVENT_TYPES,
@@ -121,8 +152,10 @@ from mrv.calc.fit_stats import (
     guideline_14_verdict,
     passes_guideline_14,
 )
+from mrv.calc.gap_fill import ExpectedUse, FilledMonth, GapSpan, fill_gaps
 from mrv.calc.months import first_day, last_day
 from mrv.calc.occupancy import daily_occupancy
+from mrv.calc.out_of_sample import leave_one_month_out
 from mrv.calc.quality import (
     QUALITY_LABELS,
     MonthQuality,
@@ -135,11 +168,13 @@ from mrv.calc.quality import (
     month_bounds,
     months_bounds,
 )
+from mrv.calc.reading_grid import CONTEXT_DAYS, reading_grid
 from mrv.calc.savings import MonthSavings, SavingsTotals, month_savings, savings_totals
 from mrv.calc.uncertainty import BaselineUncertainty, fsu, lag1_autocorrelation, savings_lower_bound
 
 __all__ = [
     "CALTRACK_SETTINGS",
+    "CONTEXT_DAYS",
     "EVENT_TYPES",
     "GUIDELINE_14_LIMITS",
     "METHODS",
@@ -148,17 +183,23 @@ __all__ = [
     "QUALITY_LABELS",
     "BaselineResult",
     "BaselineUncertainty",
+    "Candidate",
     "CalcInputError",
     "ChangePointModel",
     "ChangePointSettings",
+    "CreditableAllocation",
     "Eligibility",
+    "ExpectedUse",
+    "expected_use",
+    "FilledMonth",
     "FitStats",
-    "MethodChoice",
+    "GapSpan",
     "MonthFacts",
     "MonthQuality",
     "MonthSavings",
     "ProjectEvent",
     "SavingsTotals",
+    "VintageShare",
     "adjusted_baseline_kwh",
     "adjusted_baselines_kwh",
     "assess_month",
@@ -171,10 +212,18 @@ __all__ = [
     "expected_readings_per_month",
     "month_bounds",
     "months_bounds",
-    "choose_baseline_method",
+    "choose_candidate",
+    "daily_candidates",
+    "day_type_columns",
+    "daytype_baseline",
+    "holiday_country",
+    "leave_one_month_out",
+    "monthly_candidates",
     "cooling_degree_days",
+    "creditable_allocation",
     "daily_mean_temperature",
     "daily_occupancy",
+    "fill_gaps",
     "first_day",
     "fit_billing_periods",
     "fit_daily",
@@ -186,12 +235,14 @@ __all__ = [
     "historical_baseline",
     "infer_interval",
     "lag1_autocorrelation",
+    "largest_remainder",
     "last_day",
     "model_n_parameters",
     "model_uncertainty",
     "month_savings",
     "occupancy_baseline",
     "passes_guideline_14",
+    "reading_grid",
     "regression_baseline",
     "savings_lower_bound",
     "savings_totals",

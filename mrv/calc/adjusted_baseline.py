@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 
 from mrv.calc.changepoint_model import ChangePointModel
+from mrv.calc.daytypes import day_type_columns
 from mrv.calc.errors import CalcInputError
+from mrv.calc.gap_fill import ExpectedUse
 from mrv.calc.monthly_inputs import MIN_COVERAGE, coverage_shortfall_labels, days_in_months
 from mrv.calc.uncertainty import BaselineUncertainty
 
@@ -46,28 +48,14 @@ def adjusted_baselines_kwh(
     not hide the others' results.
     """
     periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])
-    method = model["method"]
-    if method in ("historical", "static"):
+    if model["method"] in ("historical", "static"):
         return dict.fromkeys(periods, float(model["baseline_monthly_kwh"]))
-    inputs = {"temperature": daily_temperature_c, "occupancy": daily_occupancy}
-    if method == "occupancy":
-        needed = ["occupancy"]
-    else:
-        changepoint = ChangePointModel.from_dict(model["changepoint"])
-        needed = ["temperature"] + (["occupancy"] if "beta_occupancy" in changepoint.coefficients else [])
-    missing = [name for name in needed if inputs[name] is None]
-    if missing:
-        error = CalcInputError(f"The {method} baseline needs the month's daily {' and '.join(missing)}.")
-        return dict.fromkeys(periods, error)
-    present = {name: cast(pd.Series, inputs[name]) for name in needed}  # none is missing, checked above
-    frame, position = days_in_months(periods, present)
-    if method == "occupancy":
-        daily_usage = model["kwh_per_occupied_day"] * frame["occupancy"].to_numpy()
-    else:
-        occupancy = frame["occupancy"].to_numpy() if "occupancy" in needed else None
-        daily_usage = changepoint.predict(temperature_c=frame["temperature"].to_numpy(), occupancy=occupancy)
+    predicted = _predicted_days(model, periods, daily_temperature_c, daily_occupancy)
+    if isinstance(predicted, CalcInputError):
+        return dict.fromkeys(periods, predicted)
+    daily_usage, position, needed = predicted
     days = np.bincount(position, minlength=len(periods))
-    totals = np.bincount(position, weights=daily_usage, minlength=len(periods))
+    totals = np.bincount(position, weights=daily_usage.to_numpy(), minlength=len(periods))
     short = dict(zip(periods, coverage_shortfall_labels(position, periods), strict=True))
     return {
         period: CalcInputError(
@@ -78,6 +66,58 @@ def adjusted_baselines_kwh(
         else float(totals[i] / days[i] * period.days_in_month)
         for i, period in enumerate(periods)
     }
+
+
+def expected_use(
+    *,
+    model: dict[str, Any],
+    months: Sequence[pd.Period | str],
+    daily_temperature_c: pd.Series | None = None,
+    daily_occupancy: pd.Series | None = None,
+) -> ExpectedUse | None:
+    """The shape a stored model gives the gap fill of ``months``: a daily model's kWh for each day it can
+    predict; None for models fitted on months (their days were never checked against readings)."""
+    if model.get("granularity") != "daily" or "changepoint" not in model:
+        return None
+    periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])
+    predicted = _predicted_days(model, periods, daily_temperature_c, daily_occupancy)
+    if isinstance(predicted, CalcInputError):
+        return None
+    daily_usage, _, _ = predicted
+    # Occupancy or day-type terms tell weekdays from weekends; a temperature-only model's day is an average one.
+    knows_day_types = bool(model.get("day_types")) or "beta_occupancy" in model["changepoint"]["coefficients"]
+    return ExpectedUse(daily_kwh=daily_usage, daily_knows_day_types=knows_day_types)
+
+
+def _predicted_days(
+    model: dict[str, Any],
+    periods: pd.PeriodIndex,
+    daily_temperature_c: pd.Series | None,
+    daily_occupancy: pd.Series | None,
+) -> tuple[pd.Series, np.ndarray, list[str]] | CalcInputError:
+    """The model's kWh for each day of ``periods`` that has its inputs, each day's position in ``periods``
+    and the names of the inputs it needs; the CalcInputError saying which input is missing altogether."""
+    method = model["method"]
+    inputs = {"temperature": daily_temperature_c, "occupancy": daily_occupancy}
+    if method == "occupancy":
+        needed = ["occupancy"]
+    else:
+        changepoint = ChangePointModel.from_dict(model["changepoint"])
+        needed = ["temperature"] + (["occupancy"] if "occupancy" in changepoint.extra_names else [])
+    missing = [name for name in needed if inputs[name] is None]
+    if missing:
+        return CalcInputError(f"The {method} baseline needs the month's daily {' and '.join(missing)}.")
+    present = {name: cast(pd.Series, inputs[name]) for name in needed}  # none is missing, checked above
+    frame, position = days_in_months(periods, present)
+    if method == "occupancy":
+        daily_usage = model["kwh_per_occupied_day"] * frame["occupancy"].to_numpy()
+    else:
+        extra = {"occupancy": frame["occupancy"].to_numpy()} if "occupancy" in needed else {}
+        if model.get("day_types"):
+            dates = cast(pd.DatetimeIndex, frame.index)
+            extra |= day_type_columns(dates, scheme=model["day_types"]["scheme"], country=model["day_types"]["country"])
+        daily_usage = changepoint.predict(temperature_c=frame["temperature"].to_numpy(), extra=extra)
+    return pd.Series(daily_usage, index=frame.index), position, needed
 
 
 def model_uncertainty(model: dict[str, Any]) -> BaselineUncertainty | None:

@@ -1,84 +1,49 @@
-"""The five baseline methods over monthly energy use, and the adjusted baseline for a reporting month.
+"""The baseline methods, each fitted to one granularity of data, with its fit and out-of-sample error.
 
+Over monthly energy use (billing periods):
 - historical: mean of the latest (up to) 12 months; no adjustment.
 - static: a fixed kWh per month entered by hand; no adjustment, no fit statistics.
 - occupancy: kWh per occupied day = Σ kWh / Σ (days × mean occupancy fraction) over the baseline;
   a reporting month's baseline = that rate × its occupied days.
-- weather: change-point model of usage per day on degree days (``changepoint``), fitted on the months
-  as billing periods, or on days when daily kWh is given; a reporting month's baseline = the model
-  under that month's daily temperatures.
-- regression: the weather model with daily occupancy as an additional regressor.
+- weather: change-point model of usage per day on degree days (``changepoint``) fitted on the months as
+  billing periods; a reporting month's baseline = the model under that month's daily temperatures.
+- regression: the weather model with the declared daily occupancy as an additional regressor.
 
-``baseline_monthly_kwh`` is the mean of the baseline months' kWh (``static_kwh`` for static). For the
-fitted methods it also equals the mean fitted month, because least squares with an intercept (or the
-occupancy ratio) reproduces the baseline total.
+Over daily energy use (a daily meter, or the complete days of an interval meter), fitted on exactly the
+days given: weather and regression as above but on days, and
+- daytype: the weather model with day-type intercepts (``daytypes``: weekday/weekend or each day of the
+  week, public holidays of the building's country as non-working days).
+
+``baseline_monthly_kwh`` is the mean of the baseline months' kWh for monthly fits (``static_kwh`` for
+static), and the mean kWh per day × 365.25 / 12 (the average month) for daily fits, whose first and last
+months may be partial.
 
 Validity: a fitted method (historical counts as a constant model, p = 1) is valid when it passes
 ASHRAE Guideline 14 at its data granularity (``fit_stats``); that needs n > p, so a one-month
 historical baseline is not valid. A static baseline has no fit statistics; it is valid, with a
-warning, and its savings carry no computed uncertainty.
+warning, and its savings carry no computed uncertainty. ``oos_cv_rmse`` is the leave-one-month-out
+CV(RMSE) of monthly totals (``out_of_sample``) that ranks candidates.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from mrv.calc.adjusted_baseline import adjusted_baseline_kwh, model_uncertainty
-from mrv.calc.changepoint import CALTRACK_SETTINGS, ChangePointSettings, fit_billing_periods, fit_daily
+from mrv.calc.baseline_result import BaselineResult, assessed, flat_warning
+from mrv.calc.changepoint import CALTRACK_SETTINGS, ChangePointSettings, fit_billing_periods
+from mrv.calc.daily_baselines import daily_changepoint_baseline, daytype_baseline
 from mrv.calc.errors import CalcInputError
-from mrv.calc.fit_stats import FitStats, fit_statistics, guideline_14_failures
 from mrv.calc.monthly_inputs import as_monthly_kwh, daily_frame
-from mrv.calc.uncertainty import BaselineUncertainty, lag1_autocorrelation
+from mrv.calc.out_of_sample import cv_rmse_of_monthly_totals, leave_one_month_out
 
-METHODS = ("historical", "weather", "occupancy", "regression", "static")
+__all__ = ["BaselineResult", "daily_changepoint_baseline", "daytype_baseline"]  # re-exported for callers
+
+METHODS = ("historical", "weather", "daytype", "occupancy", "regression", "static")
 HISTORICAL_MAX_MONTHS = 12
 
 MonthlyKwh = pd.Series | Mapping[str, float]
-
-
-@dataclass(frozen=True)
-class BaselineResult:
-    """A baseline. ``model`` is JSON-able and holds everything later calculations need."""
-
-    method: str
-    baseline_monthly_kwh: float
-    model: dict[str, Any]
-    fit: FitStats | None
-    valid: bool
-    warnings: list[str] = field(default_factory=list)
-    method_reason: str = "requested"
-
-    @property
-    def normalization(self) -> dict[str, bool]:
-        return {
-            "weather": self.method in ("weather", "regression"),
-            "occupancy": self.method in ("occupancy", "regression"),
-        }
-
-    @property
-    def uncertainty(self) -> BaselineUncertainty | None:
-        return model_uncertainty(self.model)
-
-    def fit_dict(self) -> dict[str, Any]:
-        """The API's ``fit`` object; all None (n = 0) for a static baseline."""
-        return self.fit.to_dict() if self.fit else {"r2": None, "cv_rmse": None, "nmbe": None, "n": 0}
-
-    def adjusted_baseline_kwh(
-        self,
-        *,
-        month: pd.Period | str,
-        daily_temperature_c: pd.Series | None = None,
-        daily_occupancy: pd.Series | None = None,
-    ) -> float:
-        return adjusted_baseline_kwh(
-            model=self.model,
-            month=month,
-            daily_temperature_c=daily_temperature_c,
-            daily_occupancy=daily_occupancy,
-        )
 
 
 def historical_baseline(*, monthly_kwh: MonthlyKwh) -> BaselineResult:
@@ -89,16 +54,21 @@ def historical_baseline(*, monthly_kwh: MonthlyKwh) -> BaselineResult:
         monthly = monthly.iloc[-HISTORICAL_MAX_MONTHS:]
     elif len(monthly) < HISTORICAL_MAX_MONTHS:
         warnings.append(f"based on {len(monthly)} month(s); {HISTORICAL_MAX_MONTHS} are recommended")
+    kwh = monthly.to_numpy()
     mean = float(monthly.mean())
-    return _assessed(
+    n = len(kwh)
+    # Each month held out is predicted by the mean of the others.
+    others_mean = (kwh.sum() - kwh) / (n - 1) if n > 1 else kwh
+    return assessed(
         method="historical",
-        monthly=monthly,
-        observed=monthly.to_numpy(),
-        predicted=np.full(len(monthly), mean),
+        baseline_monthly_kwh=mean,
+        observed=kwh,
+        predicted=np.full(n, mean),
         n_parameters=1,
         granularity="monthly",
-        model={},
+        model={"months": [str(month) for month in monthly.index]},
         warnings=warnings,
+        oos_cv_rmse=cv_rmse_of_monthly_totals(observed=kwh, predicted=others_mean),
     )
 
 
@@ -117,139 +87,113 @@ def occupancy_baseline(*, monthly_kwh: MonthlyKwh, daily_occupancy: pd.Series) -
     occupied_days = _occupied_days(frame["occupancy"].to_numpy(), position, months)
     if occupied_days.sum() <= 0:
         raise CalcInputError("Occupancy is zero throughout the baseline, so it cannot scale energy use.")
-    rate = float(monthly.sum() / occupied_days.sum())
-    return _assessed(
+    kwh = monthly.to_numpy()
+    rate = float(kwh.sum() / occupied_days.sum())
+    # Each month held out is predicted by the other months' rate × its occupied days.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        others_rate = (kwh.sum() - kwh) / (occupied_days.sum() - occupied_days)
+    predicted_out = np.nan_to_num(others_rate * occupied_days)
+    return assessed(
         method="occupancy",
-        monthly=monthly,
-        observed=monthly.to_numpy(),
+        baseline_monthly_kwh=float(monthly.mean()),
+        observed=kwh,
         predicted=rate * occupied_days,
         n_parameters=1,
         granularity="monthly",
-        model={"kwh_per_occupied_day": rate},
+        model={"kwh_per_occupied_day": rate, "months": [str(month) for month in months]},
         warnings=["not adjusted for weather"],
+        oos_cv_rmse=cv_rmse_of_monthly_totals(observed=kwh, predicted=predicted_out),
     )
 
 
 def weather_baseline(
     *,
-    monthly_kwh: MonthlyKwh,
     daily_temperature_c: pd.Series,
+    monthly_kwh: MonthlyKwh | None = None,
     daily_kwh: pd.Series | None = None,
     settings: ChangePointSettings = CALTRACK_SETTINGS,
 ) -> BaselineResult:
-    return _changepoint_baseline(
+    """Fitted on the days of ``daily_kwh`` when given, else on the months of ``monthly_kwh``."""
+    if daily_kwh is not None:
+        return daily_changepoint_baseline(
+            method="weather", daily_kwh=daily_kwh, daily_temperature_c=daily_temperature_c, settings=settings
+        )
+    return _billing_changepoint_baseline(
         method="weather",
-        monthly_kwh=monthly_kwh,
+        monthly_kwh=_required(monthly_kwh),
         columns={"temperature": daily_temperature_c},
-        daily_kwh=daily_kwh,
         settings=settings,
     )
 
 
 def regression_baseline(
     *,
-    monthly_kwh: MonthlyKwh,
     daily_temperature_c: pd.Series,
     daily_occupancy: pd.Series,
+    monthly_kwh: MonthlyKwh | None = None,
     daily_kwh: pd.Series | None = None,
     settings: ChangePointSettings = CALTRACK_SETTINGS,
 ) -> BaselineResult:
-    return _changepoint_baseline(
+    """The weather model plus declared occupancy; on days when ``daily_kwh`` is given, else on months."""
+    if daily_kwh is not None:
+        return daily_changepoint_baseline(
+            method="regression",
+            daily_kwh=daily_kwh,
+            daily_temperature_c=daily_temperature_c,
+            extra={"occupancy": daily_occupancy},
+            settings=settings,
+        )
+    return _billing_changepoint_baseline(
         method="regression",
-        monthly_kwh=monthly_kwh,
+        monthly_kwh=_required(monthly_kwh),
         columns={"temperature": daily_temperature_c, "occupancy": daily_occupancy},
-        daily_kwh=daily_kwh,
         settings=settings,
     )
 
 
-def _changepoint_baseline(
-    *,
-    method: str,
-    monthly_kwh: MonthlyKwh,
-    columns: dict[str, pd.Series],
-    daily_kwh: pd.Series | None,
-    settings: ChangePointSettings,
+def _billing_changepoint_baseline(
+    *, method: str, monthly_kwh: MonthlyKwh, columns: dict[str, pd.Series], settings: ChangePointSettings
 ) -> BaselineResult:
     monthly = as_monthly_kwh(monthly_kwh)
     months = cast(pd.PeriodIndex, monthly.index)
-    frame, position = daily_frame(months, columns | ({} if daily_kwh is None else {"kWh": daily_kwh}))
+    frame, position = daily_frame(months, columns)
     temperatures = frame["temperature"].to_numpy()
-    occupancy = frame["occupancy"].to_numpy() if "occupancy" in frame else None
-    if daily_kwh is None:
-        days = months.days_in_month.to_numpy()
-        changepoint = fit_billing_periods(
-            period_kwh=monthly.to_numpy(),
-            period_days=days,
-            temperature_c=temperatures,
-            day_period=position,
-            occupancy=occupancy,
-            settings=settings,
-        )
-        observed, predicted, granularity = monthly.to_numpy(), changepoint.fitted * days, "monthly"
-    else:
-        observed = frame["kWh"].to_numpy()
-        changepoint = fit_daily(
-            usage_kwh=observed,
-            temperature_c=temperatures,
-            occupancy=occupancy,
-            settings=settings,
-        )
-        predicted, granularity = changepoint.fitted, "daily"
-    warnings = []
-    if changepoint.model_type == "intercept_only":
-        warnings.append("no clear link between weather and energy use was found: the model is flat")
-    return _assessed(
+    extra = {name: frame[name].to_numpy() for name in columns if name != "temperature"}
+    days = months.days_in_month.to_numpy()
+    kwh = monthly.to_numpy()
+    changepoint = fit_billing_periods(
+        period_kwh=kwh,
+        period_days=days,
+        temperature_c=temperatures,
+        day_period=position,
+        extra=extra,
+        settings=settings,
+    )
+    daily_design = changepoint.design(temperature_c=temperatures, extra=extra)
+    day_counts = np.bincount(position, minlength=len(months))
+    period_design = np.column_stack(
+        [np.bincount(position, weights=column, minlength=len(months)) / day_counts for column in daily_design.T]
+    )
+    oos = leave_one_month_out(
+        design=period_design, usage_per_day=kwh / days, weights=days, month=np.arange(len(months))
+    )
+    return assessed(
         method=method,
-        monthly=monthly,
-        observed=observed,
-        predicted=predicted,
+        baseline_monthly_kwh=float(monthly.mean()),
+        observed=kwh,
+        predicted=changepoint.fitted * days,
         n_parameters=changepoint.n_parameters,
-        granularity=granularity,
-        model={"changepoint": changepoint.to_dict()},
-        warnings=warnings,
+        granularity="monthly",
+        model={"changepoint": changepoint.to_dict(), "months": [str(month) for month in months]},
+        warnings=flat_warning(changepoint),
+        oos_cv_rmse=oos,
     )
 
 
-def _assessed(
-    *,
-    method: str,
-    monthly: pd.Series,
-    observed: np.ndarray,
-    predicted: np.ndarray,
-    n_parameters: int,
-    granularity: str,
-    model: dict[str, Any],
-    warnings: list[str],
-) -> BaselineResult:
-    fit = fit_statistics(observed=observed, predicted=predicted, n_parameters=n_parameters)
-    failures = guideline_14_failures(fit, granularity=granularity)
-    uncertainty = None
-    if fit.cv_rmse is not None:
-        uncertainty = BaselineUncertainty(
-            granularity=granularity,
-            n=fit.n,
-            n_parameters=n_parameters,
-            cv_rmse=fit.cv_rmse,
-            autocorrelation=lag1_autocorrelation(observed - predicted),
-        )
-    baseline_monthly_kwh = float(monthly.mean())
-    full_model = {
-        **model,
-        "method": method,
-        "baseline_monthly_kwh": baseline_monthly_kwh,
-        "months": [str(month) for month in monthly.index],
-        "granularity": granularity,
-        "uncertainty": None if uncertainty is None else uncertainty.to_dict(),
-    }
-    return BaselineResult(
-        method=method,
-        baseline_monthly_kwh=baseline_monthly_kwh,
-        model=full_model,
-        fit=fit,
-        valid=not failures,
-        warnings=warnings + [f"not valid: {failure}" for failure in failures],
-    )
+def _required(monthly_kwh: MonthlyKwh | None) -> MonthlyKwh:
+    if monthly_kwh is None:
+        raise CalcInputError("Monthly or daily energy use is needed to fit this baseline.")
+    return monthly_kwh
 
 
 def _occupied_days(occupancy: np.ndarray, position: np.ndarray, months: pd.PeriodIndex) -> np.ndarray:

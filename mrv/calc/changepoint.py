@@ -1,10 +1,12 @@
 """CalTRACK-style change-point models of usage per day on heating and cooling degree days.
 
-Model (CalTRACK 2.0 §3.3.2, optional occupancy term added):
-    UPD_p = μ + β_H·HDD_p + β_C·CDD_p [+ β_O·OCC_p] + ε_p
-where UPD_p is usage per day in period p and HDD_p, CDD_p, OCC_p are the means per day over the
+Model (CalTRACK 2.0 §3.3.2, with optional extra regressors added):
+    UPD_p = μ + β_H·HDD_p + β_C·CDD_p [+ Σ_j β_j·X_jp] + ε_p
+where UPD_p is usage per day in period p and HDD_p, CDD_p, X_jp are the means per day over the
 period's days that have a temperature (CalTRACK 3.5.1.3 fills missing days with the average).
-Daily data is the special case of one-day periods.
+Daily data is the special case of one-day periods. The extra regressors are named columns (the declared
+occupancy, day-type indicators); each gets the coefficient ``beta_<name>`` and no sign or p-value test,
+since they are not what the balance-point search is about.
 
 Candidates: intercept-only, HDD-only, CDD-only and HDD+CDD (heating balance point ≤ cooling balance
 point) for every balance point on the grid. All candidates of one type are solved at once as a stack
@@ -19,6 +21,7 @@ R² and adjusted R² are the weighted ones statsmodels reports for WLS: R² = 1 
 adj R² = 1 − (1 − R²)(n − 1)/(n − k) with k regression coefficients (CalTRACK §3.4.3.3).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,15 +51,15 @@ def fit_daily(
     *,
     usage_kwh: ArrayLike,
     temperature_c: ArrayLike,
-    occupancy: ArrayLike | None = None,
+    extra: Mapping[str, ArrayLike] | None = None,
     settings: ChangePointSettings = CALTRACK_SETTINGS,
 ) -> ChangePointModel:
-    """Fit daily kWh on daily mean temperature (and optional daily occupancy), ordinary least squares."""
+    """Fit daily kWh on daily mean temperature (and named extra daily regressors), ordinary least squares."""
     usage = _finite_1d(usage_kwh, "daily usage")
     temps = _finite_1d(temperature_c, "daily temperatures")
-    occ = None if occupancy is None else _finite_1d(occupancy, "daily occupancy")
-    if len(temps) != len(usage) or (occ is not None and len(occ) != len(usage)):
-        raise CalcInputError("Daily usage, temperatures and occupancy must have one value per day.")
+    columns = _extra_columns(extra, len(usage))
+    if len(temps) != len(usage):
+        raise CalcInputError("Daily usage, temperatures and extra regressors must have one value per day.")
     hdd = heating_degree_days(temps, settings.heating_balance_points_c)
     cdd = cooling_degree_days(temps, settings.cooling_balance_points_c)
     return _select_model(
@@ -64,7 +67,7 @@ def fit_daily(
         weights=np.ones_like(usage),
         hdd=hdd,
         cdd=cdd,
-        occupancy=occ,
+        extra=columns,
         granularity="daily",
         min_nonzero=settings.min_nonzero_days,
         settings=settings,
@@ -77,22 +80,23 @@ def fit_billing_periods(
     period_days: ArrayLike,
     temperature_c: ArrayLike,
     day_period: ArrayLike,
-    occupancy: ArrayLike | None = None,
+    extra: Mapping[str, ArrayLike] | None = None,
     settings: ChangePointSettings = CALTRACK_SETTINGS,
 ) -> ChangePointModel:
     """Fit billing periods (e.g. calendar months) by weighted least squares on usage per day.
 
     ``period_kwh`` and ``period_days`` hold one value per period. ``temperature_c`` holds the daily mean
     temperature of every day that has one, ``day_period`` the position (0-based) of that day's period,
-    and ``occupancy`` (optional) that day's occupancy fraction. Every period needs at least one day.
+    and ``extra`` (optional) named daily regressors (e.g. the occupancy fraction) for the same days.
+    Every period needs at least one day.
     """
     kwh = _finite_1d(period_kwh, "period usage")
     days = _finite_1d(period_days, "period lengths")
     temps = _finite_1d(temperature_c, "daily temperatures")
     owner = np.asarray(day_period)
-    occ = None if occupancy is None else _finite_1d(occupancy, "daily occupancy")
-    if len(days) != len(kwh) or len(owner) != len(temps) or (occ is not None and len(occ) != len(temps)):
-        raise CalcInputError("Each period needs a length, and each day a period and (if used) occupancy.")
+    columns = _extra_columns(extra, len(temps))
+    if len(days) != len(kwh) or len(owner) != len(temps):
+        raise CalcInputError("Each period needs a length, and each day a period.")
     if np.any(days <= 0):
         raise CalcInputError("Every period must last at least one day.")
     if not np.issubdtype(owner.dtype, np.integer) or not np.all((owner >= 0) & (owner < len(kwh))):
@@ -102,13 +106,15 @@ def fit_billing_periods(
         raise CalcInputError("Every period needs at least one day with a temperature.")
     hdd = _period_means(heating_degree_days(temps, settings.heating_balance_points_c), owner, day_counts)
     cdd = _period_means(cooling_degree_days(temps, settings.cooling_balance_points_c), owner, day_counts)
-    occ_means = None if occ is None else _period_means(occ[:, np.newaxis], owner, day_counts)[:, 0]
+    extra_means = {
+        name: _period_means(values[:, np.newaxis], owner, day_counts)[:, 0] for name, values in columns.items()
+    }
     return _select_model(
         y=kwh / days,
         weights=days,
         hdd=hdd,
         cdd=cdd,
-        occupancy=occ_means,
+        extra=extra_means,
         granularity="billing",
         min_nonzero=0,
         settings=settings,
@@ -128,7 +134,7 @@ class _Candidates:
     model_type: str
     heating: np.ndarray  # (K,) balance point per candidate, NaN when unused
     cooling: np.ndarray
-    design: np.ndarray  # (K, n, k): intercept, [hdd], [cdd], [occupancy]
+    design: np.ndarray  # (K, n, k): intercept, [hdd], [cdd], extra columns
 
     @property
     def degree_day_columns(self) -> slice:
@@ -141,20 +147,20 @@ def _select_model(
     weights: np.ndarray,
     hdd: np.ndarray,
     cdd: np.ndarray,
-    occupancy: np.ndarray | None,
+    extra: dict[str, np.ndarray],
     granularity: str,
     min_nonzero: int,
     settings: ChangePointSettings,
 ) -> ChangePointModel:
     n = len(y)
-    if n < 2 + (occupancy is not None):
+    if n < 2 + len(extra):
         raise CalcInputError(f"{n} data points are too few to fit a baseline model.")
     heat_ok = _sufficient(hdd, weights, min_nonzero, settings.min_total_degree_days)
     cool_ok = _sufficient(cdd, weights, min_nonzero, settings.min_total_degree_days)
     groups = _candidate_groups(
         hdd=hdd[:, heat_ok],
         cdd=cdd[:, cool_ok],
-        occupancy=occupancy,
+        extra=np.column_stack(list(extra.values())) if extra else np.empty((n, 0)),
         heating_grid=np.asarray(settings.heating_balance_points_c, dtype=float)[heat_ok],
         cooling_grid=np.asarray(settings.cooling_balance_points_c, dtype=float)[cool_ok],
     )
@@ -174,9 +180,11 @@ def _select_model(
         if best is None or solved["adj_r2"][index] > best[0]:
             best = (float(solved["adj_r2"][index]), group, index, solved)
     if best is None:
-        raise CalcInputError("No baseline model could be fitted: occupancy does not vary independently.")
+        raise CalcInputError(
+            f"No baseline model could be fitted: {' and '.join(extra) or 'the data'} does not vary independently."
+        )
     _, group, index, solved = best
-    names = _COEFFICIENT_NAMES[group.model_type] + (["beta_occupancy"] if occupancy is not None else [])
+    names = _COEFFICIENT_NAMES[group.model_type] + [f"beta_{name}" for name in extra]
     heating, cooling = group.heating[index], group.cooling[index]
     return ChangePointModel(
         model_type=group.model_type,
@@ -197,20 +205,21 @@ def _candidate_groups(
     *,
     hdd: np.ndarray,
     cdd: np.ndarray,
-    occupancy: np.ndarray | None,
+    extra: np.ndarray,
     heating_grid: np.ndarray,
     cooling_grid: np.ndarray,
 ) -> list[_Candidates]:
-    """Design-matrix stacks per model type; hdd and cdd hold one column per grid balance point."""
+    """Design-matrix stacks per model type; hdd and cdd hold one column per grid balance point, extra (n, j)
+    the regressors every candidate shares."""
     n = hdd.shape[0]
     pair_h, pair_c = np.meshgrid(np.arange(heating_grid.size), np.arange(cooling_grid.size), indexing="ij")
     keep = heating_grid[pair_h] <= cooling_grid[pair_c]
     pair_h, pair_c = pair_h[keep], pair_c[keep]
 
     def stack(columns: list[np.ndarray], k: int) -> np.ndarray:
-        # columns are (K, n) arrays; the intercept and occupancy columns are shared by all K candidates
-        extra = [] if occupancy is None else [np.broadcast_to(occupancy, (k, n))]
-        return np.stack([np.ones((k, n)), *columns, *extra], axis=-1)
+        # columns are (K, n) arrays; the intercept and extra columns are shared by all K candidates
+        shared = [np.broadcast_to(column, (k, n)) for column in extra.T]
+        return np.stack([np.ones((k, n)), *columns, *shared], axis=-1)
 
     def unused(k: int) -> np.ndarray:
         return np.full(k, np.nan)
@@ -273,6 +282,13 @@ def _period_means(daily_values: np.ndarray, day_period: np.ndarray, day_counts: 
     np.add.at(sums, day_period, daily_values)
     means: np.ndarray = sums / day_counts[:, np.newaxis]
     return means
+
+
+def _extra_columns(extra: Mapping[str, ArrayLike] | None, n: int) -> dict[str, np.ndarray]:
+    columns = {name: _finite_1d(values, f"daily {name}") for name, values in (extra or {}).items()}
+    if any(len(values) != n for values in columns.values()) or {"hdd", "cdd"} & set(columns):
+        raise CalcInputError("Each extra regressor needs one value per day and a name other than hdd or cdd.")
+    return columns
 
 
 def _finite_1d(values: ArrayLike, what: str) -> np.ndarray:

@@ -1,5 +1,6 @@
 """The fitted change-point model: coefficients, balance points, fit, prediction and JSON round trip."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -37,25 +38,42 @@ class ChangePointModel:
         balance_points = [self.heating_balance_point_c, self.cooling_balance_point_c]
         return len(self.coefficients) + sum(bp is not None for bp in balance_points)
 
-    def predict(self, *, temperature_c: ArrayLike, occupancy: ArrayLike | None = None) -> np.ndarray:
-        """Predicted usage for each day with the given daily mean temperature (and occupancy).
+    @property
+    def extra_names(self) -> list[str]:
+        """The extra regressors' names (``beta_<name>`` coefficients other than the degree days)."""
+        return [name[5:] for name in self.coefficients if name.startswith("beta_") and name[5:] not in ("hdd", "cdd")]
+
+    def design(self, *, temperature_c: ArrayLike, extra: Mapping[str, ArrayLike] | None = None) -> np.ndarray:
+        """The (days, coefficients) matrix the model multiplies by its coefficients, columns in their order.
+
+        Fixed balance points make the model linear, so refitting its coefficients on other days
+        (``out_of_sample``) is a least-squares problem on this matrix.
+        """
+        temps = np.asarray(temperature_c, dtype=float)
+        given = extra or {}
+        columns = []
+        for name in self.coefficients:
+            if name == "intercept":
+                columns.append(np.ones(temps.shape))
+            elif name == "beta_hdd":  # a model has a balance point exactly when it has that coefficient
+                columns.append(heating_degree_days(temps, cast(float, self.heating_balance_point_c)))
+            elif name == "beta_cdd":
+                columns.append(cooling_degree_days(temps, cast(float, self.cooling_balance_point_c)))
+            elif name[5:] in given:
+                columns.append(np.asarray(given[name[5:]], dtype=float))
+            else:
+                raise CalcInputError(f"This model needs daily {name[5:].replace('_', ' ')} to make a prediction.")
+        return np.column_stack(columns)
+
+    def predict(self, *, temperature_c: ArrayLike, extra: Mapping[str, ArrayLike] | None = None) -> np.ndarray:
+        """Predicted usage for each day with the given daily mean temperature (and extra regressors).
 
         A period's predicted total is the sum over its days, which equals days × the model's usage per
         day at the period's mean degree days, because the model is linear in degree days.
         """
-        temps = np.asarray(temperature_c, dtype=float)
-        usage = np.full(temps.shape, self.coefficients["intercept"], dtype=float)
-        # A model has a balance point exactly when it has that degree-day coefficient.
-        if "beta_hdd" in self.coefficients:
-            heating_base = cast(float, self.heating_balance_point_c)
-            usage += self.coefficients["beta_hdd"] * heating_degree_days(temps, heating_base)
-        if "beta_cdd" in self.coefficients:
-            cooling_base = cast(float, self.cooling_balance_point_c)
-            usage += self.coefficients["beta_cdd"] * cooling_degree_days(temps, cooling_base)
-        if "beta_occupancy" in self.coefficients:
-            if occupancy is None:
-                raise CalcInputError("This model needs daily occupancy to make a prediction.")
-            usage += self.coefficients["beta_occupancy"] * np.asarray(occupancy, dtype=float)
+        usage: np.ndarray = self.design(temperature_c=temperature_c, extra=extra) @ np.fromiter(
+            self.coefficients.values(), dtype=float
+        )
         return usage
 
     def to_dict(self) -> dict[str, Any]:

@@ -7,22 +7,26 @@ k days) use local calendar days. Each reading fills the grid slot its timestamp 
 mark the start of an interval, as stored).
 
     missing = 0          → OK
-    0 < missing ≤ 5 %    → INTERPOLATED: empty slots filled linearly between neighbours
-    5 % < missing ≤ 20 % → FLAGGED: needs a verifier's review
+    0 < missing ≤ 5 %    → INTERPOLATED: empty slots filled (``gap_fill``)
+    5 % < missing ≤ 20 % → FLAGGED: filled likewise, and needs a verifier's review
     missing > 20 %       → REJECTED
 
 The month total counts filled slots for INTERPOLATED and FLAGGED months: leaving gaps empty would
-understate use and so overstate savings. REJECTED months report only the measured readings.
+understate use and so overstate savings. They are filled from the use expected in those slots, scaled to
+the observed neighbours (``gap_fill``), never by straight lines across nights and weekends. REJECTED
+months report only the measured readings.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from mrv.calc.errors import CalcInputError
+from mrv.calc.gap_fill import ExpectedUse, GapSpan, fill_gaps
+from mrv.calc.reading_grid import day_based, reading_grid
 
 INTERPOLATED_MAX_MISSING_PCT = 5
 FLAGGED_MAX_MISSING_PCT = 20
@@ -31,7 +35,12 @@ QUALITY_LABELS = ("OK", "INTERPOLATED", "FLAGGED", "REJECTED")
 
 @dataclass(frozen=True)
 class MonthQuality:
-    """``total_kwh`` is the month's kWh used for savings; ``measured_kwh`` sums only real readings."""
+    """``total_kwh`` is the month's kWh used for savings; ``measured_kwh`` sums only real readings.
+
+    ``filled_kwh`` is what filling added (``total_kwh − measured_kwh`` for a filled month, else 0); ``gaps``
+    are the filled spans, each within one local day, and ``fill_shape`` names the shape they were filled
+    from (``FilledMonth.shape``). Billed months know how many days no bill covers, not which: no spans.
+    """
 
     label: str
     total_kwh: float
@@ -40,6 +49,9 @@ class MonthQuality:
     expected_count: int
     present_count: int
     interval: pd.Timedelta
+    filled_kwh: float = 0.0
+    gaps: tuple[GapSpan, ...] = ()
+    fill_shape: str = ""
 
 
 def infer_interval(index: pd.DatetimeIndex) -> pd.Timedelta:
@@ -72,16 +84,12 @@ def month_bounds(month: pd.Period | str, timezone: str) -> tuple[pd.Timestamp, p
     return starts[0], ends[0]
 
 
-def _day_based(interval: pd.Timedelta) -> bool:
-    return interval % pd.Timedelta(days=1) == pd.Timedelta(0)
-
-
 def expected_readings_per_month(
     *, months: Sequence[pd.Period | str], timezone: str, interval: pd.Timedelta
 ) -> np.ndarray:
     """How many readings each complete month holds for a meter reading every ``interval``."""
     periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])
-    if _day_based(interval):
+    if day_based(interval):
         spans = pd.to_timedelta(periods.days_in_month, unit="D")
     else:
         starts, ends = months_bounds(periods, timezone)
@@ -118,14 +126,16 @@ def billed_month(*, kwh: float, covered_days: int, days: int) -> MonthQuality:
         raise CalcInputError("Bills must cover at least one and at most all of the month's days.")
     missing = days - covered_days
     label = _label(missing, days)
+    total = kwh * days / covered_days if label in ("INTERPOLATED", "FLAGGED") else kwh
     return MonthQuality(
         label=label,
-        total_kwh=kwh * days / covered_days if label in ("INTERPOLATED", "FLAGGED") else kwh,
+        total_kwh=total,
         measured_kwh=kwh,
         missing_pct=100.0 * missing / days,
         expected_count=days,
         present_count=covered_days,
         interval=pd.Timedelta(days=1),
+        filled_kwh=total - kwh,
     )
 
 
@@ -135,11 +145,14 @@ def assess_month(
     month: pd.Period | str,
     timezone: str,
     interval: pd.Timedelta | None = None,
+    expected_use: ExpectedUse | None = None,
 ) -> MonthQuality:
     """Quality label, missing share and kWh total of ``month`` (local to ``timezone``).
 
-    ``readings`` are kWh per interval on a tz-aware index and may extend beyond the month; only the
-    month's readings count. ``interval`` defaults to the modal spacing of all given readings.
+    ``readings`` are kWh per interval on a tz-aware index and may extend beyond the month: readings of the
+    ``gap_fill.CONTEXT_DAYS`` around it shape the fill of its gaps, only the month's readings count.
+    ``interval`` defaults to the modal spacing of all given readings. ``expected_use`` is the baseline
+    model's expectation that shapes the fill; without it the observed weekly profile does.
     """
     if not isinstance(readings.index, pd.DatetimeIndex) or readings.index.tz is None:
         raise CalcInputError("Meter readings need timezone-aware timestamps.")
@@ -150,30 +163,37 @@ def assess_month(
         raise CalcInputError("The reading interval must be positive.")
     period = pd.Period(month, freq="M")
     start, end = month_bounds(period, timezone)
-    in_month = readings[(index >= start) & (index < end)]
-    month_index = cast(pd.DatetimeIndex, in_month.index)
-    if _day_based(interval):
-        # Day-based meters count local calendar days, which DST does not lengthen or shorten.
-        origin = period.start_time
-        stamps = month_index.tz_convert(timezone).tz_localize(None)
-    else:
-        origin, stamps = start, month_index
     expected = expected_readings(month=period, timezone=timezone, interval=interval)
-    slots = np.asarray((stamps - origin) // interval, dtype=np.int64)
-    by_slot = in_month.groupby(slots).sum().reindex(np.arange(expected))
-    present = int(by_slot.notna().sum())
+    grid = reading_grid(
+        readings=readings,
+        start=start,
+        month_start=period.start_time,
+        slots=expected,
+        interval=interval,
+        timezone=timezone,
+    )
+    present = int(np.count_nonzero(~np.isnan(grid.month_kwh)))
     missing = expected - present
     label = _label(missing, expected)
-    measured = float(in_month.sum())
-    filled = float(by_slot.interpolate(method="linear", limit_direction="both").sum()) if present else 0.0
-    return MonthQuality(
+    measured = float(readings[(index >= start) & (index < end)].sum())
+    quality = MonthQuality(
         label=label,
-        total_kwh=filled if label in ("INTERPOLATED", "FLAGGED") else measured,
+        total_kwh=measured,
         measured_kwh=measured,
         missing_pct=100.0 * missing / expected,
         expected_count=expected,
         present_count=present,
         interval=interval,
+    )
+    if label not in ("INTERPOLATED", "FLAGGED"):
+        return quality
+    filled = fill_gaps(grid, expected=expected_use)
+    return replace(
+        quality,
+        total_kwh=filled.total_kwh,
+        filled_kwh=filled.filled_kwh,
+        gaps=filled.gaps,
+        fill_shape=filled.shape,
     )
 
 

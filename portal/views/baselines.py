@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from buildings.selectors import building_for_read, building_for_write
-from mrv.evidence import guideline_14
+from mrv.evidence import candidate_rows, guideline_14
 from mrv.selectors import baselines_of
 from mrv.services import baseline_calculate
 
@@ -35,6 +35,7 @@ def baselines(request, building_id):
         context.update(
             current=current,
             g14=guideline_14(current),
+            candidates=candidate_rows(current),
             months=months,
             chart=baseline_chart(months, baseline_label="Model (kWh)", actual_label="Metered (kWh)"),
         )

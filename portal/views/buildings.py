@@ -2,10 +2,12 @@ import pandas as pd
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from buildings import services
 from buildings.selectors import building_for_read, building_for_write, buildings_visible_to
+from metering.weather.selectors import building_weather
 from mrv.selectors import current_baseline, latest_complete_month
 
 from .. import charts
@@ -70,7 +72,12 @@ def building_edit(request, building_id):
     if submit(form, save_changes):
         messages.success(request, "The building's details were saved.")
         return redirect("portal:dashboard", building_id=building.pk)
-    context = {"building": building, "form": form, "tab": "settings"}
+    context = {
+        "building": building,
+        "form": form,
+        "tab": "settings",
+        "weather": building_weather(building, now=timezone.now()),
+    }
     return render(request, "portal/buildings/edit.html", context, status=form.status)
 
 

@@ -7,14 +7,14 @@ from django.views.decorators.http import require_POST
 from buildings.selectors import building_for_read, building_for_write, events_of, station_for_write
 from buildings.services import building_update, event_record, station_create
 from carbonexia.common.errors import NotFound, ServiceError
-from metering.readings.services import meter_csv_upload
+from metering.readings.services import meter_upload
 from metering.uploads.models import UploadKind, UploadStatus
 from metering.uploads.selectors import upload_for_read, upload_progress
 from metering.weather.services import temperature_csv_upload
 
 from .. import charts
 from ..access import portal_view
-from ..forms import CsvUploadForm, EventForm, ReadingsForm, StationForm, StationLinkForm, TemperatureUploadForm
+from ..forms import EventForm, MeterUploadForm, ReadingsForm, StationForm, StationLinkForm, TemperatureUploadForm
 from ..selectors import readings_window, recent_uploads
 from ..submit import submit
 
@@ -44,7 +44,7 @@ def _page(request, building, *, status: int = 200, **forms):
     context = {
         "building": building,
         "tab": "data",
-        "upload_form": CsvUploadForm(),
+        "upload_form": MeterUploadForm(),
         "station_form": StationLinkForm(user=request.user, initial={"weather_station": building.weather_station_id}),
         "new_station_form": StationForm(initial={"timezone": building.timezone}),
         "temperature_form": TemperatureUploadForm(),
@@ -69,8 +69,8 @@ def data(request, building_id):
 @require_POST
 def upload(request, building_id):
     building = building_for_write(user=request.user, building_id=building_id)
-    form = CsvUploadForm(request.POST, request.FILES)
-    saved = submit(form, lambda: meter_csv_upload(actor=request.user, building=building, **form.upload()))
+    form = MeterUploadForm(request.POST, request.FILES)
+    saved = submit(form, lambda: meter_upload(actor=request.user, building=building, **form.upload()))
     result = {}
     if saved:
         result.update(upload=saved.result, progress=upload_progress(saved.result))
@@ -81,7 +81,7 @@ def upload(request, building_id):
             return _page(request, building, status=form.status, upload_form=form, **result)
         messages.success(request, f"{saved.result.filename} was received.")
         return redirect("portal:data", building_id=building.pk)
-    context = {"building": building, "upload_form": form if form.errors else CsvUploadForm(), **result}
+    context = {"building": building, "upload_form": form if form.errors else MeterUploadForm(), **result}
     response = render(request, "portal/data/_upload_response.html", context, status=form.status)
     if saved and saved.result.status == UploadStatus.COMPLETED:
         response["HX-Trigger"] = READINGS_CHANGED
@@ -91,7 +91,9 @@ def upload(request, building_id):
 @portal_view
 def upload_status(request, building_id, upload_id):
     building = building_for_read(user=request.user, building_id=building_id)
-    upload = upload_for_read(user=request.user, upload_id=upload_id, kinds=(UploadKind.METER_CSV,))
+    upload = upload_for_read(
+        user=request.user, upload_id=upload_id, kinds=(UploadKind.METER_CSV, UploadKind.GREENBUTTON)
+    )
     if upload.building_id != building.pk:
         raise NotFound("No such upload.")
     if not request.htmx:

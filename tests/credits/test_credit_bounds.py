@@ -11,7 +11,6 @@ from django.db import DataError, IntegrityError, transaction
 from carbonexia.common.errors import Invalid
 from credits.models import MAX_BLOCK_CREDITS, CreditBlock
 from credits.services import _refuse_oversized, credits_request
-from mrv.calc import SavingsTotals
 from mrv.calc.eligibility import NOT_ENDED
 from tests.credits.conftest import issue
 from tests.mrv import builders
@@ -84,20 +83,10 @@ def test_the_database_refuses_a_block_its_columns_cannot_hold(owner, values):
     ],
 )
 def test_a_vintage_is_refused_before_the_write_when_a_block_cannot_hold_it(saved, credited, fits):
-    totals = SavingsTotals(
-        adjusted_baseline_kwh=0.0,
-        actual_kwh=0.0,
-        savings_kwh=0.0,
-        co2_saved_kg=saved * 1000,
-        co2_saved_tons=saved,
-        fsu=None,
-        confidence=0.9,
-        co2_credited_tons=credited,
-        uncertainty_note="",
-    )
+    share = {"saved_tons": saved, "credited_tons": Decimal(repr(credited)), "vintage": 2025}
     if fits:
-        _refuse_oversized(totals, 2025)
+        _refuse_oversized(**share)
     else:
         with pytest.raises(Invalid) as refused:
-            _refuse_oversized(totals, 2025)
+            _refuse_oversized(**share)
         assert refused.value.code == "block_too_large"

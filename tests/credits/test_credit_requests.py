@@ -23,7 +23,7 @@ def test_a_request_creates_a_pending_block_with_frozen_evidence(as_owner, eligib
     assert [m["period"] for m in months] == ["2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09"]
     # central estimate = the sum of the months' CO2 (API.md)
     assert float(block.co2_saved_tons) == pytest.approx(sum(m["co2_saved_kg"] for m in months) / 1000, abs=0.001)
-    assert block.snapshot["baseline"]["method"] == "weather"
+    assert block.snapshot["baseline"]["method"] == eligible_building.baselines.get().method
     assert {f.version for f in block.factors_used.all()} == {"21.0"}
     assert "lower bound at 90% confidence" in block.uncertainty_note
 

@@ -82,6 +82,7 @@ def test_the_openapi_schema_generates_without_warnings(tmp_path):
     for expected in [
         "/buildings/{building_id}/events:",
         "/meter/upload-csv:",
+        "/meter/upload-greenbutton:",
         "/mrv/{building_id}/savings:",
         "/credits/issue:",
         "/emission-factors:",

@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 from werkzeug.test import Client
 
 from tests.metering.bill_rows import BLANK_PNG
+from tests.support.greenbutton import Channel, Point, blocks_of, feed
 from tests.support.owned import owned_world
 from tests.support.routes import routes
 
@@ -53,6 +54,8 @@ WELL_FORMED_FILES = [
     b"timestamp,kwh\n2025-03-31T14:00:00,1.5\n2025-03-31T15:00:00,2.5\n",
     b"date,temperature_c\n2025-03-01,21.5\n",
     BLANK_PNG,
+    # Green Button: three quarter hours of one electricity usage point, in the zone of any building.
+    feed(Point("Main meter", [Channel(blocks_of("2025-03-31T13:00", [1_500, 2_500, 900]))]), tz_offset=None),
 ]
 
 

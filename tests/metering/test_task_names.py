@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-QUEUED_BY_NAME = ["metering.process_bill", "metering.process_meter_upload", "metering.sweep_stuck_bills"]
+QUEUED_BY_NAME = [
+    "metering.fetch_weather",
+    "metering.process_bill",
+    "metering.process_meter_upload",
+    "metering.refresh_weather_stations",
+    "metering.sweep_stuck_bills",
+    "metering.top_up_weather",
+]
 
 
 def test_starting_django_registers_the_tasks_metering_queues_by_name():

@@ -7,6 +7,7 @@ from buildings.models import Building, EventType, ProjectEvent, WeatherStation
 from metering.parsers.demo_series import generate_meter, generate_weather
 from metering.readings.services import meter_readings_ingest
 from metering.weather.services import temperatures_ingest
+from mrv.calc.daytypes import public_holidays
 
 TZ = "Asia/Kolkata"
 
@@ -34,10 +35,64 @@ def store_meter(b: Building, frame: pd.DataFrame) -> None:
     meter_readings_ingest(building=b, frame=frame[["ts", "kwh"]], source="MANUAL")
 
 
-def two_years(owner, *, interval="15min", hotter_by_c=0.0, saving_pct=20.0, seed=11):
+def two_years(
+    owner,
+    *,
+    interval="15min",
+    hotter_by_c=0.0,
+    saving_pct=20.0,
+    seed=11,
+    climate="subtropical",
+    occupancy=(0.9, 0.1),
+    closed_on_holidays=False,
+    read_daily=False,
+    missing=(),
+):
     """A building with a station, a 2023-03..2024-02 baseline year, a retrofit in March 2024 and a
-    reporting year 2024-04..2025-03 that may be hotter. Returns the building and the true monthly savings."""
-    weather = generate_weather(start="2023-03-01", end="2025-04-02", tz=TZ, seed=seed, climate="subtropical")
+    reporting year 2024-04..2025-03 that may be hotter. `occupancy` is the (weekday, weekend) share of the
+    occupied load the meter follows; the building declares the same profile only when it differs from the
+    default. With `closed_on_holidays` the office is occupied like a weekend on India's public holidays.
+    With `read_daily` the meter stores one reading per local day (the day's total) instead of each interval.
+    `missing` lists local [start, end) spans whose readings are never stored (truth still counts them).
+    Returns the building and the true monthly savings."""
+    weather, actual, counterfactual = office_series(
+        interval=interval,
+        hotter_by_c=hotter_by_c,
+        saving_pct=saving_pct,
+        seed=seed,
+        climate=climate,
+        occupancy=occupancy,
+        closed_on_holidays=closed_on_holidays,
+    )
+    station = WeatherStation.objects.create(owner=owner, name="Synthetic", latitude=28.6, longitude=77.2, timezone=TZ)
+    temperatures_ingest(station=station, frame=weather)
+    b = building(owner, station=station)
+    if occupancy != (0.9, 0.1):
+        b.occupancy_weekday, b.occupancy_weekend = round(occupancy[0] * 100), round(occupancy[1] * 100)
+        b.save(update_fields=["occupancy_weekday", "occupancy_weekend"])
+    retrofit(b)
+    kept = np.ones(len(actual), dtype=bool)
+    for start, end in missing:
+        kept &= ~((actual["ts"] >= pd.Timestamp(start, tz=TZ)) & (actual["ts"] < pd.Timestamp(end, tz=TZ))).to_numpy()
+    stored = actual[kept]
+    store_meter(b, daily_totals(stored) if read_daily else stored)
+    months = actual["ts"].dt.tz_convert(TZ).dt.tz_localize(None).dt.to_period("M")
+    truth = (counterfactual["kwh"] - actual["kwh"]).groupby(months.to_numpy()).sum()
+    return b, truth
+
+
+def office_series(
+    *,
+    interval="15min",
+    hotter_by_c=0.0,
+    saving_pct=20.0,
+    seed=11,
+    climate="subtropical",
+    occupancy=(0.9, 0.1),
+    closed_on_holidays=False,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """two_years' weather, metered use and use without the retrofit, every reading included."""
+    weather = generate_weather(start="2023-03-01", end="2025-04-02", tz=TZ, seed=seed, climate=climate)
     reporting = weather["ts"] >= pd.Timestamp("2024-04-01", tz=TZ)
     weather.loc[reporting, "temperature_c"] += hotter_by_c
     params = dict(
@@ -52,17 +107,22 @@ def two_years(owner, *, interval="15min", hotter_by_c=0.0, saving_pct=20.0, seed
         heating_kw_per_degc=0,
         cooling_kw_per_degc=25,
         cooling_balance_c=21,
+        weekday_occupancy=occupancy[0],
+        weekend_occupancy=occupancy[1],
+        closed_dates=sorted(day.date() for day in public_holidays("IN", (2023, 2024, 2025)))
+        if closed_on_holidays
+        else (),
     )
     actual = generate_meter(**params, retrofit_date="2024-04-01", retrofit_saving_pct=saving_pct)
     counterfactual = generate_meter(**params)
-    station = WeatherStation.objects.create(owner=owner, name="Synthetic", latitude=28.6, longitude=77.2, timezone=TZ)
-    temperatures_ingest(station=station, frame=weather)
-    b = building(owner, station=station)
-    retrofit(b)
-    store_meter(b, actual)
-    months = actual["ts"].dt.tz_convert(TZ).dt.tz_localize(None).dt.to_period("M")
-    truth = (counterfactual["kwh"] - actual["kwh"]).groupby(months.to_numpy()).sum()
-    return b, truth
+    return weather, actual, counterfactual
+
+
+def daily_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """One reading per local day, at local midnight, holding the day's kWh."""
+    days = frame["ts"].dt.tz_convert(TZ).dt.tz_localize(None).dt.normalize()
+    totals = frame.groupby(days.to_numpy())["kwh"].sum()
+    return pd.DataFrame({"ts": totals.index.tz_localize(TZ).tz_convert("UTC"), "kwh": totals.to_numpy()})
 
 
 def monthly_values(months: list[str], kwh: list[float]) -> list[dict]:

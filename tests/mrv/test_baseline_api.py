@@ -50,12 +50,19 @@ def test_occupancy_method_on_posted_months(as_owner, owner):
     assert body["baseline_monthly_kwh"] == pytest.approx(29666.667, rel=1e-6)
 
 
-def test_weather_baseline_from_stored_readings_uses_the_window_before_the_retrofit(as_owner, owner):
+def test_baseline_from_stored_readings_uses_the_window_before_the_retrofit(as_owner, owner):
     b, _ = builders.two_years(owner)
     response = _calculate(as_owner, b)
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["method"] == "weather"
+    candidates = {c["method"]: c for c in body["candidates"]}
+    assert set(candidates) == {"weather", "daytype", "regression"}
+    assert {c["granularity"] for c in candidates.values()} == {"daily"}
+    chosen = min((c for c in candidates.values() if c["g14_pass"]), key=lambda c: c["oos_cv_rmse"])
+    assert body["method"] == chosen["method"]
+    assert body["chosen_because"] == body["method_reason"]
+    assert body["chosen_because"].startswith(f"{chosen['method']} (")
+    assert body["fit"]["r2"] == chosen["r2"] and body["fit"]["cv_rmse"] == chosen["cv_rmse"]
     assert (body["period_start"], body["period_end"]) == ("2023-03-01", "2024-02-29")
     assert body["valid"] is True
     assert body["fit"]["n"] > 300  # a daily fit on the complete days
@@ -107,3 +114,26 @@ def test_outsiders_get_404_and_verifiers_may_read_only(as_owner, as_outsider, as
     assert _calculate(as_verifier, b, months=months).status_code == 403
     assert as_verifier.get(f"/baseline/{b.pk}").status_code == 200
     assert not Baseline.objects.exists()
+
+
+def test_exact_baseline_dates_fit_exactly_those_days(as_owner, owner):
+    b, _ = builders.two_years(owner, interval="1D")
+    body = _calculate(as_owner, b, baseline_start="2023-03-15", baseline_end="2024-03-03", method="weather").json()
+    assert (body["period_start"], body["period_end"]) == ("2023-03-15", "2024-03-03")
+    assert (body["model"]["first_day"], body["model"]["last_day"]) == ("2023-03-15", "2024-03-03")
+    assert body["model"]["granularity"] == "daily"
+    assert body["fit"]["n"] == 355  # 2023-03-15 … 2024-03-03, both included: a daily meter, fitted on its days
+    (candidate,) = body["candidates"]
+    assert 0 < candidate.pop("oos_cv_rmse") < body["fit"]["cv_rmse"]  # monthly totals average the daily noise out
+    assert [candidate] == [
+        {
+            "method": "weather",
+            "terms": ["temperature"],
+            "granularity": "daily",
+            "r2": body["fit"]["r2"],
+            "cv_rmse": body["fit"]["cv_rmse"],
+            "nmbe": body["fit"]["nmbe"],
+            "g14_pass": body["valid"],
+        }
+    ]
+    assert body["chosen_because"] == "requested"

@@ -19,15 +19,20 @@ def test_computing_a_baseline_shows_its_fit_verdict_and_model(portal, unmeasured
     assert b"has no baseline yet" in portal.get(url).content
     response = portal.post(url, {"method": "", "static_kwh": "", "baseline_start": "", "baseline_end": ""}, follow=True)
     baseline = Baseline.objects.get(building=unmeasured)
-    assert baseline.method == "weather" and (baseline.period_start.isoformat(), baseline.valid) == ("2023-03-01", True)
+    assert baseline.method in {c["method"] for c in baseline.candidates}
+    assert (baseline.period_start.isoformat(), baseline.period_end.isoformat(), baseline.valid) == (
+        "2023-03-01",
+        "2024-02-29",
+        True,
+    )
     html = response.content.decode()
     assert "baseline was computed; it meets the acceptance criteria." in html
-    assert "Weather normalised over 2023-03 to 2024-02" in html
-    assert baseline.model["granularity"] == "monthly"  # a daily meter fits on its months
+    assert f"{baseline.get_method_display()} over 2023-03-01 to 2024-02-29" in html
+    assert baseline.model["granularity"] == "daily"  # a daily meter fits on its days, not on 12 monthly totals
     assert (
         '<span class="badge yes">Meets ASHRAE Guideline 14</span>' in html
-        and "limit 15 %" in html
-        and "limit ±5 %" in html
+        and "limit 30 %" in html
+        and "limit ±10 %" in html
     )
     assert 'aria-label="Model (kWh) and Metered (kWh)"' in html
     assert html.count('<td class="num">') >= 24  # model and metered for each of the 12 months

@@ -168,7 +168,7 @@ def test_a_facility_managers_day(
     expect(page.get_by_text(f"{days} temperatures were stored for Harbour roof.")).to_be_visible()
 
     # A meter file with two broken rows: the rows are listed and nothing is stored.
-    page.get_by_label("Meter CSV").set_input_files(files["meter-broken.csv"])
+    page.get_by_label("Meter data (CSV or Green Button)").set_input_files(files["meter-broken.csv"])
     page.get_by_role("button", name="Upload", exact=True).click()
     errors = page.locator("#upload-result .row-errors")
     expect(errors).to_contain_text("2 rows with errors")
@@ -178,7 +178,7 @@ def test_a_facility_managers_day(
     day.shot("csv-row-errors")
 
     # The corrected file goes to the worker: its progress shows, then the readings.
-    page.get_by_label("Meter CSV").set_input_files(files["meter.csv"])
+    page.get_by_label("Meter data (CSV or Green Button)").set_input_files(files["meter.csv"])
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.locator("#upload-result progress")).to_be_attached()
     day.shot("csv-processing")
@@ -202,7 +202,8 @@ def test_a_facility_managers_day(
     day.tab("Baselines")
     page.get_by_role("button", name="Compute the baseline").click()
     expect(page.get_by_text("baseline was computed")).to_be_visible()
-    expect(page.get_by_text("Weather normalised over 2023-03 to 2024-02")).to_be_visible()
+    expect(page.get_by_text("over 2023-03-01 to 2024-02-29", exact=False)).to_be_visible()
+    expect(page.get_by_role("heading", name="Candidate models")).to_be_visible()
     expect(page.locator(".card", has_text="ASHRAE Guideline 14")).to_contain_text("Meets ASHRAE Guideline 14")
     day.shot("baseline")
     assert Baseline.objects.get(building=building).valid

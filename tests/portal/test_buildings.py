@@ -5,8 +5,10 @@ import pandas as pd
 import pytest
 
 from buildings.models import Building, WeatherStation
+from buildings.services import building_update
 from credits.services import credits_request, credits_verify
 from tests.metering.helpers import make_building
+from tests.metering.weather.source import three_stations
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +135,61 @@ def test_a_building_without_data_invites_an_upload(portal, owner):
     building = make_building(owner)
     html = portal.get(f"/portal/buildings/{building.pk}/").content.decode()
     assert "There is no meter data yet" in html and f"/portal/buildings/{building.pk}/data/" in html
+
+
+def test_the_owner_sets_coordinates_and_the_settings_page_shows_the_weather(portal, owner, tasks_in_process):
+    building = make_building(owner)
+    page = portal.get(f"/portal/buildings/{building.pk}/settings/")
+    assert b"Give the building's latitude and longitude" in page.content
+    form = {**FORM, "name": "Plant 7", "area_sqft": "50000", "building_type": "other", "grid_region": "IN"}
+    form |= {"occupancy_weekday": "100", "occupancy_weekend": "20", "latitude": "12.97", "longitude": "77.59"}
+    response = portal.post(f"/portal/buildings/{building.pk}/settings/", form)
+    assert response.status_code == 302
+    building.refresh_from_db()
+    assert (building.latitude, building.longitude) == (12.97, 77.59)
+    page = portal.get(f"/portal/buildings/{building.pk}/settings/")
+    # No GHCNh server in this test: the source URL points where nothing listens.
+    assert b"The weather source could not be reached" in page.content
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"latitude": "91", "longitude": "10"}, b"less than or equal to 90"),
+        ({"latitude": "12.5"}, b"Give latitude and longitude together, or neither."),
+        ({"latitude": "nan", "longitude": "10"}, b"Enter a number."),
+    ],
+)
+def test_bad_coordinates_show_inline_and_change_nothing(portal, owner, change, message):
+    building = make_building(owner)
+    response = portal.post(f"/portal/buildings/{building.pk}/settings/", {**FORM, **change})
+    assert response.status_code == 422 and message in response.content
+    building.refresh_from_db()
+    assert building.latitude is None and building.longitude is None
+
+
+def test_an_outsider_cannot_open_the_settings_page_with_the_weather(client, outsider, owner):
+    building = make_building(owner)
+    client.force_login(outsider)
+    assert client.get(f"/portal/buildings/{building.pk}/settings/").status_code == 404
+
+
+def test_the_settings_page_shows_the_chosen_station_why_and_coverage(portal, owner, settings, clock, tasks_in_process):
+    server = three_stations().start()
+    settings.WEATHER_SOURCE_URL, settings.WEATHER_HISTORY_YEARS = server.url, 2
+    clock.set("2026-01-03T12:00:00+00:00")
+    building = make_building(owner, timezone="America/New_York")
+    try:
+        building_update(actor=owner, building=building, latitude=40.70, longitude=-73.90, elevation_m=20.0)
+    finally:
+        server.stop()
+    page = portal.get(f"/portal/buildings/{building.pk}/settings/").content.decode()
+    assert "LA GUARDIA TEST (NOAA GHCNh USW00000002): 12 km away, 40 m lower, 100 % of hours in 2025" in page
+    assert "not suitable: reported in fewer than 80 % of the hours of 2025" in page
+    # December 2025: 23 of 744 hours stored (3.1 %); January 2026 so far: 37 of 61 (60.7 %).
+    assert re.search(
+        r"<td>2025-12</td><td class=\"num\">23</td><td class=\"num\">744</td><td class=\"num\">3.1 %", page
+    )
+    assert re.search(
+        r"<td>2026-01</td><td class=\"num\">37</td><td class=\"num\">61</td><td class=\"num\">60.7 %", page
+    )

@@ -96,9 +96,13 @@ def test_two_year_report_is_an_evidence_pack_a_verifier_can_read(
         baseline=current_baseline(evidence_building),
     )
     june = next(m for m in run.months if m.period == "2024-06")
-    assert f"2024-06 {june.adjusted_baseline_kwh:,.0f} {june.actual_kwh:,.0f} {june.savings_kwh:,.0f}" in text
+    assert (
+        f"2024-06 {june.adjusted_baseline_kwh:,.0f} {june.actual_kwh:,.0f} {june.filled_kwh:,.0f} "
+        f"{june.savings_kwh:,.0f}" in text
+    )
     assert f"{run.totals['savings_kwh']:,.0f} kWh Energy savings" in text
-    assert f"{run.totals['uncertainty']['co2_credited_kg'] / 1000:,.2f} t" in text
+    creditable, credits = run.totals["co2_creditable_tons"], run.totals["creditable"]["credits"]
+    assert f"{creditable:,.3f} t CO2e creditable: lower bound at 90 % confidence, {credits} credits" in text
     assert "Meets ASHRAE Guideline 14" in text
     assert "Limits for daily data: CV(RMSE) ≤ 30 % and |NMBE| ≤ 10 %" in text
     assert "cooling-only (CDD) change-point model" in text
@@ -106,6 +110,11 @@ def test_two_year_report_is_an_evidence_pack_a_verifier_can_read(
     assert "Central Electricity Authority (Ministry of Power, Government of India)" in text
     assert re.search(r"2024-11 FLAGGED \d+\.\d % yes Approved by verifier@example.test", text)
     assert "Logger outage confirmed by the site." in text
+    november = next(m for m in run.months if m.period == "2024-11")
+    assert november.filled_kwh > 0
+    assert f"Missing readings of 2024-11 (FLAGGED): {november.filled_kwh:,.0f} kWh filled from the daily model" in text
+    for day in ("Sun 2024-11-10", "Mon 2024-11-11", "Tue 2024-11-12"):
+        assert f"{day} all day 24.00" in text, day
     assert "Retrofit 2024-03-04 2024-03-29" in text
 
     upload = evidence_building.uploads.get()

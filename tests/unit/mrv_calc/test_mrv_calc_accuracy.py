@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mrv.calc import calculate_baseline, choose_baseline_method, month_savings, savings_totals
+from mrv.calc import calculate_baseline, month_savings, savings_totals
 
 
 def truth(temps: np.ndarray) -> np.ndarray:
@@ -67,11 +67,14 @@ def test_the_true_saving_is_about_a_fifth(building):
     assert building["true_savings"] / counterfactual == pytest.approx(0.2, abs=0.005)
 
 
-def test_chooser_picks_weather_normalisation(building):
-    choice = choose_baseline_method(
+def test_the_default_on_monthly_totals_is_weather_normalised(building):
+    chosen = calculate_baseline(
         monthly_kwh=building["baseline_monthly"], daily_temperature_c=building["baseline_temps"]
     )
-    assert choice.method == "weather"
+    assert chosen.method == "weather"
+    assert [c.method for c in chosen.candidates] == ["historical", "weather"]
+    historical, weather = chosen.candidates
+    assert weather.oos_cv_rmse < historical.oos_cv_rmse
 
 
 def test_weather_method_on_monthly_data_is_within_3_percent(building):

@@ -9,7 +9,6 @@ from mrv.calc import (
     ChangePointModel,
     adjusted_baseline_kwh,
     calculate_baseline,
-    choose_baseline_method,
     historical_baseline,
     occupancy_baseline,
     regression_baseline,
@@ -45,7 +44,7 @@ def test_seed_example_is_the_historical_mean():
     result = calculate_baseline(monthly_kwh=SEED_MONTHS)
     assert result.method == "historical"
     assert result.baseline_monthly_kwh == 39500
-    assert result.method_reason.startswith("no temperature data was given, so the baseline is the mean")
+    assert "no temperature data was given, so no weather model was tried" in result.method_reason
     # residuals ±1500: CV(RMSE) = sqrt((1500² + 1500²)/(2 − 1)) / 39500 = 2121.32 / 39500 = 0.053704
     assert result.fit_dict() == {"r2": 0.0, "cv_rmse": pytest.approx(0.053704, abs=1e-6), "nmbe": 0.0, "n": 2}
     assert result.valid
@@ -166,39 +165,13 @@ def test_regression_baseline_models_occupancy():
         result.adjusted_baseline_kwh(month="2024-01", daily_temperature_c=temps)
 
 
-def test_chooser():
-    temps = temperatures()
-    monthly = by_month(daily_use(temps))
-    assert choose_baseline_method(monthly_kwh=monthly, daily_temperature_c=temps) == (
-        "weather",
-        "daily temperatures cover all 12 baseline months, so the baseline is normalised for weather",
-    )
-    gappy = temps.drop(temps.index[40:50])  # February keeps 18 of 28 days
-    choice = choose_baseline_method(monthly_kwh=monthly, daily_temperature_c=gappy)
-    assert choice.method == "historical" and "temperature data is incomplete in 2023-02 (64%)" in choice.why
-    short = choose_baseline_method(monthly_kwh=monthly.iloc[:5], daily_temperature_c=temps)
-    assert short.method == "historical" and "at least 6 months" in short.why
-
-
-def test_chooser_with_occupancy():
-    temps = temperatures()
-    monthly = by_month(daily_use(temps))
-    steady = pd.Series(0.7, index=temps.index)
-    varied = pd.Series(np.where(temps.index.month <= 6, 0.9, 0.5), index=temps.index)
-    weather = {"monthly_kwh": monthly, "daily_temperature_c": temps}
-    with_steady = choose_baseline_method(**weather, daily_occupancy=steady)
-    assert with_steady.method == "weather"
-    with_varied = choose_baseline_method(**weather, daily_occupancy=varied)
-    assert with_varied.method == "regression" and "occupancy varied by 40%" in with_varied.why
-    assert choose_baseline_method(monthly_kwh=monthly, daily_occupancy=varied).method == "occupancy"
-
-
 def test_calculate_baseline_records_why_the_method_was_chosen():
     temps = temperatures()
     result = calculate_baseline(monthly_kwh=by_month(daily_use(temps)), daily_temperature_c=temps)
-    assert result.method == "weather" and result.method_reason.startswith("daily temperatures cover")
+    assert result.method == "weather" and result.method_reason.startswith("weather (temperature) has the lowest")
     requested = calculate_baseline(method="historical", monthly_kwh=by_month(daily_use(temps)))
     assert requested.method_reason == "requested"
+    assert [c.method for c in requested.candidates] == ["historical"]
 
 
 @pytest.mark.parametrize(

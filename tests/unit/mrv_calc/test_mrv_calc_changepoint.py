@@ -155,7 +155,7 @@ def test_occupancy_term_matches_statsmodels_and_is_needed_to_predict():
     usage, temps = _synthetic_daily(seed=2)
     occupancy = np.tile([0.9, 0.9, 0.9, 0.9, 0.9, 0.2, 0.2], 53)[:365]
     usage = usage + 150 * occupancy
-    model = fit_daily(usage_kwh=usage, temperature_c=temps, occupancy=occupancy)
+    model = fit_daily(usage_kwh=usage, temperature_c=temps, extra={"occupancy": occupancy})
     assert list(model.coefficients)[-1] == "beta_occupancy"
     design = _design(temps, model.heating_balance_point_c, model.cooling_balance_point_c, extra=[occupancy])
     ols = OLS(usage, design).fit()
@@ -163,7 +163,7 @@ def test_occupancy_term_matches_statsmodels_and_is_needed_to_predict():
     assert model.coefficients["beta_occupancy"] == pytest.approx(150, rel=0.1)
     with pytest.raises(CalcInputError):
         model.predict(temperature_c=temps)
-    np.testing.assert_allclose(model.predict(temperature_c=temps, occupancy=occupancy), ols.fittedvalues)
+    np.testing.assert_allclose(model.predict(temperature_c=temps, extra={"occupancy": occupancy}), ols.fittedvalues)
 
 
 @pytest.mark.parametrize(("hot_days", "expected_type"), [(9, "intercept_only"), (10, "cdd_only")])
@@ -210,4 +210,4 @@ def test_bad_billing_input_is_refused(kwargs):
 def test_occupancy_that_never_changes_cannot_be_modelled():
     usage, temps = _synthetic_daily(seed=3)
     with pytest.raises(CalcInputError, match="occupancy does not vary"):
-        fit_daily(usage_kwh=usage, temperature_c=temps, occupancy=np.full(365, 0.8))
+        fit_daily(usage_kwh=usage, temperature_c=temps, extra={"occupancy": np.full(365, 0.8)})

@@ -1,4 +1,5 @@
-"""The calculation core imports only the standard library, numpy, pandas, scipy and itself."""
+"""The calculation core imports only the standard library, numpy, pandas, scipy, the holidays calendar data
+and itself."""
 
 import ast
 import sys
@@ -20,11 +21,11 @@ def imported_modules() -> set[str]:
     return modules
 
 
-def test_calc_imports_nothing_but_numpy_pandas_scipy():
+def test_calc_imports_nothing_but_numpy_pandas_scipy_and_holidays():
     outside = {
         module
         for module in imported_modules()
-        if module.split(".")[0] not in sys.stdlib_module_names | {"numpy", "pandas", "scipy"}
+        if module.split(".")[0] not in sys.stdlib_module_names | {"numpy", "pandas", "scipy", "holidays"}
         and not module.startswith("mrv.calc")
     }
     assert outside == set()

@@ -1,4 +1,3 @@
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -59,20 +58,6 @@ def test_band_boundaries_exactly_5_and_20_percent(missing, label):
     quality = assess_month(readings=readings, month="2024-11", timezone=BERLIN)
     assert quality.label == label
     assert quality.missing_pct == pytest.approx(100 * missing / 2880)
-
-
-def test_linear_fill_by_hand_on_a_daily_meter():
-    # June, one reading per local day, day i (0-based) reads 10 + i kWh.
-    days = pd.date_range("2024-06-01", periods=30, freq="D", tz=BERLIN)
-    readings = pd.Series(10.0 + np.arange(30), index=days)
-    # Day 10 (20 kWh) missing: linear fill gives (19 + 21)/2 = 20, total = Σ(10..39) = 300 + 435 = 735.
-    quality = assess_month(readings=readings.drop(days[10]), month="2024-06", timezone=BERLIN)
-    assert quality.label == "INTERPOLATED"
-    assert quality.missing_pct == pytest.approx(100 / 30)
-    assert quality.measured_kwh == 715.0
-    assert quality.total_kwh == 735.0
-    # A gap at the month's edge takes the nearest reading: day 0 becomes 11, total 736.
-    assert assess_month(readings=readings.drop(days[0]), month="2024-06", timezone=BERLIN).total_kwh == 736.0
 
 
 def test_daily_meter_counts_local_days_across_dst():

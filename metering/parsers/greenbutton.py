@@ -1,0 +1,438 @@
+"""Meter readings from a Green Button (NAESB ESPI) file: the electricity one building used, interval by interval.
+
+What is taken, and why:
+- Usage point: the one the sender names (`usage_point`: its Atom id or title), else the only one in the file;
+  several and none named is refused with the list (UsagePointChoice). Electricity (ServiceCategory kind 0) only:
+  gas and the other services are refused by name until the platform measures them.
+- Channel: of the usage point's meter readings, those of energy (uom 72, Wh) delivered to the building (flowDirection
+  forward or unstated) as interval deltas (accumulationBehaviour 4 or unstated). Reverse flow is energy the building
+  exported, net and total mix exports in, register readings are running totals: none of them is use. Of what
+  remains the finest interval is the meter's own data; coarser channels re-sum the same energy (daily bins of the
+  hourly data) and would count it twice. Two channels of the same finest interval cannot be told apart: refused.
+- Billing-period data (a channel of intervals longer than a local day, or only usage summaries) is refused with the way
+  in: a billing period is not a meter interval (months would take a period's energy on the day it starts), and the
+  platform takes billing data as bills, which are prorated over their days.
+- Units: kWh = value × 10^powerOfTenMultiplier / 1000.
+- Time: ESPI times are UTC epoch seconds, so every instant is exact in any zone. The feed's LocalTimeParameters
+  still say whose clock it is: a standard offset (tzOffset) other than that of the building's zone means the file
+  belongs to another site, or the building's zone is wrong, and days and months would be cut at the wrong hour.
+- Overlapping blocks: a reading repeated identically (blocks that overlap with the same data) is kept once; another
+  value for the same interval, or intervals that overlap, are errors on the later line.
+- Every reading keeps the bounds of a CSV upload: not in the future, at most MAX_READING_KWH, no more power than the
+  building can draw (over the reading's own duration). Errors name the file's line and the element.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
+
+from .errors import InvalidFile, RowErrors, UsagePointChoice, quoted
+from .espi_feed import NS, Feed, Resource, read_feed
+from .meter_csv import KWH
+from .numbers import flag_out_of_range
+from .plausibility import PowerCeiling, flag_future, flag_over_power
+
+SERVICES = {0: "electricity", 1: "gas", 2: "water", 3: "time", 4: "heat", 5: "refuse", 6: "sewerage", 7: "rates"}
+ELECTRICITY = 0
+WATT_HOURS = 72
+UNITS = {38: "power in W", 61: "apparent power in VA", 63: "reactive power in VAr", 169: "therms", 119: "cubic feet"}
+DELIVERED = (0, 1)  # flowDirection: not stated, forward
+REVERSE = 19
+DELTAS = (0, 4)  # accumulationBehaviour: not stated, deltaData
+MULTIPLIERS = range(-9, 10)
+FAR_FUTURE = 7_258_118_400  # 2200-01-01 in epoch seconds: later starts are shown as written, not as dates
+# Seconds: a daily reading covers a local day, 25 hours the day clocks go back; a longer one is a billing period.
+LONGEST_READING = 90_000
+GAS_UNITS = {169: "therms", 119: "cubic feet", 42: "cubic metres"}
+SUMMARIES = ("UsageSummary", "ElectricPowerUsageSummary")
+BILLING = (
+    "holds billing-period data (totals over periods longer than a local day), not meter intervals: enter each "
+    "period as a bill (Bills page or POST /meter/upload-bill), which is prorated over its days, or download the "
+    "interval data (15-minute, hourly or daily) from the utility"
+)
+LISTED = 20  # usage points or channels named in a refusal; a file may hold a whole portfolio's
+ELECTRICITY_ONLY = "only electricity usage points can be imported until the platform supports that service."
+START, DURATION, VALUE = "timePeriod/start", "timePeriod/duration", "value"
+
+
+def parse_greenbutton(
+    data: bytes, *, tz: str, latest: pd.Timestamp, power: PowerCeiling, usage_point: str = "", max_bytes: int
+) -> pd.DataFrame:
+    """Parse a whole file into `ts` (datetime64[ns, UTC]) and `kwh` (float64), sorted by `ts`, like parse_meter_csv.
+
+    Raises InvalidFile (UsagePointChoice when a usage point must be named) if the file is not usable Green Button
+    electricity data, and InvalidRows (every bad reading, by line) if any reading is bad.
+    """
+    feed = read_feed(data, max_bytes=max_bytes)
+    point = _usage_point(feed, usage_point)
+    channel = _consumption(feed, point)
+    columns = _reading_columns(_blocks(feed, channel.reading))
+    _check_zone(feed, point, tz=tz, starts=columns[START])
+    return _validated(columns, channel=channel, tz=tz, latest=latest, power=power)
+
+
+def _label(resource: Resource) -> str:
+    return quoted(resource.title or resource.atom_id or resource.self_href or resource.kind)
+
+
+def _integer(resource: Resource, path: str) -> int | None:
+    text = resource.text(path)
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        field = path.replace("e:", "")
+        raise InvalidFile(
+            f"{resource.kind} {_label(resource)} has {field} {quoted(text)}, not a whole number."
+        ) from None
+
+
+def _usage_point(feed: Feed, wanted: str) -> Resource:
+    points = feed.of_kind("UsagePoint")
+    if not points:
+        raise InvalidFile("The file has no UsagePoint, so it holds no Green Button usage data.")
+    listing = [{"id": p.atom_id, "title": p.title, "service": _service(p)} for p in points[:LISTED]]
+    names = _listed([f"{_label(p)} ({_service(p)}, id {p.atom_id or 'none'})" for p in points[:LISTED]], len(points))
+    wanted = wanted.strip()
+    if wanted:
+        key = wanted.casefold()
+        matches = [p for p in points if key in {p.title.casefold(), p.atom_id.casefold(), _uuid(p.atom_id)}]
+        if len(matches) != 1:
+            problem = "No usage point" if not matches else "More than one usage point"
+            raise UsagePointChoice(
+                f"{problem} in the file is called {quoted(wanted)}. The file has: {names}. Name one by its id.",
+                listing,
+            )
+        point = matches[0]
+    elif len(points) > 1:
+        raise UsagePointChoice(
+            f"The file has {len(points)} usage points: {names}. Name the one this building's readings are "
+            "(usage point: its id or title).",
+            listing,
+        )
+    else:
+        point = points[0]
+    kind = _integer(point, "e:ServiceCategory/e:kind")
+    if kind is None:
+        # Some gas utilities leave the kind empty: their units still say what is measured.
+        gas = [GAS_UNITS[uom] for uom in _units(feed, point) if uom in GAS_UNITS]
+        if not gas:
+            raise InvalidFile(f"Usage point {_label(point)} does not say which service it measures (ServiceCategory).")
+        raise InvalidFile(f"Usage point {_label(point)} measures gas (in {gas[0]}); {ELECTRICITY_ONLY}")
+    if kind != ELECTRICITY:
+        raise InvalidFile(
+            f"Usage point {_label(point)} measures {SERVICES.get(kind, f'service kind {kind}')}; {ELECTRICITY_ONLY}"
+        )
+    return point
+
+
+def _units(feed: Feed, point: Resource) -> list[int]:
+    """The unit codes of the usage point's meter readings."""
+    sole_point = len(feed.of_kind("UsagePoint")) == 1
+    units = []
+    for reading in feed.children(point, "MeterReading", only_parent=sole_point):
+        kind = _reading_type(feed, reading)
+        uom = None if kind is None else _integer(kind, "e:uom")
+        if uom is not None:
+            units.append(uom)
+    return units
+
+
+def _listed(items: list[str], total: int) -> str:
+    """The first LISTED of `total` items, joined, and how many more there are."""
+    return "; ".join(items) + (f"; and {total - len(items):,} more" if total > len(items) else "")
+
+
+def _service(point: Resource) -> str:
+    kind = point.text("e:ServiceCategory/e:kind")
+    return SERVICES.get(int(kind), f"kind {kind}") if kind and kind.isdigit() else "unknown service"
+
+
+def _uuid(atom_id: str) -> str:
+    return atom_id.casefold().removeprefix("urn:uuid:")
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A meter reading as judged: its interval and unit multiplier, or why it is not the building's use."""
+
+    reading: Resource
+    interval: int = 0  # seconds
+    multiplier: int = 0  # powerOfTenMultiplier
+    refusal: str = ""
+
+
+def _consumption(feed: Feed, point: Resource) -> Channel:
+    """The meter reading that is the building's use."""
+    sole_point = len(feed.of_kind("UsagePoint")) == 1
+    readings = feed.children(point, "MeterReading", only_parent=sole_point)
+    if not readings:
+        if any(feed.children(point, kind, only_parent=sole_point) for kind in SUMMARIES):
+            raise InvalidFile(f"Usage point {_label(point)} {BILLING}.")
+        raise InvalidFile(f"Usage point {_label(point)} has no meter readings.")
+    judged = [_judge(feed, reading) for reading in readings]
+    usable = [channel for channel in judged if not channel.refusal]
+    if not usable:
+        reasons = _listed([f"{_label(channel.reading)} {channel.refusal}" for channel in judged[:LISTED]], len(judged))
+        raise InvalidFile(f"Usage point {_label(point)} has no electricity use the platform can count: {reasons}.")
+    finest = min(channel.interval for channel in usable)
+    chosen = [channel for channel in usable if channel.interval == finest]
+    if len(chosen) > 1:
+        raise InvalidFile(
+            f"Usage point {_label(point)} has {len(chosen)} channels of {finest:,}-second use "
+            f"({_listed([_label(channel.reading) for channel in chosen[:LISTED]], len(chosen))}), so which is the "
+            "building's is not clear."
+        )
+    if finest > LONGEST_READING:
+        raise InvalidFile(f"Usage point {_label(point)} {BILLING}.")
+    return chosen[0]
+
+
+def _judge(feed: Feed, reading: Resource) -> Channel:
+    kind = _reading_type(feed, reading)
+    if kind is None:
+        return Channel(reading, refusal="has no ReadingType, so its unit is unknown")
+    uom = _integer(kind, "e:uom")
+    flow = _integer(kind, "e:flowDirection") or 0
+    accumulation = _integer(kind, "e:accumulationBehaviour") or 0
+    multiplier = _integer(kind, "e:powerOfTenMultiplier") or 0
+    refusal = _refusal(uom=uom, flow=flow, accumulation=accumulation, multiplier=multiplier)
+    blocks = _blocks(feed, reading)
+    if not refusal and not blocks:
+        refusal = "holds no interval blocks"
+    interval = _integer(kind, "e:intervalLength")
+    if not refusal and not interval:
+        interval = _integer(blocks[0], "e:IntervalReading/e:timePeriod/e:duration")
+    if not refusal and (not interval or interval <= 0):
+        refusal = "states no interval length"
+    return Channel(reading, interval=interval or 0, multiplier=multiplier, refusal=refusal)
+
+
+def _refusal(*, uom: int | None, flow: int, accumulation: int, multiplier: int) -> str:
+    """Why a channel of these ReadingType codes is not energy the building used, or ""."""
+    if uom != WATT_HOURS:
+        return f"measures {UNITS.get(uom, f'unit code {uom}') if uom is not None else 'no stated unit'}, not Wh"
+    if flow == REVERSE:
+        return "is energy the building exported (reverse flow), which is not use"
+    if flow not in DELIVERED:
+        return f"mixes exported energy into use (flowDirection {flow}: net or total)"
+    if accumulation not in DELTAS:
+        return f"holds register readings (accumulationBehaviour {accumulation}), not each interval's energy"
+    if multiplier not in MULTIPLIERS:
+        return f"has a powerOfTenMultiplier of {multiplier}, outside -9 to 9"
+    return ""
+
+
+def _reading_type(feed: Feed, reading: Resource) -> Resource | None:
+    linked = feed.named(reading.related, "ReadingType")
+    if linked:
+        return linked[0]
+    kinds = feed.of_kind("ReadingType")
+    return kinds[0] if len(kinds) == 1 else None
+
+
+def _blocks(feed: Feed, reading: Resource) -> list[Resource]:
+    return feed.children(reading, "IntervalBlock", only_parent=len(feed.of_kind("MeterReading")) == 1)
+
+
+_READINGS = etree.XPath("e:IntervalReading", namespaces=NS)
+_TEXTS = {
+    name: etree.XPath(f"e:IntervalReading/{path}/text()", namespaces=NS, smart_strings=False)
+    for name, path in ((START, "e:timePeriod/e:start"), (DURATION, "e:timePeriod/e:duration"), (VALUE, "e:value"))
+}
+_IRREGULAR = {
+    name: etree.XPath(f"count(e:IntervalReading[count({path}) != 1])", namespaces=NS)
+    for name, path in ((START, "e:timePeriod/e:start"), (DURATION, "e:timePeriod/e:duration"), (VALUE, "e:value"))
+}
+_ONE_TEXT = {START: "e:timePeriod/e:start", DURATION: "e:timePeriod/e:duration", VALUE: "e:value"}
+
+
+def _reading_columns(blocks: list[Resource]) -> dict[str, list[Any]]:
+    """Line, start, duration and value text of every IntervalReading of the blocks (None where one is missing).
+
+    Each block is read with one XPath per field when every reading has exactly one non-empty element for it (the
+    usual file), and reading by reading only when not."""
+    columns: dict[str, list[Any]] = {"line": [], START: [], DURATION: [], VALUE: []}
+    for block in blocks:
+        readings = _READINGS(block.element)
+        columns["line"].extend(reading.sourceline for reading in readings)
+        for name, texts in _TEXTS.items():
+            found = texts(block.element)
+            if len(found) != len(readings) or _IRREGULAR[name](block.element):
+                found = [reading.findtext(_ONE_TEXT[name], namespaces=NS) for reading in readings]
+            columns[name].extend(found)
+    return columns
+
+
+def _validated(
+    columns: dict[str, list[Any]], *, channel: Channel, tz: str, latest: pd.Timestamp, power: PowerCeiling
+) -> pd.DataFrame:
+    lines = np.asarray(columns["line"], dtype=np.int64)
+    if not len(lines):
+        raise InvalidFile("The usage point's interval blocks hold no readings.")
+    errors = RowErrors(lines, noun="line")
+    start = _numbers(columns[START], column=START, whole=True, errors=errors)
+    before_1970 = (start < 0).to_numpy()
+    errors.add(before_1970, column=START, message="The start is before 1970 (a negative epoch second).")
+    start = start.where(~before_1970)
+    stated = columns[DURATION]
+    if None in stated:  # a reading without its own duration has the ReadingType's interval
+        stated = [str(channel.interval) if text is None else text for text in stated]
+    duration = _numbers(stated, column=DURATION, whole=True, errors=errors)
+    not_interval = ((duration <= 0) | (duration > LONGEST_READING)).to_numpy()
+    errors.add(
+        not_interval,
+        column=DURATION,
+        message=lambda value: (
+            f"{value:,.0f} seconds is not an interval reading: it must be more than 0 and at most a local day "
+            f"({LONGEST_READING:,} s, the 25 hours of the day clocks go back); longer periods are billing data."
+        ),
+        value=duration,
+    )
+    duration = duration.where(~not_interval)
+    kwh = _kwh(columns[VALUE], multiplier=channel.multiplier, errors=errors)
+    ts = pd.to_datetime(start.clip(upper=FAR_FUTURE), unit="s", utc=True)
+    shown = pd.Series(columns[START], dtype=object)
+    if (ts > latest).any():
+        shown = ts.dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M %Z").where(start < FAR_FUTURE, shown)
+    ts = flag_future(ts, latest=latest, tz=tz, raw=shown, column=START, errors=errors)
+    frame = pd.DataFrame({"ts": ts, "seconds": duration, "kwh": kwh, "line": lines})
+    kept = _without_repeats(frame, errors=errors)
+    usable = np.zeros(len(frame), dtype=bool)
+    usable[kept] = True
+    flag_over_power(
+        frame["ts"].where(usable),
+        frame["kwh"],
+        date_only=np.zeros(len(frame), dtype=bool),
+        ceiling=power,
+        raw=frame["kwh"],
+        column=VALUE,
+        errors=errors,
+        hours=np.where(usable, frame["seconds"].to_numpy() / 3600, np.nan),
+    )
+    errors.raise_if_any()
+    return frame.loc[kept, ["ts", "kwh"]].sort_values("ts", ignore_index=True)
+
+
+def _numbers(texts: list[str | None], *, column: str, whole: bool, errors: RowErrors) -> pd.Series:
+    """Floats of the texts (NaN where bad, each bad one reported): at C speed when all are clean numbers."""
+    try:
+        clean = np.asarray(texts, dtype=str).astype(np.int64 if whole else np.float64)
+        if whole or np.isfinite(clean).all():
+            return pd.Series(clean, dtype="float64")
+    except (ValueError, OverflowError):
+        pass
+    raw = pd.Series(texts, dtype=object)
+    text = raw.str.strip()
+    missing = (raw.isna() | text.eq("")).to_numpy()
+    errors.add(missing, column=column, message=f"The reading has no <{column.split('/')[-1]}>.")
+    numbers = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
+    values = numbers.to_numpy()
+    wrong = ~np.isfinite(values) | (values != np.floor(values)) if whole else ~np.isfinite(values)
+    bad = ~missing & wrong
+    what = "a whole number" if whole else "a finite number"
+    errors.add(bad, column=column, message=lambda value: f"{quoted(value)} is not {what}.", value=raw)
+    return numbers.where(~bad)
+
+
+def _kwh(texts: list[str | None], *, multiplier: int, errors: RowErrors) -> pd.Series:
+    """kWh from Wh × 10^multiplier; scaled by an exact power of ten, so 450 Wh is exactly the float 0.45 kWh."""
+    numbers = _numbers(texts, column=VALUE, whole=False, errors=errors)
+    exponent = multiplier - 3
+    kwh = numbers * 10**exponent if exponent >= 0 else numbers / 10 ** (-exponent)
+    return flag_out_of_range(
+        kwh, low=KWH.low, high=KWH.high, below=KWH.below, above=KWH.above, raw=kwh, column=VALUE, errors=errors
+    )
+
+
+def _without_repeats(frame: pd.DataFrame, *, errors: RowErrors) -> np.ndarray:
+    """Positions of the readings to keep: each interval once. An identical repeat is dropped; another value for the
+    same start, or an interval overlapping the one before it, is an error on the later line."""
+    valid = frame[frame["ts"].notna() & frame["seconds"].notna() & frame["kwh"].notna()]
+    ordered = valid.sort_values(["ts", "line"], kind="stable")
+    identical = ordered.duplicated(subset=["ts", "seconds", "kwh"], keep="first").to_numpy()
+    ordered = ordered[~identical]
+    first = ordered.groupby("ts")["line"].transform("min")
+    clash = ordered.duplicated(subset=["ts"], keep="first").to_numpy()
+    _add_at(
+        errors,
+        ordered.index[clash],
+        size=len(frame),
+        column=VALUE,
+        message=lambda first, value: (
+            f"{quoted(value)} kWh conflicts with line {first}: another value (or duration) for the same interval."
+        ),
+        first=first.to_numpy()[clash],
+        value=ordered["kwh"].astype(str).to_numpy()[clash],
+    )
+    ordered = ordered[~clash]
+    ends = ordered["ts"] + pd.to_timedelta(ordered["seconds"], unit="s")
+    # Of two overlapping intervals, the one later in the file is the error.
+    overlap = np.flatnonzero((ordered["ts"] < ends.shift()).to_numpy())
+    line = ordered["line"].to_numpy()
+    later = np.where(line[overlap] > line[overlap - 1], overlap, overlap - 1)
+    blamed, first_blame = np.unique(later, return_index=True)
+    other = np.where(later == overlap, overlap - 1, overlap)[first_blame]
+    _add_at(
+        errors,
+        ordered.index[blamed],
+        size=len(frame),
+        column=START,
+        message=lambda previous: f"The interval overlaps the one on line {previous}, which it does not repeat.",
+        previous=line[other],
+    )
+    return np.sort(np.delete(ordered.index.to_numpy(), blamed))
+
+
+def _add_at(
+    errors: RowErrors,
+    positions: pd.Index,
+    *,
+    size: int,
+    column: str,
+    message: Callable[..., str],
+    **values: np.ndarray,
+) -> None:
+    """RowErrors.add for rows named by position, with each value given only for those rows."""
+    at = positions.to_numpy()
+    mask = np.zeros(size, dtype=bool)
+    mask[at] = True
+    spread = {}
+    for name, array in values.items():
+        spread[name] = np.empty(size, dtype=object)
+        spread[name][at] = array
+    errors.add(mask, column=column, message=message, **spread)
+
+
+def _check_zone(feed: Feed, point: Resource, *, tz: str, starts: list[str | None]) -> None:
+    """Refuses a feed whose LocalTimeParameters' standard offset is not that of `tz` at the first reading."""
+    first = next((int(text) for text in starts if text and text.strip().isdigit()), None)
+    if first is None:
+        return  # no reading has a usable start: the readings' own errors say so
+    parameters = feed.of_kind("LocalTimeParameters")
+    linked = feed.named(point.related, "LocalTimeParameters")
+    chosen = linked[0] if linked else parameters[0] if len(parameters) == 1 else None
+    if chosen is None:
+        return
+    offset = _integer(chosen, "e:tzOffset")
+    if offset is None:
+        return
+    local = pd.Timestamp(min(first, FAR_FUTURE), unit="s", tz="UTC").tz_convert(tz)
+    standard = (local.utcoffset() or pd.Timedelta(0)) - (local.dst() or pd.Timedelta(0))
+    if offset != standard.total_seconds():
+        raise InvalidFile(
+            f"The file's local time is {_utc_offset(offset)} (standard time, LocalTimeParameters) but this "
+            f"building's time zone {tz} is {_utc_offset(int(standard.total_seconds()))}: check that the file is "
+            "this building's, or correct the building's time zone."
+        )
+
+
+def _utc_offset(seconds: int) -> str:
+    sign = "+" if seconds >= 0 else "-"
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"UTC{sign}{hours:02d}:{rest // 60:02d}"
