@@ -53,9 +53,10 @@ test-postgres:
 	set -a; . var/test-services.env; set +a; \
 	DATABASE_URL=$$TEST_DATABASE_URL CELERY_QUEUE=$(TEST_QUEUE) MEDIA_ROOT=$$(mktemp -d) $(PY) -m pytest -q $(PYTEST_ARGS)
 
-# The embedded default: SQLite, tasks in-process, local-memory cache.
+# The embedded default: SQLite, tasks in-process, local-memory cache; the MQTT tests still need the broker.
 test-sqlite:
-	env -u DATABASE_URL -u REDIS_URL MEDIA_ROOT=$$(mktemp -d) $(PY) -m pytest -q $(PYTEST_SQLITE) $(PYTEST_ARGS)
+	$(if $(wildcard var/test-services.env),set -a; . var/test-services.env; set +a;) \
+	env -u DATABASE_URL -u REDIS_URL -u TEST_DATABASE_URL MEDIA_ROOT=$$(mktemp -d) $(PY) -m pytest -q $(PYTEST_SQLITE) $(PYTEST_ARGS)
 
 # Schema fuzzing at length: FUZZ_EXAMPLES examples per operation and mode, new ones each run, on both databases.
 FUZZ_EXAMPLES ?= 100

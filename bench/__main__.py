@@ -20,14 +20,15 @@ from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 
-from . import documents, ingest, mrv, portfolio  # noqa: E402
+from . import documents, ingest, mqtt, mrv, portfolio  # noqa: E402
 from .harness import table  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results"
 
 
 def main() -> None:
-    connection.settings_dict["TEST"]["NAME"] = "bench_carbonexia"
+    # Dropped and created afresh: name another with BENCH_DATABASE when two checkouts bench on one server.
+    connection.settings_dict["TEST"]["NAME"] = os.environ.get("BENCH_DATABASE", "bench_carbonexia")
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         owner = User.objects.create_user(email="bench@example.test", password=None)
@@ -39,6 +40,8 @@ def main() -> None:
             results.append(ingest.greenbutton_vs_csv(owner))
         if not only or "json" in only:
             results.append(ingest.json_batch_vs_copy(owner))
+        if not only or "mqtt" in only:
+            results += mqtt.mqtt_vs_json(owner)
         if not only or "fit" in only:
             results.append(mrv.changepoint_fit_vs_ols())
         if not only or "candidates" in only:

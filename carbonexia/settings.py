@@ -19,6 +19,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 JWT_SIGNING_KEY = env_str("JWT_SIGNING_KEY", SECRET_KEY)
+# Smart meters' secrets are derived from this key (metering.meters.secrets): changing it invalidates every
+# registered device's secret, so it is its own setting and rotating SECRET_KEY leaves the meters working.
+METER_SECRET_KEY = env_str("METER_SECRET_KEY", SECRET_KEY)
 if not DEBUG:
     if SECRET_KEY == DEFAULT_SECRET_KEY:
         raise ImproperlyConfigured(
@@ -314,6 +317,19 @@ METER_CSV_ASYNC_ROWS = env_int("METER_CSV_ASYNC_ROWS", 100_000)
 # Green Button XML larger than this is refused before parsing: the parsed tree takes about ten times the file's
 # size in memory, and a building-year of 15-minute readings is about 5 MB, so 40 MB holds several years.
 GREENBUTTON_MAX_MB = env_int("GREENBUTTON_MAX_MB", 40)
+
+# --- Smart meters over MQTT (manage.py consume_mqtt) ------------------------------------------------
+MQTT_BROKER_URL = env_str("MQTT_BROKER_URL", "mqtt://127.0.0.1:1883")
+# The consumer's MQTT client id: the broker keeps its session (subscription, unacknowledged messages) under it.
+MQTT_CLIENT_ID = env_str("MQTT_CLIENT_ID", "carbonexia-consumer")
+# Messages are written in one transaction per batch: when this many have arrived, or when the oldest has waited
+# MQTT_BATCH_MS. The broker must let this many messages be in flight (Mosquitto: max_inflight_messages).
+MQTT_BATCH_SIZE = env_int("MQTT_BATCH_SIZE", 200)
+MQTT_BATCH_MS = env_int("MQTT_BATCH_MS", 500)
+# A message larger than this is dead-lettered unread: 64 KiB holds a day of 15-minute readings several times over.
+MQTT_MAX_PAYLOAD_BYTES = env_int("MQTT_MAX_PAYLOAD_BYTES", 65536)
+if MQTT_BATCH_SIZE < 1 or MQTT_BATCH_MS < 1 or MQTT_MAX_PAYLOAD_BYTES < 1:
+    raise ImproperlyConfigured("MQTT_BATCH_SIZE, MQTT_BATCH_MS and MQTT_MAX_PAYLOAD_BYTES must be positive.")
 
 # --- Plausibility of incoming meter data and temperatures (metering.parsers.plausibility) -----------
 # A value dated later than now plus this skew is refused: a sender's clock may run a few minutes fast, but a

@@ -340,3 +340,11 @@ class WebhookForm(PortalForm):
     events = forms.MultipleChoiceField(
         choices=[(event, EVENT_LABELS.get(event, event)) for event in EVENT_TYPES], widget=forms.CheckboxSelectMultiple
     )
+
+
+class MeterForm(PortalForm):
+    device_id = forms.CharField(
+        label="Device id",
+        max_length=64,
+        help_text="As the meter names itself in its topic: letters, digits, dots, underscores or hyphens.",
+    )

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import LoginForm
-from .views import accounts, baselines, bills, buildings, credits, data, reports, webhooks
+from .views import accounts, baselines, bills, buildings, credits, data, meters, reports, webhooks
 
 app_name = "portal"
 
@@ -38,6 +38,8 @@ urlpatterns = [
     path(f"{BUILDING}/reports/<str:report_id>/download/", reports.report_download, name="report-download"),
     path(f"{BUILDING}/bills/", bills.bills, name="bills"),
     path(f"{BUILDING}/bills/<uuid:upload_id>/", bills.bill, name="bill"),
+    path(f"{BUILDING}/meters/", meters.meters, name="meters"),
+    path(f"{BUILDING}/meters/<uuid:meter_id>/delete/", meters.meter_remove, name="meter-delete"),
     path("webhooks/", webhooks.webhooks, name="webhooks"),
     path("webhooks/<uuid:webhook_id>/", webhooks.deliveries, name="webhook"),
     path("webhooks/<uuid:webhook_id>/delete/", webhooks.webhook_remove, name="webhook-delete"),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes the real services the test suite needs reachable on loopback, installing them when they are
-# not: TimescaleDB (PostgreSQL 17), Redis, Tesseract, WeasyPrint's libraries and Chromium.
+# not: TimescaleDB (PostgreSQL 17), Redis, Mosquitto, Tesseract, WeasyPrint's libraries and Chromium.
 # Idempotent: a second run only checks and (re)starts. Writes var/test-services.env for `make test`.
 set -euo pipefail
 
@@ -68,6 +68,38 @@ if ! redis_answers "$redis_url"; then
       --dir /var/lib/redis --logfile /var/log/redis/carbonexia-test.log
     for _ in $(seq 50); do redis_answers "$redis_url" && break; sleep 0.2; done
     redis_answers "$redis_url" || { say "redis did not start"; exit 1; }
+  fi
+fi
+
+# --- Mosquitto (MQTT broker for the smart-meter consumer) -----------------------------------------
+mqtt_default=mqtt://127.0.0.1:1883
+mqtt_answers() { "$py" - "$1" <<'PY'
+import sys
+from urllib.parse import urlsplit
+import paho.mqtt.client as mqtt
+url = urlsplit(sys.argv[1])
+client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+try:
+    client.connect(url.hostname, url.port or 1883, keepalive=5)
+    client.disconnect()
+except Exception:
+    sys.exit(1)
+PY
+}
+
+mqtt_url=${MQTT_BROKER_URL:-$mqtt_default}
+if ! mqtt_answers "$mqtt_url"; then
+  mqtt_url=$mqtt_default
+  if ! mqtt_answers "$mqtt_url"; then
+    apt_install mosquitto
+    # Debian's config persists sessions in /var/lib/mosquitto and, naming no listener, makes Mosquitto 2 listen
+    # on loopback port 1883 only, without logins: what the tests need.
+    say "starting mosquitto on 127.0.0.1:1883"
+    mkdir -p /run/mosquitto /var/lib/mosquitto /var/log/mosquitto
+    chown mosquitto: /run/mosquitto /var/lib/mosquitto /var/log/mosquitto 2>/dev/null || true
+    mosquitto -d -c /etc/mosquitto/mosquitto.conf
+    for _ in $(seq 50); do mqtt_answers "$mqtt_url" && break; sleep 0.2; done
+    mqtt_answers "$mqtt_url" || { say "mosquitto did not start"; exit 1; }
   fi
 fi
 
@@ -148,4 +180,5 @@ fi
 
 mkdir -p "$(dirname "$out")"
 printf 'TEST_DATABASE_URL=%s\nREDIS_URL=%s\nTEST_DATABASE_CTL="%s"\n' "$db_url" "$redis_url" "$db_ctl" > "$out"
-say "TimescaleDB: $db_url  Redis: $redis_url"
+printf 'MQTT_BROKER_URL=%s\n' "$mqtt_url" >> "$out"
+say "TimescaleDB: $db_url  Redis: $redis_url  Mosquitto: $mqtt_url"

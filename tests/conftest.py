@@ -1,3 +1,4 @@
+import os
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,20 @@ def pytest_collection_modifyitems(config, items):
             raise pytest.UsageError(f"{item.nodeid} needs PostgreSQL: deselect it with -m 'not postgres' on SQLite")
         if item.get_closest_marker("worker") and not django_settings.REDIS_URL:
             raise pytest.UsageError(f"{item.nodeid} needs Redis: deselect it with -m 'not worker' without REDIS_URL")
+        if item.get_closest_marker("mqtt") and not os.environ.get("MQTT_BROKER_URL"):
+            raise pytest.UsageError(
+                f"{item.nodeid} needs Mosquitto: set MQTT_BROKER_URL or deselect with -m 'not mqtt'"
+            )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory):
+    """SQLite's test database lives in memory, which no other process can open: when a test runs another
+    process on it (the MQTT consumer), it lives in a file instead."""
+    database = django_settings.DATABASES["default"]
+    needs_file = any(item.get_closest_marker("mqtt") for item in request.session.items)
+    if database["ENGINE"] == "django.db.backends.sqlite3" and needs_file:
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,13 @@ from .errors import InvalidFile, InvalidInput, InvalidRows, RowError, UsagePoint
 from .espi_feed import looks_like_xml
 from .greenbutton import parse_greenbutton
 from .meter_csv import parse_meter_csv
+from .meter_message import BATCH_SHAPE, message_items, reading_items
 from .plausibility import MAX_READING_KWH, PowerCeiling
 from .readings_json import parse_readings
 from .weather_csv import MAX_TEMPERATURE_C, MIN_TEMPERATURE_C, parse_temperature_csv, parse_temperature_items
 
 __all__ = [
+    "BATCH_SHAPE",
     "InvalidFile",
     "InvalidInput",
     "InvalidRows",
@@ -20,9 +22,11 @@ __all__ = [
     "RowError",
     "UsagePointChoice",
     "looks_like_xml",
+    "message_items",
     "parse_greenbutton",
     "parse_meter_csv",
     "parse_readings",
     "parse_temperature_csv",
     "parse_temperature_items",
+    "reading_items",
 ]

@@ -12,6 +12,7 @@ from carbonexia.common import calendar
 from carbonexia.common.schema import QUEUE_UNAVAILABLE
 from carbonexia.common.uploads import uploaded_file
 
+from .. import parsers
 from ..uploads.api import CsvUploadedOut, UploadAcceptedOut, csv_upload_response
 from .selectors import readings_page
 from .services import meter_batch_ingest, meter_csv_upload, meter_greenbutton_upload
@@ -42,12 +43,10 @@ class AcceptedOut(serializers.Serializer):
 
 
 def _items_of(data) -> list:
-    """The batch form, or the single-reading form wrapped as a batch of one; the parser judges the values."""
-    if isinstance(data.get("readings"), list):
-        return data["readings"]
-    if "readings" in data:
-        raise serializers.ValidationError({"readings": ["Must be a list of {timestamp, kwh} objects."]})
-    return [{key: data[key] for key in ("timestamp", "kwh") if key in data}]
+    try:
+        return parsers.reading_items(data)
+    except parsers.InvalidInput:
+        raise serializers.ValidationError({"readings": [parsers.BATCH_SHAPE]}) from None
 
 
 def _building_id(data):

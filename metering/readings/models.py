@@ -17,6 +17,7 @@ class ReadingSource(models.TextChoices):
     MANUAL = "MANUAL", "Manual"
     BILL = "BILL", "Utility bill"
     GREENBUTTON = "ESPI", "Green Button"
+    MQTT = "MQTT", "Smart meter (MQTT)"
 
 
 class MeterReading(models.Model):

@@ -79,6 +79,7 @@ def _real_ids(owned) -> dict[str, list[str]]:
         "station_id": [str(owned.station.pk)],
         "webhook_id": [str(owned.webhook.pk)],
         "report_id": [owned.report.public_id],
+        "meter_id": [str(owned.meter.pk)],
     }
 
 

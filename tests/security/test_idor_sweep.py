@@ -26,6 +26,7 @@ OBJECTS = {
     "station_id": lambda owned: [owned.station],
     "webhook_id": lambda owned: [owned.webhook],
     "report_id": lambda owned: [owned.report],
+    "meter_id": lambda owned: [owned.meter],
 }
 API_METHODS = ("get", "post", "put", "patch", "delete")
 PORTAL_REQUESTS = (("get", {}), ("get", {"HTTP_HX_REQUEST": "true"}), ("post", {}))
@@ -48,6 +49,7 @@ BODY = {
     "description": "sweep",
     "url": "http://127.0.0.1:9/sweep",
     "events": ["report_ready"],
+    "device_id": "sweep-device",
 }
 ID_ROUTES = [route for route in routes() if route.parameters]
 

@@ -9,6 +9,8 @@ from carbonexia.webhooks.services import webhook_create
 from credits.models import CreditBlock
 from credits.services import credits_request
 from metering.bills.models import UtilityBill
+from metering.meters.models import Meter
+from metering.meters.services import meter_create
 from metering.readings.services import meter_csv_upload
 from metering.uploads.models import Upload
 from mrv.services import baseline_calculate
@@ -27,11 +29,12 @@ class Owned:
     credit: CreditBlock
     report: Report
     webhook: Webhook
+    meter: Meter
 
 
 def owned_world(owner) -> Owned:
     """A building with two years of daily readings, weather, a retrofit and a baseline; a CSV upload, a read
-    bill, a pending credit request, a report and a webhook of it."""
+    bill, a pending credit request, a report, a webhook and a smart meter of it."""
     building, _ = builders.two_years(owner, interval="1D")
     baseline_calculate(actor=owner, building=building)
     upload = meter_csv_upload(
@@ -47,6 +50,7 @@ def owned_world(owner) -> Owned:
         building=building, period_start=date(2024, 4, 1), period_end=date(2024, 6, 30), requested_by=owner
     )
     webhook = webhook_create(owner=owner, url="http://127.0.0.1:9/hook", events=["report_ready"])
+    meter = meter_create(actor=owner, building=building, device_id=f"owned-{building.pk.hex}").meter
     return Owned(
         building=building,
         station=building.weather_station,
@@ -55,4 +59,5 @@ def owned_world(owner) -> Owned:
         credit=credit,
         report=report,
         webhook=webhook,
+        meter=meter,
     )
