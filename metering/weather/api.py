@@ -99,7 +99,7 @@ class WeatherStationChosenOut(serializers.Serializer):
     longitude = serializers.FloatField()
 
 
-class CandidateOut(serializers.Serializer):
+class StationCandidateOut(serializers.Serializer):
     station_id = serializers.CharField(help_text="GHCNh station id.")
     name = serializers.CharField()
     description = serializers.CharField(help_text='e.g. "12 km away, 40 m lower, 98 % of hours in 2025".')
@@ -130,7 +130,7 @@ class BuildingWeatherOut(serializers.Serializer):
     last_success_at = serializers.DateTimeField(allow_null=True)
     station = WeatherStationChosenOut(allow_null=True)
     chosen_because = serializers.CharField(allow_blank=True)
-    candidates = CandidateOut(many=True)
+    candidates = StationCandidateOut(many=True)
     coverage = MonthCoverageOut(many=True)
 
 
