@@ -88,7 +88,7 @@ def meter_anomalies(
     found = list(changes)
     # Each stretch read at one interval is judged against its own profile: an hourly reading holds four
     # quarter-hours' kWh and would look like a spike against a quarter-hourly profile.
-    cuts = np.searchsorted(local.asi8, [change.start.value for change in changes])
+    cuts = np.searchsorted(_nanoseconds(local), [change.start.value for change in changes])
     intervals = [interval] + [pd.Timedelta(change.evidence["interval_after_minutes"], unit="min") for change in changes]
     for part, step in zip(np.split(np.arange(len(values)), cuts), intervals, strict=True):
         if len(part) > 1:
@@ -187,7 +187,7 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _contiguous(local: pd.DatetimeIndex, interval: pd.Timedelta) -> np.ndarray:
     """True where a reading follows the previous one by exactly one interval."""
-    steps = np.diff(local.asi8, prepend=local.asi8[0] - interval.value)
+    steps = np.diff(_nanoseconds(local), prepend=_nanoseconds(local)[0] - interval.value)
     contiguous: np.ndarray = steps == interval.value
     return contiguous
 
@@ -282,7 +282,7 @@ def _interval_changes(local: pd.DatetimeIndex, interval: pd.Timedelta) -> list[A
     compared with ``interval``); a gap between days or a day with one reading says nothing about the interval."""
     days = local.normalize()
     same_day = days[1:] == days[:-1]
-    steps = pd.Series(np.diff(local.asi8)[same_day], index=days[1:][same_day])
+    steps = pd.Series(np.diff(_nanoseconds(local))[same_day], index=days[1:][same_day])
     if steps.empty:
         return []
     modal = steps.groupby(level=0).agg(lambda s: s.mode().iloc[0])
@@ -301,3 +301,8 @@ def _interval_changes(local: pd.DatetimeIndex, interval: pd.Timedelta) -> list[A
         )
         for day in changed.index
     ]
+
+
+def _nanoseconds(local: pd.DatetimeIndex) -> np.ndarray:
+    nanoseconds: np.ndarray = local.tz_convert("UTC").tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    return nanoseconds
