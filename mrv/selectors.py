@@ -63,12 +63,13 @@ def _factors_fingerprint() -> str:
     return f"{summary['n']}-{summary['last']}-{summary['changed']}"
 
 
-def mrv_cache_key(*, building: Building, first: pd.Period, last: pd.Period) -> str:
+def mrv_cache_key(*, building: Building, first: pd.Period, last: pd.Period, kind: str = "mrv") -> str:
+    """The cache key of what `kind` computed for [first, last] from the building's data as it is now."""
     version = Building.objects.filter(pk=building.pk).values_list("data_version", flat=True).get()
     # The running month is part of the key: when a month ends, runs that cover it can become eligible.
     running = _running_month(building, timezone.now())
     parts = (CALCULATION_VERSION, building.pk, version, _factors_fingerprint(), running, first, last)
-    return "mrv:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+    return f"{kind}:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
 
 
 def cached_mrv_run(*, building: Building, first: pd.Period, last: pd.Period) -> tuple[MrvRun, bool]:
