@@ -1,6 +1,7 @@
 """Anomalies in a building's stored readings over a run of months, explained by its recorded events where one
 overlaps, and cached under the building's data version like MRV runs (a new reading or event recomputes them)."""
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -11,13 +12,17 @@ from django.conf import settings
 from django.core.cache import cache
 
 from buildings.models import Building, EventType, ProjectEvent
+from carbonexia.common.errors import Unavailable
+from carbonexia.common.tasks import enqueue
 from metering.readings.selectors import meter_interval, meter_series
 from mrv import calc
 
 from .selectors import MRV_CACHE_SECONDS, mrv_cache_key
 
+logger = logging.getLogger(__name__)
 # Readings before the first month that teach the time-of-week profile (four of each weekly slot at least).
 PROFILE_CONTEXT = pd.Timedelta(weeks=4)
+RUN_OVERHANG = pd.Timedelta(days=1)
 _IDS = uuid.UUID("6f1d3c52-8a43-4c1e-9d55-2f0b8e7a9c10")
 
 
@@ -66,13 +71,35 @@ def thresholds() -> calc.AnomalyThresholds:
 
 
 def building_anomalies(*, building: Building, first: pd.Period, last: pd.Period) -> list[FoundAnomaly]:
-    """Anomalies that overlap the months [first, last] in the building's zone, in time order (cached)."""
-    key = mrv_cache_key(building=building, first=first, last=last, kind="anomalies")
-    found = cache.get(key)
-    if found is None:
-        found = _detect(building=building, first=first, last=last)
-        cache.set(key, found, timeout=MRV_CACHE_SECONDS)
-    return found
+    """Anomalies that start in the months [first, last] in the building's zone, in time order.
+
+    Each month is judged on its own readings with the PROFILE_CONTEXT before it (so its result never depends
+    on which other months were asked for together) and cached on its own; months not in the cache are read
+    from the database in one query.
+    """
+    months = list(pd.period_range(first, last, freq="M"))
+    keys = {month: mrv_cache_key(building=building, first=month, last=month, kind="anomalies") for month in months}
+    cached = cache.get_many(list(keys.values()))
+    missing = [month for month in months if keys[month] not in cached]
+    if missing:
+        computed = _detect(building=building, months=missing)
+        cache.set_many({keys[month]: found for month, found in computed.items()}, timeout=MRV_CACHE_SECONDS)
+        cached |= {keys[month]: found for month, found in computed.items()}
+    return [anomaly for month in months for anomaly in cached[keys[month]]]
+
+
+def anomalies_detect_after_ingest(*, building: Building, first: pd.Timestamp, last: pd.Timestamp, **_: Any) -> None:
+    """Detection runs after readings are stored (on the worker; in-process without one), so the first read of
+    the months finds them cached. A queue that is down only defers the work to that first read."""
+    months = pd.period_range(
+        first.tz_convert(building.timezone).tz_localize(None).to_period("M"),
+        last.tz_convert(building.timezone).tz_localize(None).to_period("M"),
+        freq="M",
+    )
+    try:
+        enqueue("mrv.detect_anomalies", str(building.pk), str(months[0]), str(months[-1]))
+    except Unavailable:
+        logger.warning("Anomaly detection for building %s deferred: the task queue is unavailable.", building.pk)
 
 
 def anomaly_counts(anomalies: list[FoundAnomaly], *, timezone: str) -> dict[pd.Period, int]:
@@ -84,28 +111,32 @@ def anomaly_counts(anomalies: list[FoundAnomaly], *, timezone: str) -> dict[pd.P
     return counts
 
 
-def _detect(*, building: Building, first: pd.Period, last: pd.Period) -> list[FoundAnomaly]:
-    start = calc.month_bounds(first, building.timezone)[0]
-    end = calc.month_bounds(last, building.timezone)[1]
-    interval = meter_interval(building=building, before=end)
+def _detect(*, building: Building, months: list[pd.Period]) -> dict[pd.Period, list[FoundAnomaly]]:
+    starts, ends = calc.months_bounds(months, building.timezone)
+    interval = meter_interval(building=building, before=ends[-1])
     if interval is None:
-        return []
-    readings = meter_series(building=building, start=start - PROFILE_CONTEXT, end=end)
-    found = calc.meter_anomalies(readings, timezone=building.timezone, interval=interval, thresholds=thresholds())
+        return dict.fromkeys(months, [])
+    # A run that crosses into the next month is seen whole if it ends within RUN_OVERHANG of the month's end.
+    readings = meter_series(building=building, start=starts[0] - PROFILE_CONTEXT, end=ends[-1] + RUN_OVERHANG)
     events = list(building.events.exclude(event_type=EventType.RETROFIT))
-    return [
-        FoundAnomaly(
-            anomaly_id=str(uuid.uuid5(_IDS, f"{building.pk}:{a.kind}:{a.start.isoformat()}")),
-            kind=a.kind,
-            start=a.start,
-            end=a.end,
-            severity=a.severity,
-            evidence=a.evidence,
-            explained_by=_explaining(events, a, building.timezone),
-        )
-        for a in found
-        if a.end > start and a.start < end
-    ]
+    found: dict[pd.Period, list[FoundAnomaly]] = {}
+    for month, start, end in zip(months, starts, ends, strict=True):
+        window = readings[(readings.index >= start - PROFILE_CONTEXT) & (readings.index < end + RUN_OVERHANG)]
+        detected = calc.meter_anomalies(window, timezone=building.timezone, interval=interval, thresholds=thresholds())
+        found[month] = [_found(building, a, events) for a in detected if start <= a.start < end]
+    return found
+
+
+def _found(building: Building, anomaly: calc.Anomaly, events: list[ProjectEvent]) -> FoundAnomaly:
+    return FoundAnomaly(
+        anomaly_id=str(uuid.uuid5(_IDS, f"{building.pk}:{anomaly.kind}:{anomaly.start.isoformat()}")),
+        kind=anomaly.kind,
+        start=anomaly.start,
+        end=anomaly.end,
+        severity=anomaly.severity,
+        evidence=anomaly.evidence,
+        explained_by=_explaining(events, anomaly, building.timezone),
+    )
 
 
 def _explaining(events: list[ProjectEvent], anomaly: calc.Anomaly, timezone: str) -> str | None:

@@ -4,11 +4,15 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from buildings.models import EventType
 from buildings.services import event_record
-from metering.parsers.demo_series import generate_meter, generate_weather
+from metering.parsers.demo_series import generate_meter, generate_weather, to_csv_bytes
+from mrv.selectors import mrv_cache_key
 from tests.mrv import builders
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 TZ = builders.TZ
@@ -71,3 +75,36 @@ def test_outsiders_get_404_and_verifiers_see_the_list(as_outsider, as_verifier, 
 def test_bad_months_are_422(as_owner, office, query, field):
     response = as_owner.get(f"/mrv/{office.pk}/anomalies?{query}")
     assert response.status_code == 422 and field in response.json()["errors"]
+
+
+def _june_key(building):
+    return mrv_cache_key(building=building, first=pd.Period("2024-06"), last=pd.Period("2024-06"), kind="anomalies")
+
+
+def test_detection_runs_when_readings_are_stored_and_caches_each_month(
+    owner, django_capture_on_commit_callbacks, tasks_in_process
+):
+    b = builders.building(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        builders.store_meter(b, builders.month_frame("2024-06"))  # one value all month: a stuck register
+    (stuck,) = cache.get(_june_key(b))
+    assert (stuck.kind, stuck.evidence) == ("flat_line", {"value_kwh": 10.0, "readings": 2880})
+
+
+@pytest.mark.worker
+def test_a_large_upload_is_stored_and_searched_for_anomalies_by_the_worker(live_worker, as_owner, owner, settings):
+    settings.METER_CSV_ASYNC_ROWS = 50
+    b = builders.building(owner)
+    frame = builders.month_frame("2024-06")
+    frame["kwh"] = 10.0 + (frame.index % 96) / 10  # a daily cycle, then a stuck register on the 20th
+    local = frame["ts"].dt.tz_convert(TZ)
+    frame.loc[
+        (local >= pd.Timestamp("2024-06-20 01:00", tz=TZ)) & (local < pd.Timestamp("2024-06-20 09:00", tz=TZ)), "kwh"
+    ] = 3.3
+    response = as_owner.post(
+        "/meter/upload-csv", {"building_id": str(b.pk), "file": SimpleUploadedFile("june.csv", to_csv_bytes(frame))}
+    )
+    assert response.status_code == 202, response.json()
+    wait_for(lambda: cache.get(_june_key(b)), until=lambda found: found is not None)
+    body = as_owner.get(f"/mrv/{b.pk}/anomalies?start=2024-06&end=2024-06").json()
+    assert [(a["kind"], a["start"]) for a in body] == [("flat_line", "2024-06-20T01:00:00+05:30")]
