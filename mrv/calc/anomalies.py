@@ -30,6 +30,7 @@ KINDS = ("spike", "flat_line", "zero_run", "interval_change", "shift")
 SEVERE, WARNING = "severe", "warning"
 # Half the span of readings around each one whose level sets what is expected of it.
 LEVEL_WINDOW = pd.Timedelta(hours=2)
+DAY_NS = 86_400 * 10**9
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,10 @@ def _within_one_interval(
 ) -> list[Anomaly]:
     found = _flat_lines(values, local, interval, thresholds)
     if interval < pd.Timedelta(days=1):
-        expected = _expected(values, local, interval)
+        typical = _typical(values, local, interval)
+        expected = _expected(values, typical, interval)
         found += _spikes(values, expected, local, interval, thresholds)
-        found += _zero_runs(values, expected, local, interval, thresholds)
+        found += _zero_runs(values, typical, expected, local, interval, thresholds)
     return found
 
 
@@ -168,11 +170,15 @@ def _slots(local: pd.DatetimeIndex, interval: pd.Timedelta) -> np.ndarray:
     return slots
 
 
-def _expected(values: np.ndarray, local: pd.DatetimeIndex, interval: pd.Timedelta) -> np.ndarray:
+def _typical(values: np.ndarray, local: pd.DatetimeIndex, interval: pd.Timedelta) -> np.ndarray:
+    """The time-of-week profile (the median of each weekly slot) at each reading."""
+    typical: np.ndarray = pd.Series(values).groupby(_slots(local, interval)).transform("median").to_numpy()
+    return typical
+
+
+def _expected(values: np.ndarray, typical: np.ndarray, interval: pd.Timedelta) -> np.ndarray:
     """The time-of-week profile plus the median departure from it over the hours around each reading: weather
     adds or removes load for hours at a time, a spike or a dropout does not move a median."""
-    slots = _slots(local, interval)
-    typical = pd.Series(values).groupby(slots).transform("median").to_numpy()
     window = 2 * max(int(LEVEL_WINDOW / interval), 1) + 1
     departure = pd.Series(values - typical).rolling(window, center=True, min_periods=1).median().to_numpy()
     expected: np.ndarray = np.maximum(typical + departure, 0.0)
@@ -245,17 +251,14 @@ def _flat_lines(
 
 def _zero_runs(
     values: np.ndarray,
+    typical: np.ndarray,
     expected: np.ndarray,
     local: pd.DatetimeIndex,
     interval: pd.Timedelta,
     thresholds: AnomalyThresholds,
 ) -> list[Anomaly]:
-    slots = _slots(local, interval)
-    profile = pd.Series(values).groupby(slots).median()
-    base, peak = np.percentile(profile.to_numpy(), [5, 95])
-    occupied = profile.reindex(slots).to_numpy() > base + thresholds.occupied_level * (peak - base)
-    if not peak > base:
-        occupied = profile.reindex(slots).to_numpy() > 0
+    base, peak = np.percentile(typical, [5, 95])
+    occupied = typical > base + thresholds.occupied_level * (peak - base) if peak > base else typical > 0
     minimum = max(int(np.ceil(pd.Timedelta(hours=thresholds.zero_run_hours) / interval)), 2)
     starts, ends = _runs(values == 0)
     found = []
@@ -280,19 +283,28 @@ def _zero_runs(
 def _interval_changes(local: pd.DatetimeIndex, interval: pd.Timedelta) -> list[Anomaly]:
     """Days whose modal spacing between readings of the same day differs from the day before (the first day is
     compared with ``interval``); a gap between days or a day with one reading says nothing about the interval."""
-    days = local.normalize()
+    days = _nanoseconds(local.tz_localize(None)) // DAY_NS  # local calendar days
     same_day = days[1:] == days[:-1]
-    steps = pd.Series(np.diff(_nanoseconds(local))[same_day], index=days[1:][same_day])
-    if steps.empty:
+    steps, step_days = np.diff(_nanoseconds(local))[same_day], days[1:][same_day]
+    if not steps.size:
         return []
-    modal = steps.groupby(level=0).agg(lambda s: s.mode().iloc[0])
+    modal = pd.Series(interval.value, index=np.unique(step_days))
+    # Only days with a step of another length can have another modal step; counting those alone stays cheap.
+    odd_days = np.unique(step_days[steps != interval.value])
+    if odd_days.size:
+        on_odd = np.isin(step_days, odd_days)
+        counts = pd.DataFrame({"day": step_days[on_odd], "step": steps[on_odd]}).value_counts().reset_index(name="n")
+        # The most frequent step of each day; on a tie the shorter one, as Series.mode would pick.
+        best = counts.sort_values(["day", "n", "step"], ascending=[True, False, True]).drop_duplicates("day")
+        modal[best["day"].to_numpy()] = best["step"].to_numpy()
     previous = modal.shift(1, fill_value=interval.value)
     changed = modal[modal != previous]
+    zone = local.tz
     return [
         Anomaly(
             kind="interval_change",
-            start=pd.Timestamp(day),
-            end=pd.Timestamp(day) + pd.Timedelta(days=1),
+            start=pd.Timestamp(int(day) * DAY_NS).tz_localize(zone),
+            end=(pd.Timestamp(int(day) * DAY_NS) + pd.Timedelta(days=1)).tz_localize(zone),
             severity=WARNING,
             evidence={
                 "interval_before_minutes": previous[day] / 60e9,
@@ -303,6 +315,8 @@ def _interval_changes(local: pd.DatetimeIndex, interval: pd.Timedelta) -> list[A
     ]
 
 
-def _nanoseconds(local: pd.DatetimeIndex) -> np.ndarray:
-    nanoseconds: np.ndarray = local.tz_convert("UTC").tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
+def _nanoseconds(index: pd.DatetimeIndex) -> np.ndarray:
+    """Nanoseconds since 1970 (UTC for an aware index, wall-clock time for a naive one)."""
+    naive = index.tz_convert("UTC").tz_localize(None) if index.tz is not None else index
+    nanoseconds: np.ndarray = naive.to_numpy(dtype="datetime64[ns]").view(np.int64)
     return nanoseconds
