@@ -4,12 +4,13 @@ overlaps, and cached under the building's data version like MRV runs (a new read
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.timezone import now
 
 from buildings.models import Building, EventType, ProjectEvent
 from carbonexia.common.errors import Unavailable
@@ -17,12 +18,15 @@ from carbonexia.common.tasks import enqueue
 from metering.readings.selectors import meter_interval, meter_series
 from mrv import calc
 
-from .selectors import MRV_CACHE_SECONDS, mrv_cache_key
+from . import inputs
+from .cache_keys import MRV_CACHE_SECONDS, mrv_cache_key, running_month
+from .models import Baseline
 
 logger = logging.getLogger(__name__)
 # Readings before the first month that teach the time-of-week profile (four of each weekly slot at least).
 PROFILE_CONTEXT = pd.Timedelta(weeks=4)
 RUN_OVERHANG = pd.Timedelta(days=1)
+SHIFT_EVENT_DAYS = timedelta(days=14)
 _IDS = uuid.UUID("6f1d3c52-8a43-4c1e-9d55-2f0b8e7a9c10")
 
 
@@ -70,22 +74,56 @@ def thresholds() -> calc.AnomalyThresholds:
     )
 
 
-def building_anomalies(*, building: Building, first: pd.Period, last: pd.Period) -> list[FoundAnomaly]:
-    """Anomalies that start in the months [first, last] in the building's zone, in time order.
+def building_anomalies(
+    *, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None
+) -> list[FoundAnomaly]:
+    """Meter anomalies that start in the months [first, last] (in the building's zone), then the residual shift
+    of the reporting period when it overlaps them; in time order.
 
     Each month is judged on its own readings with the PROFILE_CONTEXT before it (so its result never depends
     on which other months were asked for together) and cached on its own; months not in the cache are read
-    from the database in one query.
+    from the database in one query. The shift is judged over the whole reporting period so far.
     """
     months = list(pd.period_range(first, last, freq="M"))
     keys = {month: mrv_cache_key(building=building, first=month, last=month, kind="anomalies") for month in months}
     cached = cache.get_many(list(keys.values()))
     missing = [month for month in months if keys[month] not in cached]
     if missing:
-        computed = _detect(building=building, months=missing)
-        cache.set_many({keys[month]: found for month, found in computed.items()}, timeout=MRV_CACHE_SECONDS)
-        cached |= {keys[month]: found for month, found in computed.items()}
-    return [anomaly for month in months for anomaly in cached[keys[month]]]
+        computed = {keys[month]: found for month, found in _detect(building=building, months=missing).items()}
+        cache.set_many(computed, timeout=MRV_CACHE_SECONDS)
+        cached |= computed
+    found = [anomaly for month in months for anomaly in cached[keys[month]]]
+    start, end = calc.month_bounds(first, building.timezone)[0], calc.month_bounds(last, building.timezone)[1]
+    found += [
+        shift for shift in _shifts(building=building, baseline=baseline) if shift.start < end and shift.end > start
+    ]
+    return sorted(found, key=lambda anomaly: (anomaly.start, anomaly.kind))
+
+
+def describe(anomaly: FoundAnomaly, timezone: str) -> str:
+    """The anomaly in a sentence a facility manager and a verifier read the same way."""
+    start = anomaly.start.tz_convert(timezone)
+    end = anomaly.end.tz_convert(timezone)
+    same_day = start.date() == (end - pd.Timedelta(microseconds=1)).date()
+    when = f"{start:%d %b %Y %H:%M}–{end:%H:%M}" if same_day else f"{start:%d %b %Y %H:%M} to {end:%d %b %Y %H:%M}"
+    evidence = anomaly.evidence
+    if anomaly.kind == "spike":
+        seen, expected = evidence["seen_kwh"], evidence["expected_kwh"]
+        text = f"a spike of {seen:,.1f} kWh where {expected:,.1f} kWh was expected ({when})"
+    elif anomaly.kind == "flat_line":
+        value, count = evidence["value_kwh"], evidence["readings"]
+        text = f"the same reading, {value:,.3f} kWh, {count} times in a row ({when}): a stuck meter?"
+    elif anomaly.kind == "zero_run":
+        text = f"zero use over occupied hours ({when}) where {evidence['expected_kwh']:,.0f} kWh was expected"
+    elif anomaly.kind == "interval_change":
+        before, after = evidence["interval_before_minutes"], evidence["interval_after_minutes"]
+        text = f"the meter's interval changed from {before:g} to {after:g} minutes on {start:%d %b %Y}"
+    else:
+        size, share = evidence["kwh_per_day"], evidence["share_of_expected"]
+        text = f"use shifted by {size:+,.0f} kWh a day ({share:+.0%} of the baseline) from {start:%d %b %Y}"
+    if anomaly.explained_by:
+        return f"{text}; explained by a recorded event"
+    return f"{text}, which no recorded event explains" if anomaly.open else text
 
 
 def anomalies_detect_after_ingest(*, building: Building, first: pd.Timestamp, last: pd.Timestamp, **_: Any) -> None:
@@ -102,13 +140,13 @@ def anomalies_detect_after_ingest(*, building: Building, first: pd.Timestamp, la
         logger.warning("Anomaly detection for building %s deferred: the task queue is unavailable.", building.pk)
 
 
-def anomaly_counts(anomalies: list[FoundAnomaly], *, timezone: str) -> dict[pd.Period, int]:
-    """How many anomalies touch each month."""
-    counts: dict[pd.Period, int] = {}
+def anomalies_by_month(anomalies: list[FoundAnomaly], *, timezone: str) -> dict[pd.Period, list[FoundAnomaly]]:
+    """The anomalies that touch each month."""
+    by_month: dict[pd.Period, list[FoundAnomaly]] = {}
     for anomaly in anomalies:
         for month in anomaly.months(timezone):
-            counts[month] = counts.get(month, 0) + 1
-    return counts
+            by_month.setdefault(month, []).append(anomaly)
+    return by_month
 
 
 def _detect(*, building: Building, months: list[pd.Period]) -> dict[pd.Period, list[FoundAnomaly]]:
@@ -127,6 +165,57 @@ def _detect(*, building: Building, months: list[pd.Period]) -> dict[pd.Period, l
     return found
 
 
+def _shifts(*, building: Building, baseline: Baseline | None) -> list[FoundAnomaly]:
+    """The residual shift of the reporting period so far (cached), as a list of none or one."""
+    window = _reporting_window(building, baseline)
+    if baseline is None or window is None:
+        return []
+    key = mrv_cache_key(building=building, first=window[0], last=window[-1], kind=f"shift-{baseline.pk}")
+    found = cache.get(key)
+    if found is None:
+        found = _detect_shift(building=building, baseline=baseline, months=window)
+        cache.set(key, found, timeout=MRV_CACHE_SECONDS)
+    return found
+
+
+def _reporting_window(building: Building, baseline: Baseline | None) -> list[pd.Period] | None:
+    """The months after the baseline and after the retrofit's completion that have ended."""
+    if baseline is None:
+        return None
+    completed = [event.end_date or event.start_date for event in building.events.filter(event_type=EventType.RETROFIT)]
+    after = max([baseline.period_end, *completed])
+    first = pd.Period(after, freq="M") + 1
+    last = running_month(building, now()) - 1
+    return inputs.months_between(first, last) if first <= last else None
+
+
+def _detect_shift(*, building: Building, baseline: Baseline, months: list[pd.Period]) -> list[FoundAnomaly]:
+    events = inputs.calc_events(building)
+    expected = calc.expected_use(
+        model=baseline.model,
+        months=months,
+        daily_temperature_c=inputs.daily_temperatures(building=building, months=months),
+        daily_occupancy=inputs.daily_occupancy(building=building, months=months, events=events),
+    )
+    actual = inputs.complete_days(building=building, first=calc.first_day(months[0]), last=calc.last_day(months[-1]))
+    if expected is None or expected.daily_kwh is None or actual is None:
+        return []  # a model fitted on months cannot say what a day should use
+    days = actual.index.intersection(expected.daily_kwh.index)
+    shift = calc.residual_shift(
+        actual[days] - expected.daily_kwh[days], daily_expected_kwh=expected.daily_kwh[days], thresholds=thresholds()
+    )
+    if shift is None:
+        return []
+    localized = calc.Anomaly(
+        kind=shift.kind,
+        start=shift.start.tz_localize(building.timezone, nonexistent="shift_forward"),
+        end=shift.end.tz_localize(building.timezone, nonexistent="shift_forward"),
+        severity=shift.severity,
+        evidence=shift.evidence,
+    )
+    return [_found(building, localized, list(building.events.exclude(event_type=EventType.RETROFIT)))]
+
+
 def _found(building: Building, anomaly: calc.Anomaly, events: list[ProjectEvent]) -> FoundAnomaly:
     return FoundAnomaly(
         anomaly_id=str(uuid.uuid5(_IDS, f"{building.pk}:{anomaly.kind}:{anomaly.start.isoformat()}")),
@@ -140,8 +229,13 @@ def _found(building: Building, anomaly: calc.Anomaly, events: list[ProjectEvent]
 
 
 def _explaining(events: list[ProjectEvent], anomaly: calc.Anomaly, timezone: str) -> str | None:
+    """The recorded event that overlaps the anomaly; for a shift, one under way when it began or starting within
+    SHIFT_EVENT_DAYS of it (an event anywhere in a shift of months would explain nothing)."""
     first_day: date = anomaly.start.tz_convert(timezone).date()
     last_day: date = (anomaly.end - pd.Timedelta(microseconds=1)).tz_convert(timezone).date()
+    if anomaly.kind == "shift":
+        last_day = first_day + SHIFT_EVENT_DAYS
+        first_day = first_day - SHIFT_EVENT_DAYS
     for event in events:
         if event.start_date <= last_day and (event.end_date is None or event.end_date >= first_day):
             return str(event.pk)

@@ -144,6 +144,7 @@ class MonthOut(serializers.Serializer):
     eligible = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
     warnings = serializers.ListField(child=serializers.CharField())
+    anomalies = serializers.IntegerField(help_text="Anomalies in the month's readings (GET /mrv/{id}/anomalies).")
 
 
 class UncertaintyOut(serializers.Serializer):
@@ -309,5 +310,7 @@ class MrvAnomaliesView(APIView):
     def get(self, request, building_id):
         building = building_for_read(user=request.user, building_id=building_id)
         start, end = _months_asked(request, building)
-        found = anomalies.building_anomalies(building=building, first=start, last=end)
+        found = anomalies.building_anomalies(
+            building=building, first=start, last=end, baseline=selectors.current_baseline(building)
+        )
         return Response(AnomalyOut([a.as_dict() for a in found], many=True).data)

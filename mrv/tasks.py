@@ -6,7 +6,7 @@ from celery import chord, shared_task
 from buildings.models import Building
 
 from .anomalies import building_anomalies
-from .selectors import latest_complete_month
+from .selectors import current_baseline, latest_complete_month
 from .services import mrv_recompute
 
 MONTHS = 12
@@ -34,7 +34,13 @@ def detect_anomalies(building_id: str, first: str, last: str) -> int:
     building = Building.objects.filter(pk=building_id).first()
     if building is None:
         return 0
-    return len(building_anomalies(building=building, first=pd.Period(first, freq="M"), last=pd.Period(last, freq="M")))
+    found = building_anomalies(
+        building=building,
+        first=pd.Period(first, freq="M"),
+        last=pd.Period(last, freq="M"),
+        baseline=current_baseline(building),
+    )
+    return len(found)
 
 
 @shared_task(name="mrv.portfolio_summary")

@@ -97,7 +97,7 @@ Creditable tonnes (creditable)
         co2_saved_kg, co2_creditable_tons, credits), ...))   # one lower bound per period, split by vintage
     largest_remainder(total, weights) -> list[int]
 
-Anomalies (anomalies)
+Anomalies (anomalies, residual_shift)
     meter_anomalies(readings, *, timezone, interval, thresholds=DEFAULT_THRESHOLDS) -> list[Anomaly]
     residual_shift(daily_residual_kwh, *, daily_expected_kwh, thresholds=...) -> Anomaly | None
     Anomaly(kind, start, end, severity, evidence);  AnomalyThresholds(spike_z, spike_min_ratio, ...)
@@ -124,7 +124,7 @@ from mrv.calc.adjusted_baseline import (
 )
 from mrv.calc.anomalies import KINDS as ANOMALY_KINDS
 from mrv.calc.anomalies import SEVERE as ANOMALY_SEVERE
-from mrv.calc.anomalies import Anomaly, AnomalyThresholds, meter_anomalies, residual_shift
+from mrv.calc.anomalies import Anomaly, AnomalyThresholds, meter_anomalies
 from mrv.calc.baseline_choice import calculate_baseline
 from mrv.calc.baselines import (
     METHODS,
@@ -177,6 +177,7 @@ from mrv.calc.quality import (
     months_bounds,
 )
 from mrv.calc.reading_grid import CONTEXT_DAYS, reading_grid
+from mrv.calc.residual_shift import residual_shift
 from mrv.calc.savings import MonthSavings, SavingsTotals, month_savings, savings_totals
 from mrv.calc.uncertainty import BaselineUncertainty, fsu, lag1_autocorrelation, savings_lower_bound
 

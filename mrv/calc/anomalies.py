@@ -10,8 +10,7 @@ Kinds (each with a span, the values seen and expected, and a severity):
 - flat_line: the same non-zero value for at least ``flat_run_hours`` in a row (a stuck register).
 - zero_run: zeros for at least ``zero_run_hours`` in a row over hours the profile says are occupied.
 - interval_change: the meter's reading interval (the modal spacing of a day's timestamps) changes.
-- shift: a sustained shift of the daily residuals of the baseline model (``residual_shift``), the best
-  single split of a mean-shift test whose statistic is corrected for lag-1 autocorrelation.
+- shift: a sustained shift of the daily residuals of the baseline model (``mrv.calc.residual_shift``).
 
 Readings here are kWh per interval, as stored: a negative value never gets past ingestion, so resets of a
 cumulative register show up, if at all, as spikes or zero runs of the converted series.
@@ -24,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from mrv.calc.errors import CalcInputError
-from mrv.calc.uncertainty import lag1_autocorrelation
 
 KINDS = ("spike", "flat_line", "zero_run", "interval_change", "shift")
 SEVERE, WARNING = "severe", "warning"
@@ -43,7 +41,7 @@ class AnomalyThresholds:
     occupied_level: float = 0.5  # share of the way from the profile's base (5th pct) to its peak (95th pct)
     shift_statistic: float = 6.0  # mean-shift test statistic after the autocorrelation correction
     shift_min_share: float = 0.05  # of the mean daily expected use
-    shift_min_days: int = 14  # on each side of the split
+    shift_min_days: int = 14  # half the window on each side of a split (so 28 days before and after by default)
 
 
 DEFAULT_THRESHOLDS = AnomalyThresholds()
@@ -107,61 +105,6 @@ def _within_one_interval(
         found += _spikes(values, expected, local, interval, thresholds)
         found += _zero_runs(values, typical, expected, local, interval, thresholds)
     return found
-
-
-def residual_shift(
-    daily_residual_kwh: pd.Series,
-    *,
-    daily_expected_kwh: pd.Series,
-    thresholds: AnomalyThresholds = DEFAULT_THRESHOLDS,
-) -> Anomaly | None:
-    """The one sustained shift of daily residuals (actual − baseline model) the data supports, or None.
-
-    Both series are per local date. The split maximises the two-sample mean-difference statistic
-    |m₂ − m₁| / (σ · sqrt(1/n₁ + 1/n₂)), σ the residuals' standard deviation within the two segments, and
-    the statistic is scaled by sqrt((1 − ρ)/(1 + ρ)) for their lag-1 autocorrelation ρ (positive ρ shrinks
-    the effective number of days). The shift is reported when that statistic reaches ``shift_statistic`` and
-    the size is at least ``shift_min_share`` of the mean daily expected use.
-    """
-    residual = daily_residual_kwh.dropna().sort_index()
-    n = len(residual)
-    k = thresholds.shift_min_days
-    if n < 2 * k:
-        return None
-    y = residual.to_numpy(dtype=float)
-    splits = np.arange(k, n - k + 1)
-    cumulative = np.concatenate([[0.0], np.cumsum(y)])
-    squares = np.concatenate([[0.0], np.cumsum(y**2)])
-    n1, n2 = splits.astype(float), (n - splits).astype(float)
-    mean1 = cumulative[splits] / n1
-    mean2 = (cumulative[n] - cumulative[splits]) / n2
-    within = (squares[splits] - n1 * mean1**2) + (squares[n] - squares[splits] - n2 * mean2**2)
-    sigma = np.sqrt(np.maximum(within, 0.0) / (n - 2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        statistic = np.abs(mean2 - mean1) / (sigma * np.sqrt(1 / n1 + 1 / n2))
-    statistic = np.nan_to_num(statistic, nan=0.0, posinf=0.0)
-    best = int(np.argmax(statistic))
-    split = int(splits[best])
-    rho = max(lag1_autocorrelation(np.concatenate([y[:split] - mean1[best], y[split:] - mean2[best]])), 0.0)
-    corrected = float(statistic[best]) * np.sqrt((1 - rho) / (1 + rho)) if rho < 1 else 0.0
-    size = float(mean2[best] - mean1[best])
-    typical = float(daily_expected_kwh.reindex(residual.index).mean())
-    if corrected < thresholds.shift_statistic or not typical > 0 or abs(size) < thresholds.shift_min_share * typical:
-        return None
-    dates = pd.DatetimeIndex(residual.index)
-    return Anomaly(
-        kind="shift",
-        start=dates[split],
-        end=dates[-1] + pd.Timedelta(days=1),
-        severity=SEVERE,
-        evidence={
-            "kwh_per_day": round(size, 1),
-            "share_of_expected": round(size / typical, 4),
-            "mean_residual_before_kwh": round(float(mean1[best]), 1),
-            "mean_residual_after_kwh": round(float(mean2[best]), 1),
-            "statistic": round(corrected, 2),
-        },
-    )
 
 
 def _slots(local: pd.DatetimeIndex, interval: pd.Timedelta) -> np.ndarray:

@@ -133,11 +133,16 @@ def rng(seed=0):
     return np.random.default_rng(seed)
 
 
-def month_frame(month: str, *, missing_every: int | None = None, kwh: float = 10.0) -> pd.DataFrame:
-    """15-minute readings of one Kolkata month, with every n-th reading dropped."""
+def month_frame(
+    month: str, *, missing_every: int | None = None, kwh: float = 10.0, daily_swing: float = 0.2
+) -> pd.DataFrame:
+    """15-minute readings of one Kolkata month averaging `kwh`, with every n-th reading dropped. Each day rises
+    and falls by `daily_swing` around `kwh` (a whole day sums to 96 × `kwh`): one value all month long
+    (`daily_swing=0`) is a stuck meter, which anomaly detection flags."""
     period = pd.Period(month, freq="M")
     ts = pd.date_range(period.start_time, (period + 1).start_time, freq="15min", inclusive="left", tz=TZ)
-    frame = pd.DataFrame({"ts": ts.tz_convert("UTC"), "kwh": kwh})
+    daily_cycle = 1 + daily_swing * np.sin(2 * np.pi * np.arange(len(ts)) / 96)
+    frame = pd.DataFrame({"ts": ts.tz_convert("UTC"), "kwh": kwh * daily_cycle})
     if missing_every:
         frame = frame[frame.index % missing_every != 0]
     return frame

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from buildings.models import EventType
 from buildings.services import event_record
 from metering.parsers.demo_series import generate_meter, generate_weather, to_csv_bytes
-from mrv.selectors import mrv_cache_key
+from mrv.cache_keys import mrv_cache_key
 from tests.mrv import builders
 from tests.support.waiting import wait_for
 
@@ -86,7 +86,7 @@ def test_detection_runs_when_readings_are_stored_and_caches_each_month(
 ):
     b = builders.building(owner)
     with django_capture_on_commit_callbacks(execute=True):
-        builders.store_meter(b, builders.month_frame("2024-06"))  # one value all month: a stuck register
+        builders.store_meter(b, builders.month_frame("2024-06", daily_swing=0))  # one value all month: stuck
     (stuck,) = cache.get(_june_key(b))
     assert (stuck.kind, stuck.evidence) == ("flat_line", {"value_kwh": 10.0, "readings": 2880})
 

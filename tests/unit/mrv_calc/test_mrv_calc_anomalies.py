@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from metering.parsers.demo_series import generate_meter, generate_weather
-from mrv.calc.anomalies import KINDS, meter_anomalies, residual_shift
+from mrv.calc.anomalies import KINDS, meter_anomalies
 from mrv.calc.errors import CalcInputError
+from mrv.calc.residual_shift import residual_shift
 
 TZ = "Asia/Kolkata"
 QUARTER = pd.Timedelta("15min")
@@ -188,7 +189,8 @@ def test_injected_anomalies_are_found_within_an_hour_and_clean_years_raise_at_mo
 
 
 def _shift_tally(seed, tally):
-    """A −15 % step on autocorrelated model error (3 % of daily use, ρ = 0.6), and the same error without it."""
+    """A −15 % step on model error that drifts with the season (±8 % of daily use) and is autocorrelated
+    (3 % of daily use, ρ = 0.6), and the same error without the step."""
     rng = np.random.default_rng(1000 + seed)
     days = pd.date_range("2025-01-01", periods=365, freq="D")
     expected = pd.Series(5000.0, index=days)
@@ -196,6 +198,7 @@ def _shift_tally(seed, tally):
     shocks = rng.normal(0, 0.03 * 5000 * np.sqrt(1 - 0.6**2), len(days))
     for i in range(len(days)):
         error[i] = (0.6 * error[i - 1] if i else 0.0) + shocks[i]
+    error += 0.08 * 5000 * np.sin(2 * np.pi * (np.arange(len(days)) / 365 + rng.uniform()))
     if residual_shift(pd.Series(error, index=days), daily_expected_kwh=expected) is not None:
         tally["false"] += 1
     begins = int(rng.integers(60, 300))
