@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 PROFILE_CONTEXT = pd.Timedelta(weeks=4)
 RUN_OVERHANG = pd.Timedelta(days=1)
 SHIFT_EVENT_DAYS = timedelta(days=14)
+SEASON_SMOOTHING_DAYS = 7
 _IDS = uuid.UUID("6f1d3c52-8a43-4c1e-9d55-2f0b8e7a9c10")
 
 
@@ -190,20 +191,20 @@ def _reporting_window(building: Building, baseline: Baseline | None) -> list[pd.
 
 
 def _detect_shift(*, building: Building, baseline: Baseline, months: list[pd.Period]) -> list[FoundAnomaly]:
-    events = inputs.calc_events(building)
-    expected = calc.expected_use(
-        model=baseline.model,
-        months=months,
-        daily_temperature_c=inputs.daily_temperatures(building=building, months=months),
-        daily_occupancy=inputs.daily_occupancy(building=building, months=months, events=events),
-    )
-    actual = inputs.complete_days(building=building, first=calc.first_day(months[0]), last=calc.last_day(months[-1]))
-    if expected is None or expected.daily_kwh is None or actual is None:
+    reporting = _daily_residuals(building, baseline, months)
+    if reporting is None:
         return []  # a model fitted on months cannot say what a day should use
-    days = actual.index.intersection(expected.daily_kwh.index)
-    shift = calc.residual_shift(
-        actual[days] - expected.daily_kwh[days], daily_expected_kwh=expected.daily_kwh[days], thresholds=thresholds()
-    )
+    residual, expected = reporting
+    # What the model misses with the season (e.g. afternoons that need cooling on days whose mean does not)
+    # recurs each year; it is taken from the baseline year's residuals on the same calendar days, so only a
+    # change the baseline year did not have is left to find.
+    window = inputs.months_between(pd.Period(baseline.period_start, freq="M"), pd.Period(baseline.period_end, freq="M"))
+    seasonal = _daily_residuals(building, baseline, window)
+    if seasonal is not None:
+        usual = seasonal[0].rolling(SEASON_SMOOTHING_DAYS, center=True, min_periods=1).mean()
+        by_day = usual.groupby(pd.DatetimeIndex(usual.index).strftime("%m-%d")).mean()
+        residual = residual - by_day.reindex(pd.DatetimeIndex(residual.index).strftime("%m-%d")).fillna(0.0).to_numpy()
+    shift = calc.residual_shift(residual, daily_expected_kwh=expected, thresholds=thresholds())
     if shift is None:
         return []
     localized = calc.Anomaly(
@@ -214,6 +215,30 @@ def _detect_shift(*, building: Building, baseline: Baseline, months: list[pd.Per
         evidence=shift.evidence,
     )
     return [_found(building, localized, list(building.events.exclude(event_type=EventType.RETROFIT)))]
+
+
+def _daily_residuals(
+    building: Building, baseline: Baseline, months: list[pd.Period]
+) -> tuple[pd.Series, pd.Series] | None:
+    """Actual minus the model's kWh on each complete day of `months` as a share of the model's kWh, scaled to the
+    period's mean daily kWh, and the model's kWh; None without a daily model or complete days.
+
+    Shares, because savings are a share of use: a retrofit saving 20 % saves more kWh on a hot day than on a mild
+    one, and in kWh that seasonal swing would look like a shift."""
+    expected = calc.expected_use(
+        model=baseline.model,
+        months=months,
+        daily_temperature_c=inputs.daily_temperatures(building=building, months=months),
+        daily_occupancy=inputs.daily_occupancy(building=building, months=months, events=inputs.calc_events(building)),
+    )
+    actual = inputs.complete_days(building=building, first=calc.first_day(months[0]), last=calc.last_day(months[-1]))
+    if expected is None or expected.daily_kwh is None or actual is None:
+        return None
+    days = actual.index.intersection(expected.daily_kwh.index)
+    model = expected.daily_kwh[days]
+    positive = model > 0
+    share = actual[days][positive] / model[positive] - 1
+    return share * float(model[positive].mean()), model[positive]
 
 
 def _found(building: Building, anomaly: calc.Anomaly, events: list[ProjectEvent]) -> FoundAnomaly:

@@ -37,7 +37,9 @@ def residual_shift(
     before = (total[splits] - total[splits - window]) / window
     step = after - before
     best = int(np.argmax(np.abs(step)))
-    split, size = int(splits[best]), float(step[best])
+    split = _refined(total, int(splits[best]), window, n)
+    best = int(np.clip(split - window, 0, len(step) - 1))
+    size = float(step[best])
     # The noise is judged away from the step, which would otherwise pass for slow, correlated noise.
     local = pd.Series(y).rolling(2 * window, center=True, min_periods=window).mean().to_numpy()
     away = np.abs(np.arange(n) - split) > window
@@ -71,3 +73,15 @@ def residual_shift(
             "statistic": round(float(statistic), 2),
         },
     )
+
+
+def _refined(total: np.ndarray, split: int, window: int, n: int) -> int:
+    """The day within a window of ``split`` that best cuts the residuals around it into two flat stretches
+    (least squares: the largest (t − a)(b − t)/(b − a) · (mean before − mean after)²), so the step is dated to
+    the day rather than to wherever noise tilted the windowed difference."""
+    a, b = max(split - 2 * window, 0), min(split + 2 * window, n)
+    cuts = np.arange(max(split - window, a + 1), min(split + window, b - 1) + 1)
+    left = (total[cuts] - total[a]) / (cuts - a)
+    right = (total[b] - total[cuts]) / (b - cuts)
+    gain = (cuts - a) * (b - cuts) / (b - a) * (left - right) ** 2
+    return int(cuts[int(np.argmax(gain))])
