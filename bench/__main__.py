@@ -20,7 +20,7 @@ from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 
-from . import documents, ingest, mqtt, mrv, portfolio  # noqa: E402
+from . import anomalies, documents, ingest, mqtt, mrv, portfolio  # noqa: E402
 from .harness import table  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results"
@@ -51,6 +51,7 @@ def main() -> None:
         if not only or "savings" in only or "report" in only:
             results += mrv.savings_vs_sql(owner)
             results.append(documents.report_render_time(owner, mrv.LAST_BUILDING["building"]))
+            results.append(anomalies.one_building_year(mrv.LAST_BUILDING["building"]))
         if not only or "ocr" in only:
             results.append(documents.ocr_per_page())
         if not only or "portfolio" in only:

@@ -7,7 +7,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -345,3 +345,12 @@ MAX_POWER_W_PER_SQFT = env_int("MAX_POWER_W_PER_SQFT", 50)
 # columns or any line more bytes than this (metering.parsers.csv_table.CsvLimits says why these defaults).
 CSV_MAX_COLUMNS = env_int("CSV_MAX_COLUMNS", 1_000)
 CSV_MAX_LINE_BYTES = env_int("CSV_MAX_LINE_BYTES", 64 * 1024)
+
+# --- Meter anomalies and non-routine event candidates (mrv.calc.anomalies; README lists them) -----------
+ANOMALY_SPIKE_Z = env_float("ANOMALY_SPIKE_Z", 8.0)
+ANOMALY_SPIKE_MIN_RATIO = env_float("ANOMALY_SPIKE_MIN_RATIO", 2.0)
+ANOMALY_FLAT_RUN_HOURS = env_float("ANOMALY_FLAT_RUN_HOURS", 6.0)
+ANOMALY_ZERO_RUN_HOURS = env_float("ANOMALY_ZERO_RUN_HOURS", 2.0)
+ANOMALY_SHIFT_STATISTIC = env_float("ANOMALY_SHIFT_STATISTIC", 6.0)
+ANOMALY_SHIFT_MIN_PCT = env_float("ANOMALY_SHIFT_MIN_PCT", 5.0)
+ANOMALY_SHIFT_MIN_DAYS = env_int("ANOMALY_SHIFT_MIN_DAYS", 14)

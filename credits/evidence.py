@@ -1,6 +1,8 @@
 """What a verifier needs to judge a credit request: the block's frozen snapshot, read through the same
 evidence builders the portal and the PDF use (mrv.evidence)."""
 
+import pandas as pd
+
 from metering.bills.selectors import confirmed_bills_with_findings
 from mrv import evidence
 from mrv.models import Baseline
@@ -23,6 +25,9 @@ def block_evidence(block: CreditBlock) -> dict:
         "request": snapshot.get("request"),
         "factors": evidence.factors_used(snapshot["months"]),
         "flagged": evidence.flagged_months_gaps(snapshot["months"]),
+        "anomalies": evidence.anomaly_rows(
+            block.building, pd.Period(block.period_start, freq="M"), pd.Period(block.period_end, freq="M")
+        ),
         "uploads": evidence.uploads_of(block.building)[:50],
         # Bills that may stand in for meter data in the baseline or the block's months, with what their checks found.
         "bills": confirmed_bills_with_findings(

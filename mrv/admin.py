@@ -7,7 +7,7 @@ from carbonexia.common import calendar
 from carbonexia.common.admin import ReadOnlyAdminMixin
 from carbonexia.common.errors import ServiceError
 
-from .evidence import month_with_gaps
+from .evidence import anomaly_rows, month_with_gaps
 from .models import Baseline, MonthReview
 from .services import month_review_record
 
@@ -102,7 +102,8 @@ class MonthReviewAdmin(admin.ModelAdmin):
             building, month = asked.cleaned_data["building"], asked.cleaned_data["month"]
         else:
             return None
-        return month_with_gaps(building, pd.Period(month, freq="M"))
+        period = pd.Period(month, freq="M")
+        return {**month_with_gaps(building, period), "anomaly_rows": anomaly_rows(building, period, period)}
 
     def save_model(self, request, obj, form, change):
         obj.pk = form.review.pk  # already stored, audited, by month_review_record in the form

@@ -8,8 +8,9 @@ from buildings.selectors import building_for_read, building_for_write
 from carbonexia.common import calendar
 from carbonexia.common.api import validated
 from carbonexia.common.errors import Invalid
+from mrv import calc
 
-from . import selectors, services
+from . import anomalies, selectors, services
 from .models import Baseline, Method
 
 # towt joins the methods a caller may ask for when the hourly model lands (issue 13, branch mrv-towt).
@@ -143,6 +144,7 @@ class MonthOut(serializers.Serializer):
     eligible = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
     warnings = serializers.ListField(child=serializers.CharField())
+    anomalies = serializers.IntegerField(help_text="Anomalies in the month's readings (GET /mrv/{id}/anomalies).")
 
 
 class UncertaintyOut(serializers.Serializer):
@@ -228,6 +230,22 @@ def _month_param(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, type=str, location=OpenApiParameter.QUERY, required=False, description=description)
 
 
+def _months_asked(request, building) -> tuple[pd.Period, pd.Period]:
+    """`start`/`end` of the query; by default the months after the baseline up to the latest complete one."""
+    start = _month(request.query_params.get("start"), field="start")
+    end = _month(request.query_params.get("end"), field="end") or _default_last(building)
+    if start is None:
+        baseline = selectors.current_baseline(building)
+        start = pd.Period(baseline.period_end, freq="M") + 1 if baseline else end - 11
+    return selectors.months_checked(start, end)
+
+
+_RANGE_PARAMETERS = [
+    _month_param("start", "YYYY-MM, included; default: the month after the baseline"),
+    _month_param("end", "YYYY-MM, included; default: the latest complete month"),
+]
+
+
 class MrvSummaryView(APIView):
     @extend_schema(
         parameters=[_month_param("period", "YYYY-MM; default: the latest complete month with data")],
@@ -250,21 +268,13 @@ class MrvSummaryView(APIView):
 
 class MrvSavingsView(APIView):
     @extend_schema(
-        parameters=[
-            _month_param("start", "YYYY-MM, included; default: the month after the baseline"),
-            _month_param("end", "YYYY-MM, included; default: the latest complete month"),
-        ],
+        parameters=_RANGE_PARAMETERS,
         responses={200: SavingsOut},
         summary="Monthly savings over a range of months, with totals and uncertainty",
     )
     def get(self, request, building_id):
         building = building_for_read(user=request.user, building_id=building_id)
-        start = _month(request.query_params.get("start"), field="start")
-        end = _month(request.query_params.get("end"), field="end") or _default_last(building)
-        if start is None:
-            baseline = selectors.current_baseline(building)
-            start = pd.Period(baseline.period_end, freq="M") + 1 if baseline else end - 11
-        selectors.months_checked(start, end)
+        start, end = _months_asked(request, building)
         run, _ = selectors.cached_mrv_run(building=building, first=start, last=end)
         return Response(
             SavingsOut(
@@ -276,3 +286,31 @@ class MrvSavingsView(APIView):
                 }
             ).data
         )
+
+
+class AnomalyOut(serializers.Serializer):
+    anomaly_id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=calc.ANOMALY_KINDS)
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField(help_text="Exclusive.")
+    severity = serializers.ChoiceField(
+        choices=["severe", "warning"],
+        help_text="A severe anomaly no recorded event explains holds its month for review.",
+    )
+    evidence = serializers.DictField(help_text="What was seen and what was expected, in kWh or counts.")
+    explained_by = serializers.UUIDField(allow_null=True, help_text="The recorded event that overlaps it.")
+
+
+class MrvAnomaliesView(APIView):
+    @extend_schema(
+        parameters=_RANGE_PARAMETERS,
+        responses={200: AnomalyOut(many=True)},
+        summary="Meter anomalies and non-routine event candidates over a range of months",
+    )
+    def get(self, request, building_id):
+        building = building_for_read(user=request.user, building_id=building_id)
+        start, end = _months_asked(request, building)
+        found = anomalies.building_anomalies(
+            building=building, first=start, last=end, baseline=selectors.current_baseline(building)
+        )
+        return Response(AnomalyOut([a.as_dict() for a in found], many=True).data)

@@ -16,6 +16,7 @@ from metering.factors.selectors import FactorChoice, factors_for_days
 from mrv import calc
 
 from . import inputs
+from .anomalies import FoundAnomaly, anomalies_by_month, building_anomalies, describe
 from .models import Baseline, Decision, MonthReview
 
 CONFIDENCE = 0.9
@@ -37,6 +38,7 @@ class MonthResult:
     filled_kwh: float = 0.0  # what filling the month's gaps added to actual_kwh
     gaps: list[dict] = field(default_factory=list)  # the filled spans (GapSpan.to_dict), for the verifier
     fill_shape: str = ""
+    anomalies: int = 0  # anomalies in the month's readings, explained or not (mrv.anomalies)
     factor: dict | None = None  # the factor's identity, for evidence snapshots
     # The month's savings as the calculation core computed them; totals and credits sum these.
     savings: calc.MonthSavings | None = field(default=None, repr=False)
@@ -76,6 +78,8 @@ class _PeriodInputs:
     factors: dict[date, FactorChoice | None]
     approved: set[date]
     current: pd.Period  # the month still running in the building's zone
+    anomalies: dict[pd.Period, list[FoundAnomaly]]  # those that touch each month
+    zone: str  # the building's time zone
 
 
 def mrv_run(
@@ -222,6 +226,11 @@ def _gather(
         factors=factors_for_days(region=building.grid_region, days=first_days),
         approved=set(approved),
         current=calc.current_month(timezone=building.timezone, now=pd.Timestamp(now)),
+        anomalies=anomalies_by_month(
+            building_anomalies(building=building, first=first, last=last, baseline=baseline),
+            timezone=building.timezone,
+        ),
+        zone=building.timezone,
     )
 
 
@@ -229,7 +238,11 @@ def _assemble_month(
     month: pd.Period, first_day: date, *, gathered: _PeriodInputs, baseline: Baseline | None
 ) -> MonthResult:
     quality = gathered.qualities[month]
+    found = gathered.anomalies.get(month, [])
+    open_anomalies = [describe(anomaly, gathered.zone) for anomaly in found if anomaly.open]
     label = quality.label if quality else "REJECTED"
+    if open_anomalies and label in ("OK", "INTERPOLATED"):
+        label = "FLAGGED"
     missing = quality.missing_pct if quality else 100.0
     actual = quality.total_kwh if quality else None
     reasons = []
@@ -256,6 +269,7 @@ def _assemble_month(
             emission_factor_carried_forward=bool(factor_info and factor_info["carried_forward"]),
             verifier_approved=first_day in gathered.approved,
             events=tuple(gathered.events),
+            open_anomalies=tuple(open_anomalies),
         )
     )
     if quality is None:
@@ -280,6 +294,7 @@ def _assemble_month(
         filled_kwh=quality.filled_kwh if quality else 0.0,
         gaps=[gap.to_dict() for gap in quality.gaps] if quality else [],
         fill_shape=quality.fill_shape if quality else "",
+        anomalies=len(found),
         factor=factor_info,
         savings=saved,
     )

@@ -1,7 +1,7 @@
 """What verifiers and readers of the evidence see, built in one place for the admin, the portal and the PDF:
 the Guideline 14 verdict of a baseline and the candidate models it was chosen from, the emission factors a
-run of months used, the quality log with the verifier's reviews, the building's uploads and the audit trail
-about it."""
+run of months used, the quality log with the verifier's reviews, the anomalies in the readings with a chart of
+the days around each, the building's uploads and the audit trail about it."""
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -11,14 +11,26 @@ from django.db.models import Model, Q, QuerySet
 
 from buildings.models import Building
 from carbonexia.audit.models import AuditEvent
+from carbonexia.common import charts
+from metering.readings.selectors import meter_bucket_totals
 from metering.uploads.models import Upload
 from mrv import calc
 
+from .anomalies import FoundAnomaly, building_anomalies, describe
 from .models import Baseline, Method, MonthReview
-from .selectors import cached_mrv_run
+from .selectors import cached_mrv_run, current_baseline
 
 AUDIT_ROWS = 30
 HOURS_SHOWN_PER_DAY = 12
+# Each chart is a query; a page lists every anomaly but draws the days around the first ones only.
+CHARTED_ANOMALIES = 12
+ANOMALY_KINDS = {
+    "spike": "Spike",
+    "flat_line": "Stuck reading",
+    "zero_run": "Zero use in occupied hours",
+    "interval_change": "Reading interval changed",
+    "shift": "Unexplained shift (non-routine event?)",
+}
 
 
 def guideline_14(baseline: Baseline) -> dict:
@@ -124,3 +136,42 @@ def audit_excerpt(building: Building, *, also: Sequence[Model] = (), rows: int =
     for model, ids in related:
         about |= Q(object_type=model._meta.label_lower, object_id__in=[str(pk) for pk in ids])
     return list(reversed(AuditEvent.objects.filter(about).order_by("-seq")[:rows]))
+
+
+def anomaly_rows(building: Building, first: pd.Period, last: pd.Period, *, with_charts: bool = True) -> list[dict]:
+    """The anomalies of the months [first, last] as the dashboard, the verifier's review, the credit evidence and
+    the PDF list them: kind, when, severity, the sentence, the explaining event, and a chart of the days around."""
+    found = building_anomalies(building=building, first=first, last=last, baseline=current_baseline(building))
+    return [
+        {
+            "anomaly_id": anomaly.anomaly_id,
+            "kind": ANOMALY_KINDS[anomaly.kind],
+            "start": anomaly.start.tz_convert(building.timezone),
+            "end": anomaly.end.tz_convert(building.timezone),
+            "severity": anomaly.severity,
+            "open": anomaly.open,
+            "description": describe(anomaly, building.timezone),
+            "explained_by": anomaly.explained_by,
+            "chart": _around(building, anomaly) if with_charts and index < CHARTED_ANOMALIES else "",
+        }
+        for index, anomaly in enumerate(found)
+    ]
+
+
+def _around(building: Building, anomaly: FoundAnomaly) -> str:
+    """kWh per hour from a day before to a day after the anomaly (at most four days), or per day for four weeks
+    either side of a shift."""
+    if anomaly.kind == "shift":
+        interval, start, end = "day", anomaly.start - pd.Timedelta(days=28), anomaly.start + pd.Timedelta(days=28)
+        label_format = "%d %b"
+    else:
+        interval, start = "hour", anomaly.start - pd.Timedelta(days=1)
+        end = min(anomaly.end + pd.Timedelta(days=1), start + pd.Timedelta(days=4))
+        label_format = "%d %b %Hh"
+    totals = meter_bucket_totals(building=building, interval=interval, start=start, end=end)
+    if totals.empty:
+        return ""
+    labels = [stamp.strftime(label_format) for stamp in totals["bucket"]]
+    return charts.line(
+        labels=labels, values=totals["kwh"].astype(float).tolist(), label=f"kWh per {interval}", width=480, height=150
+    )

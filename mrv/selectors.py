@@ -1,24 +1,19 @@
 """Reads of baselines and MRV results. MRV runs are cached under the building's data version; a read
 never publishes an event (services.mrv_recompute is the computation that announces itself)."""
 
-import hashlib
-from datetime import datetime
-
 import pandas as pd
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from buildings.models import Building
 from carbonexia.common.errors import Invalid
-from metering.factors.models import EmissionFactor
 from metering.readings.models import MeterReading
-from mrv import calc
 
+from .cache_keys import MRV_CACHE_SECONDS, mrv_cache_key, running_month
 from .engine import MrvRun, mrv_run
-from .models import CALCULATION_VERSION, Baseline
+from .models import Baseline
 
-MRV_CACHE_SECONDS = 24 * 3600
 # The longest run of months one MRV read, report or credit request covers.
 MAX_MONTHS = 120
 
@@ -40,11 +35,7 @@ def latest_complete_month(building: Building) -> pd.Period | None:
     if latest is None:
         return None
     month = pd.Timestamp(latest).tz_convert(building.timezone).tz_localize(None).to_period("M")
-    return min(month, _running_month(building, now) - 1)
-
-
-def _running_month(building: Building, now: datetime) -> pd.Period:
-    return calc.current_month(timezone=building.timezone, now=pd.Timestamp(now))
+    return min(month, running_month(building, now) - 1)
 
 
 def months_checked(first: pd.Period, last: pd.Period, *, field: str = "end") -> tuple[pd.Period, pd.Period]:
@@ -56,19 +47,6 @@ def months_checked(first: pd.Period, last: pd.Period, *, field: str = "end") -> 
             f"A period covers at most {MAX_MONTHS} months.", errors={field: [f"At most {MAX_MONTHS} months at a time."]}
         )
     return first, last
-
-
-def _factors_fingerprint() -> str:
-    summary = EmissionFactor.objects.aggregate(n=Count("id"), last=Max("id"), changed=Max("created_at"))
-    return f"{summary['n']}-{summary['last']}-{summary['changed']}"
-
-
-def mrv_cache_key(*, building: Building, first: pd.Period, last: pd.Period) -> str:
-    version = Building.objects.filter(pk=building.pk).values_list("data_version", flat=True).get()
-    # The running month is part of the key: when a month ends, runs that cover it can become eligible.
-    running = _running_month(building, timezone.now())
-    parts = (CALCULATION_VERSION, building.pk, version, _factors_fingerprint(), running, first, last)
-    return "mrv:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
 
 
 def cached_mrv_run(*, building: Building, first: pd.Period, last: pd.Period) -> tuple[MrvRun, bool]:

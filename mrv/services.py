@@ -17,9 +17,10 @@ from carbonexia.common.errors import Conflict, Forbidden, Invalid
 from mrv import calc
 
 from . import inputs
+from .cache_keys import MRV_CACHE_SECONDS, mrv_cache_key
 from .engine import MrvRun, mrv_run
 from .models import Baseline, Decision, Method, MonthReview
-from .selectors import MRV_CACHE_SECONDS, current_baseline, mrv_cache_key
+from .selectors import current_baseline
 
 BASELINE_MONTHS = 12
 
@@ -244,8 +245,9 @@ def month_review_record(
         raise Invalid("The decision must be approve or reject.", errors={"decision": ["approve or reject"]})
     if not comment.strip():
         raise Invalid("A review needs a comment.", errors={"comment": ["Say why."]})
-    quality = inputs.month_qualities(building=building, months=[month])[month]
-    if quality is None or quality.label != "FLAGGED":
+    # The engine says which months are FLAGGED: too many gaps, or an anomaly no recorded event explains.
+    result = mrv_run(building=building, first=month, last=month, baseline=current_baseline(building)).months[0]
+    if result.quality != "FLAGGED":
         raise Invalid(f"{month} is not a flagged month, so there is nothing to review.", code="not_flagged")
     if MonthReview.objects.filter(building=building, month=month.start_time.date()).exists():
         raise Conflict(f"{month} has already been reviewed.", code="already_reviewed")
@@ -262,7 +264,8 @@ def month_review_record(
             "month": str(month),
             "decision": decision,
             "comment": comment,
-            "missing_pct": quality.missing_pct,
+            "missing_pct": result.missing_pct,
+            "anomalies": result.anomalies,
         },
     )
     return review

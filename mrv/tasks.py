@@ -1,10 +1,12 @@
 """Portfolio-wide MRV: one task per building, fanned out as a Celery chord with a summary at the end."""
 
+import pandas as pd
 from celery import chord, shared_task
 
 from buildings.models import Building
 
-from .selectors import latest_complete_month
+from .anomalies import building_anomalies
+from .selectors import current_baseline, latest_complete_month
 from .services import mrv_recompute
 
 MONTHS = 12
@@ -24,6 +26,21 @@ def recompute_building(building_id: str) -> dict:
         "savings_kwh": run.totals["savings_kwh"],
         "co2_saved_kg": run.totals["co2_saved_kg"],
     }
+
+
+@shared_task(name="mrv.detect_anomalies", acks_late=True, soft_time_limit=120, time_limit=180)
+def detect_anomalies(building_id: str, first: str, last: str) -> int:
+    """Finds and caches the anomalies of the months [first, last]; how many there are."""
+    building = Building.objects.filter(pk=building_id).first()
+    if building is None:
+        return 0
+    found = building_anomalies(
+        building=building,
+        first=pd.Period(first, freq="M"),
+        last=pd.Period(last, freq="M"),
+        baseline=current_baseline(building),
+    )
+    return len(found)
 
 
 @shared_task(name="mrv.portfolio_summary")

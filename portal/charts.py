@@ -1,6 +1,6 @@
 """The portal's charts: plain numbers in, an SVG string out, no Django and no JavaScript.
 
-The drawing itself is reports.charts, the same pure module the PDF report uses, so a month looks the
+The drawing itself is the same pure module the PDF report uses (carbonexia.common.charts), so a month looks the
 same on screen and on paper; this module turns the portal's series into its labels and values.
 """
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from itertools import accumulate
 
-from reports import charts as svg
+from carbonexia.common import charts as svg
 
 READING_LABELS = {"hour": "%d %b %Hh", "day": "%d %b", "month": "%b %Y"}
 
@@ -31,14 +31,18 @@ def baseline_vs_actual(
     actual: Sequence[float | None],
     baseline_label: str = "Adjusted baseline (kWh)",
     actual_label: str = "Actual (kWh)",
+    marks: Sequence[int] | None = None,
 ) -> str:
-    """Monthly bars of what the baseline expects and a line of what was metered."""
+    """Monthly bars of what the baseline expects and a line of what was metered; `marks` counts each month's
+    anomalies."""
     return svg.bars_and_line(
         labels=[month_label(period) for period in periods],
         bars=baseline,
         line=actual,
         bar_label=baseline_label,
         line_label=actual_label,
+        marks=marks,
+        mark_label="Anomalies",
     )
 
 

@@ -7,13 +7,13 @@ import pandas as pd
 from django.utils.safestring import mark_safe
 
 from buildings.selectors import events_of
+from carbonexia.common import charts
 from credits.selectors import blocks_overlapping
 from mrv import calc, evidence
 from mrv.engine import MonthResult, MrvRun, mrv_run
 from mrv.models import Baseline
 from mrv.selectors import current_baseline
 
-from . import charts
 from .models import Report
 
 METHODOLOGY = [
@@ -64,6 +64,7 @@ def report_context(*, report: Report, generated_at: datetime) -> dict:
         "creditable": run.totals["creditable"],
         "quality_log": evidence.quality_log(building, months),
         "flagged_gaps": evidence.flagged_months_gaps(months),
+        "anomalies": evidence.anomaly_rows(building, first, last, with_charts=False),
         "events": list(events_of(building).select_related("recorded_by")),
         "factors": evidence.factors_used(months),
         "credit_blocks": blocks,

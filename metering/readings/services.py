@@ -9,6 +9,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,6 +33,11 @@ METER_TABLE = SeriesTable(
     varying=("time", "value_kwh"),
     replaced=("value_kwh", "source", "upload_id"),
 )
+
+
+# Sent once the transaction that stored a building's readings has committed, with the first and last instants
+# stored: what reads the readings (anomaly detection, in mrv) starts from it without metering knowing it.
+readings_stored = Signal()
 
 
 def invalid_from_parse_error(error: parsers.InvalidInput) -> Invalid:
@@ -86,6 +92,9 @@ def meter_readings_ingest(
     constants = {"building_id": building.pk, "source": source, "upload_id": upload.pk if upload else None}
     counts = upsert_series(table=METER_TABLE, frame=rows, constants=constants)
     building_data_changed(building)
+    if len(rows):
+        first, last = pd.Timestamp(rows["time"].min()), pd.Timestamp(rows["time"].max())
+        transaction.on_commit(lambda: readings_stored.send(sender=Building, building=building, first=first, last=last))
     return counts
 
 

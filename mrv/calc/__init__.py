@@ -97,6 +97,11 @@ Creditable tonnes (creditable)
         co2_saved_kg, co2_creditable_tons, credits), ...))   # one lower bound per period, split by vintage
     largest_remainder(total, weights) -> list[int]
 
+Anomalies (anomalies, residual_shift)
+    meter_anomalies(readings, *, timezone, interval, thresholds=DEFAULT_THRESHOLDS) -> list[Anomaly]
+    residual_shift(daily_residual_kwh, *, daily_expected_kwh, thresholds=...) -> Anomaly | None
+    Anomaly(kind, start, end, severity, evidence);  AnomalyThresholds(spike_z, spike_min_ratio, ...)
+
 Typical flow
     baseline = calculate_baseline(monthly_kwh={"2024-01": 38000, ...}, daily_temperature_c=temps)
     store baseline.method, .baseline_monthly_kwh, .model (JSON), .fit_dict(), .valid, .warnings
@@ -117,6 +122,9 @@ from mrv.calc.adjusted_baseline import (
     model_n_parameters,
     model_uncertainty,
 )
+from mrv.calc.anomalies import KINDS as ANOMALY_KINDS
+from mrv.calc.anomalies import SEVERE as ANOMALY_SEVERE
+from mrv.calc.anomalies import Anomaly, AnomalyThresholds, meter_anomalies
 from mrv.calc.baseline_choice import calculate_baseline
 from mrv.calc.baselines import (
     METHODS,
@@ -169,10 +177,17 @@ from mrv.calc.quality import (
     months_bounds,
 )
 from mrv.calc.reading_grid import CONTEXT_DAYS, reading_grid
+from mrv.calc.residual_shift import residual_shift
 from mrv.calc.savings import MonthSavings, SavingsTotals, month_savings, savings_totals
 from mrv.calc.uncertainty import BaselineUncertainty, fsu, lag1_autocorrelation, savings_lower_bound
 
 __all__ = [
+    "ANOMALY_KINDS",
+    "ANOMALY_SEVERE",
+    "Anomaly",
+    "AnomalyThresholds",
+    "meter_anomalies",
+    "residual_shift",
     "CALTRACK_SETTINGS",
     "CONTEXT_DAYS",
     "EVENT_TYPES",

@@ -4,7 +4,8 @@ A month is eligible when all of these hold:
 - the month has ended in the building's time zone (savings are only ever measured, never expected);
 - the building has a valid baseline;
 - energy use fell (savings > 0);
-- the data quality is OK or INTERPOLATED, or FLAGGED and approved by a verifier;
+- the data quality is OK or INTERPOLATED, or FLAGGED (5–20 % missing, or a severe anomaly no recorded event
+  explains) and approved by a verifier;
 - a retrofit was completed (its end date, else its start date) before the month began;
 - no shutdown or equipment_failure event overlaps the month;
 - no occupancy_change event with occupancy below ``min_occupancy_pct`` of normal overlaps the month;
@@ -21,7 +22,7 @@ import pandas as pd
 
 from mrv.calc import months
 from mrv.calc.errors import CalcInputError
-from mrv.calc.quality import QUALITY_LABELS
+from mrv.calc.quality import INTERPOLATED_MAX_MISSING_PCT, QUALITY_LABELS
 
 EVENT_TYPES = ("retrofit", "occupancy_change", "shutdown", "equipment_failure")
 MIN_OCCUPANCY_PCT = 80.0
@@ -63,6 +64,8 @@ class MonthFacts:
     emission_factor_carried_forward: bool = False
     verifier_approved: bool = False
     events: Sequence[ProjectEvent] = field(default_factory=tuple)
+    # Severe anomalies in the readings that no recorded event explains, in words; they make the month FLAGGED.
+    open_anomalies: Sequence[str] = field(default_factory=tuple)
 
 
 def current_month(*, timezone: str, now: pd.Timestamp) -> pd.Period:
@@ -114,14 +117,17 @@ def check_eligibility(facts: MonthFacts, *, min_occupancy_pct: float = MIN_OCCUP
 
 
 def _quality_check(facts: MonthFacts) -> tuple[list[str], list[str]]:
-    """(reasons, warnings) from the month's data quality."""
+    """(reasons, warnings) from the month's data quality: its missing readings and its unexplained anomalies."""
     missing = f"{facts.missing_pct:.1f}% of meter readings are missing"
     if facts.quality == "INTERPOLATED":
-        return [], [f"{missing}; the gaps were filled by linear interpolation"]
-    if facts.quality == "FLAGGED" and facts.verifier_approved:
-        return [], [f"{missing}; a verifier reviewed and approved this month"]
+        return [], [f"{missing}; the gaps were filled from the expected use of the missing hours"]
     if facts.quality == "FLAGGED":
-        return [f"{missing} (more than 5%), so a verifier must review this month first"], []
+        gappy = facts.missing_pct > INTERPOLATED_MAX_MISSING_PCT
+        shows = [f"the readings show {anomaly}" for anomaly in facts.open_anomalies]
+        if facts.verifier_approved:
+            return [], ["; ".join([missing] * gappy + shows) + "; a verifier reviewed and approved this month"]
+        because = "; ".join([f"{missing} (more than 5%)"] * gappy + shows)
+        return [f"{because}, so a verifier must review this month first"], []
     if facts.quality == "REJECTED":
         return [f"{missing} (more than 20%), too many to calculate savings reliably"], []
     return [], []

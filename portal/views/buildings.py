@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from buildings import services
 from buildings.selectors import building_for_read, building_for_write, buildings_visible_to
 from metering.weather.selectors import building_weather
+from mrv.evidence import anomaly_rows
 from mrv.selectors import current_baseline, latest_complete_month
 
 from .. import charts
@@ -20,13 +21,14 @@ PAGE_SIZE = 20
 
 
 # The chart module escapes every label it draws, so its SVG is safe to mark as such.
-def baseline_chart(months, **labels) -> str:
+def baseline_chart(months, marks=None, **labels) -> str:
     """What the baseline expects against what was metered, month by month."""
     return mark_safe(
         charts.baseline_vs_actual(
             periods=[month.period for month in months],
             baseline=[month.adjusted_baseline_kwh for month in months],
             actual=[month.actual_kwh for month in months],
+            marks=marks,
             **labels,
         )
     )
@@ -105,6 +107,10 @@ def dashboard(request, building_id):
             month=run.months[-1],
             months=run.months,
             totals=run.totals,
-            charts={"monthly": baseline_chart(run.months), "cumulative": savings_chart(run.months)},
+            charts={
+                "monthly": baseline_chart(run.months, marks=[month.anomalies for month in run.months]),
+                "cumulative": savings_chart(run.months),
+            },
+            anomalies=anomaly_rows(building, last - 11, last),
         )
     return render(request, "portal/buildings/dashboard.html", context, status=form.status)

@@ -47,6 +47,7 @@ def two_years(
     closed_on_holidays=False,
     read_daily=False,
     missing=(),
+    changed_from=None,
 ):
     """A building with a station, a 2023-03..2024-02 baseline year, a retrofit in March 2024 and a
     reporting year 2024-04..2025-03 that may be hotter. `occupancy` is the (weekday, weekend) share of the
@@ -54,6 +55,7 @@ def two_years(
     default. With `closed_on_holidays` the office is occupied like a weekend on India's public holidays.
     With `read_daily` the meter stores one reading per local day (the day's total) instead of each interval.
     `missing` lists local [start, end) spans whose readings are never stored (truth still counts them).
+    `changed_from` = (local date, factor) scales all use from that date: a change nobody records.
     Returns the building and the true monthly savings."""
     weather, actual, counterfactual = office_series(
         interval=interval,
@@ -71,6 +73,12 @@ def two_years(
         b.occupancy_weekday, b.occupancy_weekend = round(occupancy[0] * 100), round(occupancy[1] * 100)
         b.save(update_fields=["occupancy_weekday", "occupancy_weekend"])
     retrofit(b)
+    if changed_from is not None:
+        actual = actual.assign(
+            kwh=actual["kwh"].where(
+                actual["ts"] < pd.Timestamp(changed_from[0], tz=TZ), actual["kwh"] * changed_from[1]
+            )
+        )
     kept = np.ones(len(actual), dtype=bool)
     for start, end in missing:
         kept &= ~((actual["ts"] >= pd.Timestamp(start, tz=TZ)) & (actual["ts"] < pd.Timestamp(end, tz=TZ))).to_numpy()
@@ -133,11 +141,16 @@ def rng(seed=0):
     return np.random.default_rng(seed)
 
 
-def month_frame(month: str, *, missing_every: int | None = None, kwh: float = 10.0) -> pd.DataFrame:
-    """15-minute readings of one Kolkata month, with every n-th reading dropped."""
+def month_frame(
+    month: str, *, missing_every: int | None = None, kwh: float = 10.0, daily_swing: float = 0.2
+) -> pd.DataFrame:
+    """15-minute readings of one Kolkata month averaging `kwh`, with every n-th reading dropped. Each day rises
+    and falls by `daily_swing` around `kwh` (a whole day sums to 96 × `kwh`): one value all month long
+    (`daily_swing=0`) is a stuck meter, which anomaly detection flags."""
     period = pd.Period(month, freq="M")
     ts = pd.date_range(period.start_time, (period + 1).start_time, freq="15min", inclusive="left", tz=TZ)
-    frame = pd.DataFrame({"ts": ts.tz_convert("UTC"), "kwh": kwh})
+    daily_cycle = 1 + daily_swing * np.sin(2 * np.pi * np.arange(len(ts)) / 96)
+    frame = pd.DataFrame({"ts": ts.tz_convert("UTC"), "kwh": kwh * daily_cycle})
     if missing_every:
         frame = frame[frame.index % missing_every != 0]
     return frame

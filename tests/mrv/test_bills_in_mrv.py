@@ -92,8 +92,7 @@ def test_reporting_months_covered_by_bills_show_in_savings(as_owner, billed_buil
     # 1–29 May: 2 of 31 days uncovered (6.5 %), so FLAGGED and scaled to the month at 1,000 kWh a day.
     bill_rows.confirmed_bill(b, kwh=29_000, period_start=date(2025, 5, 1), period_end=date(2025, 5, 29))
     # June has meter readings, which win over a bill for the same month.
-    june = pd.date_range("2025-06-01", "2025-07-01", freq="15min", inclusive="left", tz=builders.TZ)
-    builders.store_meter(b, pd.DataFrame({"ts": june, "kwh": 10.0}))
+    builders.store_meter(b, builders.month_frame("2025-06"))
     bill_rows.confirmed_bill(b, kwh=99_999, period_start=date(2025, 6, 1), period_end=date(2025, 6, 30))
 
     body = as_owner.get(f"/mrv/{b.pk}/savings?start=2025-04&end=2025-07").json()

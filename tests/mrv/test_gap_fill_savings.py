@@ -153,7 +153,7 @@ def test_only_verifiers_reach_the_review_page(client, owner, flat_building):
 
 
 def test_a_month_reviewed_from_scattered_gaps_lists_them_by_day(client, verifier, flat_building):
-    builders.store_meter(flat_building, builders.month_frame("2024-08", missing_every=10))
+    builders.store_meter(flat_building, builders.month_frame("2024-08", missing_every=10, daily_swing=0))
     month_review_record(
         reviewer=verifier, building=flat_building, month=pd.Period("2024-08", "M"), decision="reject", comment="No."
     )
@@ -169,10 +169,10 @@ def test_savings_months_carry_filled_kwh_and_outsiders_see_none(as_owner, as_out
         flat_building,
         pd.concat(
             [
-                builders.month_frame("2024-05"),
-                builders.month_frame("2024-07", missing_every=50),  # 60 quarter-hours missing: INTERPOLATED
-                builders.month_frame("2024-08", missing_every=10),  # 298 missing: FLAGGED
-                builders.month_frame("2024-10", missing_every=3),  # REJECTED: nothing is filled
+                builders.month_frame("2024-05", daily_swing=0),
+                builders.month_frame("2024-07", missing_every=50, daily_swing=0),  # 60 quarter-hours missing
+                builders.month_frame("2024-08", missing_every=10, daily_swing=0),  # 298 missing: FLAGGED
+                builders.month_frame("2024-10", missing_every=3, daily_swing=0),  # REJECTED: nothing is filled
             ]
         ),
     )

@@ -65,7 +65,7 @@ def test_interpolated_month_is_eligible_with_a_warning():
     assert result == (
         True,
         [],
-        ["3.2% of meter readings are missing; the gaps were filled by linear interpolation"],
+        ["3.2% of meter readings are missing; the gaps were filled from the expected use of the missing hours"],
     )
 
 
@@ -195,3 +195,17 @@ def test_a_period_month_is_judged_like_its_text():
     as_text = check_eligibility(facts(events=(RETROFIT, ongoing)))
     assert check_eligibility(facts(month=pd.Period("2024-03", freq="M"), events=(RETROFIT, ongoing))) == as_text
     assert not as_text.eligible
+
+
+def test_an_unexplained_anomaly_flags_a_complete_month_for_review_and_approval_clears_it():
+    stuck = "the same reading, 12.500 kWh, 32 times in a row (04 Jun 2024 01:00–09:00): a stuck meter?"
+    flagged = facts(quality="FLAGGED", missing_pct=0.0, open_anomalies=(stuck,))
+    assert check_eligibility(flagged).reasons == [
+        f"the readings show {stuck}, so a verifier must review this month first"
+    ]
+    approved = check_eligibility(
+        facts(quality="FLAGGED", missing_pct=0.0, open_anomalies=(stuck,), verifier_approved=True)
+    )
+    assert approved.eligible and approved.warnings == [
+        f"the readings show {stuck}; a verifier reviewed and approved this month"
+    ]

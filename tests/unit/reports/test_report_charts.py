@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from reports import charts
+from carbonexia.common import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -1,4 +1,5 @@
-"""Server-side SVG charts for the PDF report: plain Python in, an SVG string out, no Django, no JavaScript.
+"""Server-side SVG charts for the PDF report, the portal and the admin: plain Python in, an SVG string out, no Django,
+no JavaScript.
 
 Geometry: the plot area is the canvas minus ``MARGIN`` (left, top, right, bottom). Each of n
 categories gets a band of plot_width / n; bars are centred in their band and line points sit at
@@ -16,6 +17,7 @@ MAX_X_LABELS = 12
 FONT = 'font-family="DejaVu Sans, sans-serif" font-size="9"'
 BAR_COLOUR = "#9db8d9"
 LINE_COLOUR = "#1d5e3a"
+MARK_COLOUR = "#b3261e"
 
 
 def nice_ticks(low: float, high: float, *, count: int = 5) -> list[float]:
@@ -127,12 +129,17 @@ def bars_and_line(
     line: Sequence[float | None],
     bar_label: str,
     line_label: str,
+    marks: Sequence[int] | None = None,
+    mark_label: str = "",
     width: int = 680,
     height: int = 230,
 ) -> str:
-    """Bars for one series and a line for another over the same categories (e.g. baseline vs actual)."""
+    """Bars for one series and a line for another over the same categories (e.g. baseline vs actual); ``marks``
+    (a count per category, e.g. anomalies) puts a numbered marker at the top of each category that has any."""
     if not labels or len(bars) != len(labels) or len(line) != len(labels):
         raise ValueError("bars and line need one value (or None) per label")
+    if marks is not None and len(marks) != len(labels):
+        raise ValueError("marks need one count per label")
     plot = _Plot(n=len(labels), ticks=_ticks_for(bars, line), width=width, height=height)
     bar_width = plot.band * BAR_SHARE
     parts = plot.axes(labels)
@@ -145,8 +152,22 @@ def bars_and_line(
             f'height="{_num(zero - top)}" fill="{BAR_COLOUR}"/>'
         )
     parts += _polylines(plot, line)
-    parts += _legend([(BAR_COLOUR, bar_label), (LINE_COLOUR, line_label)], height=height)
+    legend = [(BAR_COLOUR, bar_label), (LINE_COLOUR, line_label)]
+    if marks is not None and any(marks):
+        parts += _marks(plot, marks)
+        legend.append((MARK_COLOUR, mark_label))
+    parts += _legend(legend, height=height)
     return _svg(parts, width=width, height=height, title=f"{bar_label} and {line_label}")
+
+
+def _marks(plot: _Plot, counts: Sequence[int]) -> list[str]:
+    parts = []
+    for index, count in enumerate(counts):
+        if count:
+            x, y = _num(plot.x(index)), _num(plot.top + 6)
+            parts.append(f'<circle cx="{x}" cy="{y}" r="6" fill="{MARK_COLOUR}"/>')
+            parts.append(f'<text x="{x}" y="{y}" dy="3" text-anchor="middle" fill="#fff" {FONT}>{count}</text>')
+    return parts
 
 
 def line(
