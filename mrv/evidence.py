@@ -148,6 +148,8 @@ def anomaly_rows(building: Building, first: pd.Period, last: pd.Period, *, with_
             "kind": ANOMALY_KINDS[anomaly.kind],
             "start": anomaly.start.tz_convert(building.timezone),
             "end": anomaly.end.tz_convert(building.timezone),
+            # Written here, in the building's zone: a template would show the site's zone instead.
+            "when": f"{anomaly.start.tz_convert(building.timezone):%a %Y-%m-%d %H:%M}",
             "severity": anomaly.severity,
             "open": anomaly.open,
             "description": describe(anomaly, building.timezone),
@@ -163,15 +165,24 @@ def _around(building: Building, anomaly: FoundAnomaly) -> str:
     either side of a shift."""
     if anomaly.kind == "shift":
         interval, start, end = "day", anomaly.start - pd.Timedelta(days=28), anomaly.start + pd.Timedelta(days=28)
-        label_format = "%d %b"
+        labels_of = _day_labels
     else:
         interval, start = "hour", anomaly.start - pd.Timedelta(days=1)
         end = min(anomaly.end + pd.Timedelta(days=1), start + pd.Timedelta(days=4))
-        label_format = "%d %b %Hh"
+        labels_of = _hour_labels
     totals = meter_bucket_totals(building=building, interval=interval, start=start, end=end)
     if totals.empty:
         return ""
-    labels = [stamp.strftime(label_format) for stamp in totals["bucket"]]
+    labels = labels_of(totals["bucket"])
     return charts.line(
         labels=labels, values=totals["kwh"].astype(float).tolist(), label=f"kWh per {interval}", width=480, height=150
     )
+
+
+def _day_labels(stamps: pd.Series) -> list[str]:
+    return [f"{stamp:%d %b}" for stamp in stamps]
+
+
+def _hour_labels(stamps: pd.Series) -> list[str]:
+    """The date at midnight, the hour otherwise: short enough for a small chart."""
+    return [f"{stamp:%d %b}" if stamp.hour == 0 else f"{stamp:%H}h" for stamp in stamps]

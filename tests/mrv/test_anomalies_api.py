@@ -108,3 +108,10 @@ def test_a_large_upload_is_stored_and_searched_for_anomalies_by_the_worker(live_
     wait_for(lambda: cache.get(_june_key(b)), until=lambda found: found is not None)
     body = as_owner.get(f"/mrv/{b.pk}/anomalies?start=2024-06&end=2024-06").json()
     assert [(a["kind"], a["start"]) for a in body] == [("flat_line", "2024-06-20T01:00:00+05:30")]
+
+
+def test_the_verifiers_month_review_lists_the_anomalies_with_a_chart_of_the_days_around(client, make_user, office):
+    client.force_login(make_user(role="verifier"))
+    page = client.get(f"/admin/mrv/monthreview/add/?building={office.pk}&month=2024-06-01").content.decode()
+    assert "Stuck reading" in page and "12.500 kWh, 32 times in a row" in page and "Zero use in occupied hours" in page
+    assert "FLAGGED" in page and 'class="anomaly-severe anomaly-open"' in page and "<svg" in page

@@ -1,0 +1,59 @@
+"""Anomalies in a real browser: the facility manager's dashboard marks the month and lists the stuck register
+with a chart of the days around it, at 1366 px and 390 px."""
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+
+from metering.parsers.demo_series import generate_meter, generate_weather
+from tests.conftest import PASSWORD
+from tests.mrv import builders
+from tests.portal.test_browser import chromium, new_day  # noqa: F401  (the fixture is used by name)
+
+pytestmark = pytest.mark.browser
+TZ = builders.TZ
+
+
+def _office_with_a_stuck_register(owner):
+    weather = generate_weather(start="2024-04-01", end="2024-07-02", tz=TZ, seed=3, climate="subtropical")
+    meter = generate_meter(weather=weather, start="2024-04-01", end="2024-07-01", tz=TZ, seed=3)
+    local = meter["ts"].dt.tz_convert(TZ)
+    stuck = (local >= pd.Timestamp("2024-06-04 01:00", tz=TZ)) & (local < pd.Timestamp("2024-06-04 09:00", tz=TZ))
+    meter.loc[stuck, "kwh"] = 12.5
+    b = builders.building(owner)
+    builders.store_meter(b, meter)
+    return b
+
+
+def _log_in(day, email):
+    day.open("/portal/login/")
+    day.page.get_by_label("Email").fill(email)
+    day.page.get_by_label("Password").fill(PASSWORD)
+    day.page.get_by_role("button", name="Log in").click()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_dashboard_marks_and_lists_a_stuck_register(
+    chromium,  # noqa: F811
+    live_server,
+    transactional_db,
+    django_db_serialized_rollback,
+    make_user,
+    width,
+):
+    owner = make_user(email=f"owner{width}@example.test")
+    b = _office_with_a_stuck_register(owner)
+    day = new_day(chromium, live_server, f"anomalies-{width}")
+    day.page.set_viewport_size({"width": width, "height": 900})
+    _log_in(day, owner.email)
+    day.open(f"/portal/buildings/{b.pk}/?month=2024-06")
+    rows = day.page.locator("table.anomalies tbody tr")
+    expect(rows.filter(has_text="Stuck reading")).to_have_count(1)
+    expect(rows.filter(has_text="Stuck reading")).to_contain_text("12.500 kWh, 32 times in a row")
+    expect(rows.filter(has_text="Stuck reading").locator("svg")).to_be_visible()
+    expect(day.page.locator('figure.chart svg circle[fill="#b3261e"]')).to_have_count(1)  # one month is marked
+    day.shot("dashboard-anomalies")
+    # The list and its chart fit the page: they add no sideways scroll of their own.
+    table_width = day.page.locator("table.anomalies").evaluate("table => table.getBoundingClientRect().right")
+    assert table_width <= width
+    assert not day.errors
