@@ -1,6 +1,13 @@
 """MRV benchmarks (issues 4 and 13): the change-point fit and all candidate baselines against statsmodels OLS,
-/mrv savings against the raw SQL monthly aggregation it rests on, and the shaped gap fill of a FLAGGED month
-against a straight-line fill."""
+/mrv savings against the raw SQL monthly aggregation it rests on, the shaped gap fill of a FLAGGED month
+against a straight-line fill, and the hourly TOWT fit against eemeter's CalTRACK hourly fit."""
+
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,11 +21,15 @@ from metering.parsers.demo_series import generate_meter, generate_weather
 from metering.readings.services import meter_readings_ingest
 from metering.weather.services import temperatures_ingest
 from mrv import calc
+from mrv.calc.towt_baseline import towt_baseline, towt_candidate
 from mrv.services import baseline_calculate
 
 from .harness import Result, paired_medians
 
 TZ = "Asia/Kolkata"
+# eemeter pins numpy/pandas versions of its own, so it lives in a virtualenv of its own (see BENCHMARKS.md).
+EEMETER_PYTHON = Path(os.environ.get("EEMETER_PYTHON", "/work/oracle-venv/bin/python"))
+EEMETER_FIT = Path(__file__).resolve().parent / "eemeter_hourly_fit.py"
 LAST_BUILDING: dict = {}  # the three-year building, reused by the report benchmark
 
 
@@ -207,3 +218,59 @@ def savings_vs_sql(owner, *, repeats: int = 9) -> list[Result]:
         Result(f"/mrv savings, 36 months, cold cache ({rows})", cold_s, "raw SQL monthly aggregation", sql_s, 2.0),
         Result("/mrv savings, 36 months, warm cache", warm_s, "raw SQL monthly aggregation", sql_s2, None),
     ]
+
+
+def _office_year_hourly(seed: int = 13) -> tuple[pd.Series, pd.Series]:
+    """One building-year of 15-minute office data (weekday 85 %, weekend 20 %) summed to local hours."""
+    weather = generate_weather(start="2024-01-01", end="2025-01-02", tz=TZ, seed=seed, climate="subtropical")
+    meter = generate_meter(
+        weather=weather,
+        start="2024-01-01",
+        end="2025-01-01",
+        tz=TZ,
+        seed=seed,
+        weekday_occupancy=0.85,
+        weekend_occupancy=0.2,
+    )
+    kwh = meter.set_index("ts")["kwh"].tz_convert(TZ).resample("h").sum()
+    temperatures = weather.set_index("ts")["temperature_c"].tz_convert(TZ).resample("h").mean()
+    return kwh, temperatures.reindex(kwh.index)
+
+
+def towt_fit_vs_eemeter(*, repeats: int = 3) -> Result | None:
+    """Our towt fit against eemeter's, on the same hours, alternating; eemeter runs in its own virtualenv
+    as a subprocess that reports the seconds of its fit alone (not its start-up or data checks)."""
+    if not EEMETER_PYTHON.exists():
+        print(f"towt vs eemeter skipped: no eemeter virtualenv at {EEMETER_PYTHON} (set EEMETER_PYTHON)")
+        return None
+    kwh, temperatures = _office_year_hourly()
+    ours, theirs, candidates = [], [], []
+    with tempfile.TemporaryDirectory() as folder:
+        hours = Path(folder) / "hours.csv"
+        frame = pd.DataFrame({"ts": kwh.index.map(pd.Timestamp.isoformat), "kwh": kwh.to_numpy()})
+        frame.assign(temperature_f=temperatures.to_numpy() * 1.8 + 32).to_csv(hours, index=False)
+        for _ in range(repeats):
+            started = time.perf_counter()
+            towt_baseline(hourly_kwh=kwh, hourly_temperature_c=temperatures)
+            ours.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            towt_candidate(hourly_kwh=kwh, hourly_temperature_c=temperatures)
+            candidates.append(time.perf_counter() - started)
+            run = subprocess.run(
+                [str(EEMETER_PYTHON), str(EEMETER_FIT), str(hours), TZ],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=600,
+            )
+            theirs.append(float(run.stdout.split()[-1]))
+    ours_s, theirs_s = statistics.median(ours), statistics.median(theirs)
+    return Result(
+        f"Hourly TOWT fit, 1 building-year of 15-minute data as {len(kwh):,} hours (12 month-weighted segments)",
+        ours_s,
+        "eemeter CalTRACK hourly fit (its own virtualenv)",
+        theirs_s,
+        None,
+        f"eemeter's fit takes {theirs_s / ours_s:,.0f}× as long as ours; with its leave-one-month-out "
+        f"refits the towt candidate takes {statistics.median(candidates) * 1000:.1f} ms",
+    )
