@@ -11,6 +11,7 @@ from mrv.calc.daytypes import day_type_columns
 from mrv.calc.errors import CalcInputError
 from mrv.calc.gap_fill import ExpectedUse
 from mrv.calc.monthly_inputs import MIN_COVERAGE, coverage_shortfall_labels, days_in_months
+from mrv.calc.towt_adjusted import towt_adjusted_kwh
 from mrv.calc.uncertainty import BaselineUncertainty
 
 
@@ -41,15 +42,18 @@ def adjusted_baselines_kwh(
     months: Sequence[pd.Period | str],
     daily_temperature_c: pd.Series | None = None,
     daily_occupancy: pd.Series | None = None,
+    hourly_temperature_c: pd.Series | None = None,
 ) -> dict[pd.Period, float | CalcInputError]:
-    """``adjusted_baseline_kwh`` for many months at once, predicting every day in one pass.
+    """``adjusted_baseline_kwh`` for many months at once, predicting every day (or hour) in one pass.
 
     A month that cannot be adjusted maps to the CalcInputError saying why, so one month's gap does
-    not hide the others' results.
+    not hide the others' results. An hourly (towt) model reads ``hourly_temperature_c`` alone.
     """
     periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])
     if model["method"] in ("historical", "static"):
         return dict.fromkeys(periods, float(model["baseline_monthly_kwh"]))
+    if model["method"] == "towt":
+        return towt_adjusted_kwh(model=model, months=list(periods), hourly_temperature_c=hourly_temperature_c)
     predicted = _predicted_days(model, periods, daily_temperature_c, daily_occupancy)
     if isinstance(predicted, CalcInputError):
         return dict.fromkeys(periods, predicted)

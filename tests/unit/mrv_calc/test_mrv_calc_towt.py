@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mrv.calc import CalcInputError, fsu
+from mrv.calc import CalcInputError, adjusted_baselines_kwh, fsu
 from mrv.calc.candidates import Candidate
 from mrv.calc.towt import TowtModel, fit_segment
 from mrv.calc.towt_baseline import (
@@ -212,3 +212,28 @@ def test_out_of_sample_error_exceeds_the_in_sample_one_with_noise():
 def test_bad_input_is_refused_with_a_sentence(usage, temperature, message):
     with pytest.raises(CalcInputError, match=message):
         towt_baseline(hourly_kwh=usage, hourly_temperature_c=temperature)
+
+
+def test_the_adjusted_baseline_of_a_month_sums_its_hours_and_scales_up_short_coverage():
+    usage = four_weeks_of({6: 50.0})
+    model = towt_baseline(hourly_kwh=usage, hourly_temperature_c=pd.Series(20.0, index=usage.index)).model
+    hours = pd.date_range("2024-06-01", "2024-09-01", freq="h", inclusive="left")
+    temperatures = pd.Series(20.0, index=hours)
+    temperatures[(hours.month == 7) & (hours.day <= 2)] = np.nan  # July keeps 29 of 31 days: 93.5 %
+    temperatures[(hours.month == 6) & (hours.day <= 15)] = np.nan  # June keeps half its hours
+    adjusted = adjusted_baselines_kwh(
+        model=model, months=["2024-06", "2024-07", "2024-08"], hourly_temperature_c=temperatures
+    )
+    assert adjusted[pd.Period("2024-07")] == pytest.approx(50.0 * 31 * 24)  # 50 kWh in each of its 744 hours
+    assert "too little in 2024-06 (50%)" in str(adjusted[pd.Period("2024-06")])
+    assert "saw too few hours like those of 2024-08" in str(adjusted[pd.Period("2024-08")])
+    missing = adjusted_baselines_kwh(model=model, months=["2024-07"])[pd.Period("2024-07")]
+    assert isinstance(missing, CalcInputError) and "needs the month's hourly temperatures" in str(missing)
+
+
+def test_a_month_with_a_dst_change_has_its_own_number_of_hours():
+    usage = pd.Series(10.0, index=YEAR)
+    model = towt_baseline(hourly_kwh=usage, hourly_temperature_c=pd.Series(5.0, index=YEAR)).model
+    march = pd.date_range("2024-03-01", "2024-04-01", freq="h", inclusive="left", tz="Europe/Berlin")
+    adjusted = adjusted_baselines_kwh(model=model, months=["2024-03"], hourly_temperature_c=pd.Series(5.0, index=march))
+    assert adjusted[pd.Period("2024-03")] == pytest.approx(10.0 * 743)  # 31 days less the hour DST skips

@@ -1,0 +1,64 @@
+"""A stored towt model's adjusted baseline for reporting months, from their hourly temperatures."""
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mrv.calc.errors import CalcInputError
+from mrv.calc.monthly_inputs import MIN_COVERAGE
+from mrv.calc.towt import TowtModel
+
+
+def towt_adjusted_kwh(
+    *, model: dict[str, Any], months: Sequence[pd.Period], hourly_temperature_c: pd.Series | None
+) -> dict[pd.Period, float | CalcInputError]:
+    """Each month's baseline kWh: the model's hourly predictions summed and scaled up to the month's hours.
+
+    The hours that can be predicted (a temperature, and a time of week and month the baseline saw)
+    must be at least 90 % of the month's local hours, the coverage the daily methods ask of days; a
+    month short of that maps to the CalcInputError saying why.
+    """
+    periods = pd.PeriodIndex([pd.Period(month, freq="M") for month in months])
+    if hourly_temperature_c is None or hourly_temperature_c.dropna().empty:
+        return dict.fromkeys(
+            periods, CalcInputError("The hourly (towt) baseline needs the month's hourly temperatures.")
+        )
+    temperatures = hourly_temperature_c.dropna()
+    predicted = TowtModel.from_dict(model["towt"]).predict(hourly_temperature_c=temperatures)
+    index = pd.DatetimeIndex(predicted.index)
+    wall_clock = index.tz_localize(None) if index.tz is not None else index
+    position = periods.get_indexer(wall_clock.to_period("M"))
+    inside = position >= 0
+    known = inside & predicted.notna().to_numpy()
+    hours = _hours_in_months(periods, index.tz)
+    with_temperature = np.bincount(position[inside], minlength=len(periods))
+    counted = np.bincount(position[known], minlength=len(periods))
+    totals = np.bincount(position[known], weights=predicted.to_numpy()[known], minlength=len(periods))
+    results: dict[pd.Period, float | CalcInputError] = {}
+    for i, period in enumerate(periods):
+        if with_temperature[i] < MIN_COVERAGE * hours[i]:
+            results[period] = CalcInputError(
+                f"Hourly temperatures must cover at least {MIN_COVERAGE:.0%} of the hours of every month; "
+                f"too little in {period} ({with_temperature[i] / hours[i]:.0%})."
+            )
+        elif counted[i] < MIN_COVERAGE * hours[i]:
+            results[period] = CalcInputError(
+                f"The hourly baseline saw too few hours like those of {period} to predict it "
+                f"({counted[i] / hours[i]:.0%} of its hours)."
+            )
+        else:
+            results[period] = float(totals[i] / counted[i] * hours[i])
+    return results
+
+
+def _hours_in_months(periods: pd.PeriodIndex, tz: Any) -> np.ndarray:
+    """Local clock hours in each month: 24 a day, one less or more in a month with a DST change."""
+    starts = periods.start_time
+    ends = periods.end_time.normalize() + pd.Timedelta(days=1)
+    if tz is not None:
+        first = np.ones(len(periods), dtype=bool)
+        starts = starts.tz_localize(tz, ambiguous=first, nonexistent="shift_forward")
+        ends = ends.tz_localize(tz, ambiguous=first, nonexistent="shift_forward")
+    return np.asarray((ends - starts) / pd.Timedelta(hours=1), dtype=float)
