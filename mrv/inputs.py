@@ -11,7 +11,7 @@ import pandas as pd
 from buildings.models import Building
 from metering.bills.selectors import confirmed_bill_months
 from metering.readings.selectors import meter_bucket_totals, meter_interval, meter_series
-from metering.weather.selectors import station_daily_means
+from metering.weather.selectors import station_daily_means, station_hourly_means
 from mrv import calc
 
 # A daily meter's readings are 23–25 h apart around clock changes; anything sparser is not daily.
@@ -105,6 +105,27 @@ def daily_temperatures(*, building: Building, months: list[pd.Period]) -> pd.Ser
         return None
     dates = pd.DatetimeIndex(means.index).tz_convert(building.timezone).tz_localize(None).normalize()
     return pd.Series(means.to_numpy(), index=dates)
+
+
+def hourly_kwh(*, building: Building, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series | None:
+    """kWh per local clock hour over [start, end), only for hours with every reading present, on a
+    zone-aware index in the building's zone; None for a meter read less often than hourly."""
+    interval = meter_interval(building=building, before=end)
+    if interval is None or interval > pd.Timedelta(hours=1):
+        return None
+    hours = meter_bucket_totals(building=building, interval="hour", start=start, end=end)
+    whole = hours["count"].to_numpy() == pd.Timedelta(hours=1) / interval
+    return pd.Series(hours["kwh"].to_numpy(dtype=float)[whole], index=pd.DatetimeIndex(hours["bucket"])[whole])
+
+
+def hourly_temperatures(*, building: Building, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series | None:
+    """Mean °C of the station's hourly readings per local clock hour over [start, end), or None without
+    a station or hourly readings."""
+    station = building.weather_station
+    if station is None:
+        return None
+    means = station_hourly_means(station=station, start=start, end=end, timezone=building.timezone)
+    return None if means.empty else means
 
 
 def calc_events(building: Building) -> list[calc.ProjectEvent]:
