@@ -208,12 +208,14 @@ def _gather(
     events = inputs.calc_events(building)
     adjusted, expected_use = {}, None
     if baseline is not None:
-        conditions = {
-            "daily_temperature_c": inputs.daily_temperatures(building=building, months=months),
-            "daily_occupancy": inputs.daily_occupancy(building=building, months=months, events=events),
-        }
+        conditions = _conditions(building, months, baseline, events)
         adjusted = calc.adjusted_baselines_kwh(model=baseline.model, months=months, **conditions)
-        expected_use = calc.expected_use(model=baseline.model, months=months, **conditions)
+        expected_use = calc.expected_use(  # None for a towt model: the gap fill has no hourly shape yet
+            model=baseline.model,
+            months=months,
+            daily_temperature_c=conditions.get("daily_temperature_c"),
+            daily_occupancy=conditions.get("daily_occupancy"),
+        )
     approved = MonthReview.objects.filter(
         building=building, decision=Decision.APPROVE, month__range=(first_days[0], first_days[-1])
     ).values_list("month", flat=True)
@@ -232,6 +234,18 @@ def _gather(
         ),
         zone=building.timezone,
     )
+
+
+def _conditions(building: Building, months: list[pd.Period], baseline: Baseline, events: list) -> dict:
+    """The reporting months' conditions the baseline's model reads: hourly temperatures for an hourly
+    (towt) model, else daily temperatures and occupancy."""
+    if baseline.model.get("granularity") == "hourly":
+        start, end = inputs.span_of(building, months)
+        return {"hourly_temperature_c": inputs.hourly_temperatures(building=building, start=start, end=end)}
+    return {
+        "daily_temperature_c": inputs.daily_temperatures(building=building, months=months),
+        "daily_occupancy": inputs.daily_occupancy(building=building, months=months, events=events),
+    }
 
 
 def _assemble_month(
