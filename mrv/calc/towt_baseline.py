@@ -26,10 +26,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mrv.calc.baselines import BaselineResult
-from mrv.calc.candidates import Candidate
+from mrv.calc.baseline_result import BaselineResult
+from mrv.calc.candidates import Candidate, candidate_of
 from mrv.calc.errors import CalcInputError
 from mrv.calc.fit_stats import fit_statistics, guideline_14_failures
+from mrv.calc.out_of_sample import cv_rmse_of_monthly_totals
 from mrv.calc.towt import TowtFit, TowtModel, _checked_hourly_index, fit_segment, fit_towt, segment_weights
 from mrv.calc.towt_features import HOURS_PER_WEEK, time_of_week
 from mrv.calc.uncertainty import BaselineUncertainty, lag1_autocorrelation
@@ -41,21 +42,14 @@ TEMPERATURE_RANGE_C = (-90.0, 60.0)
 
 
 def towt_baseline(*, hourly_kwh: pd.Series, hourly_temperature_c: pd.Series) -> BaselineResult:
-    """Fit the TOWT model on the baseline hours."""
+    """Fit the TOWT model on the baseline hours, with its leave-one-month-out error."""
     hours = baseline_hours(hourly_kwh=hourly_kwh, hourly_temperature_c=hourly_temperature_c)
-    return _assessed(hours, _fit(hours))
+    return _assessed(hours, _fit(hours), oos_cv_rmse=leave_one_month_out_cv_rmse(hours))
 
 
 def towt_candidate(*, hourly_kwh: pd.Series, hourly_temperature_c: pd.Series) -> Candidate:
-    """The TOWT baseline with its leave-one-month-out CV(RMSE) of monthly totals."""
-    hours = baseline_hours(hourly_kwh=hourly_kwh, hourly_temperature_c=hourly_temperature_c)
-    return Candidate(
-        method="towt",
-        terms=TERMS,
-        granularity="hourly",
-        result=_assessed(hours, _fit(hours)),
-        oos_cv_rmse=leave_one_month_out_cv_rmse(hours),
-    )
+    """The TOWT baseline as a candidate for selection."""
+    return candidate_of(towt_baseline(hourly_kwh=hourly_kwh, hourly_temperature_c=hourly_temperature_c), TERMS)
 
 
 def towt_hourly_kwh(*, model: dict[str, Any], hourly_temperature_c: pd.Series) -> pd.Series:
@@ -91,7 +85,7 @@ def leave_one_month_out_cv_rmse(hours: pd.DataFrame) -> float | None:
     """CV(RMSE) of monthly totals, each month predicted by its segment refitted without that month.
 
     A month whose held-out hours fall on a time of week its neighbours never saw cannot be predicted
-    and is left out; None when no month can be.
+    and is left out; None with fewer than two months predicted (``out_of_sample``).
     """
     index = pd.DatetimeIndex(hours.index)
     kwh, temperature = hours["kwh"].to_numpy(), hours["temperature"].to_numpy()
@@ -115,14 +109,7 @@ def leave_one_month_out_cv_rmse(hours: pd.DataFrame) -> float | None:
             continue
         actual.append(kwh[held_out].sum())
         predicted.append(month_prediction.sum())
-    return monthly_cv_rmse(np.array(actual), np.array(predicted))
-
-
-def monthly_cv_rmse(actual: np.ndarray, predicted: np.ndarray) -> float | None:
-    """sqrt(mean((actual − predicted)²)) / mean(actual): out of sample, so no parameters reduce n."""
-    if not actual.size or actual.mean() <= 0:
-        return None
-    return float(np.sqrt(np.mean((actual - predicted) ** 2)) / actual.mean())
+    return cv_rmse_of_monthly_totals(observed=np.array(actual), predicted=np.array(predicted))
 
 
 def _fit(hours: pd.DataFrame) -> TowtFit:
@@ -133,7 +120,7 @@ def _fit(hours: pd.DataFrame) -> TowtFit:
     )
 
 
-def _assessed(hours: pd.DataFrame, fit: TowtFit) -> BaselineResult:
+def _assessed(hours: pd.DataFrame, fit: TowtFit, *, oos_cv_rmse: float | None) -> BaselineResult:
     index = pd.DatetimeIndex(hours.index)
     kwh = hours["kwh"].to_numpy()
     hourly_p = math.ceil(fit.effective_parameters(np.arange(len(kwh))))
@@ -159,6 +146,7 @@ def _assessed(hours: pd.DataFrame, fit: TowtFit) -> BaselineResult:
         fit=stats,
         valid=not failures,
         warnings=_coverage_warnings(fit.model, set(index.month)) + [f"not valid: {failure}" for failure in failures],
+        oos_cv_rmse=oos_cv_rmse,
     )
 
 

@@ -4,13 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mrv.calc import CalcInputError, adjusted_baselines_kwh, fsu
+from mrv.calc import CalcInputError, adjusted_baselines_kwh, calculate_baseline, fsu
 from mrv.calc.candidates import Candidate
 from mrv.calc.towt import TowtModel, fit_segment
 from mrv.calc.towt_baseline import (
+    TERMS,
     baseline_hours,
     leave_one_month_out_cv_rmse,
-    monthly_cv_rmse,
     towt_baseline,
     towt_candidate,
     towt_hourly_kwh,
@@ -184,12 +184,6 @@ def test_the_uncertainty_is_on_daily_totals_and_feeds_the_fsu():
     assert fractional is not None and 0 < fractional < 0.1
 
 
-def test_monthly_cv_rmse_by_hand():
-    # errors −10, +10 on a mean of 150: sqrt((100 + 100) / 2) / 150
-    assert monthly_cv_rmse(np.array([100.0, 200.0]), np.array([110.0, 190.0])) == pytest.approx(10 / 150)
-    assert monthly_cv_rmse(np.array([]), np.array([])) is None
-
-
 def test_out_of_sample_error_exceeds_the_in_sample_one_with_noise():
     temperatures = pd.Series(seasonal_temperatures(YEAR), index=YEAR)
     hours = baseline_hours(hourly_kwh=office(YEAR, temperatures.to_numpy(), 8.0), hourly_temperature_c=temperatures)
@@ -237,3 +231,26 @@ def test_a_month_with_a_dst_change_has_its_own_number_of_hours():
     march = pd.date_range("2024-03-01", "2024-04-01", freq="h", inclusive="left", tz="Europe/Berlin")
     adjusted = adjusted_baselines_kwh(model=model, months=["2024-03"], hourly_temperature_c=pd.Series(5.0, index=march))
     assert adjusted[pd.Period("2024-03")] == pytest.approx(10.0 * 743)  # 31 days less the hour DST skips
+
+
+def test_towt_joins_the_daily_family_and_can_be_asked_for_by_name():
+    temperatures = pd.Series(seasonal_temperatures(YEAR), index=YEAR)
+    usage = office(YEAR, temperatures.to_numpy(), noise_kwh=3.0)
+    days = usage.index.tz_localize(None).normalize()
+    daily = {"daily_kwh": usage.groupby(days).sum(), "daily_temperature_c": temperatures.groupby(days).mean()}
+    chosen = calculate_baseline(**daily, hourly_kwh=usage, hourly_temperature_c=temperatures)
+    towt = chosen.candidates[-1]
+    assert [c.method for c in chosen.candidates[:-1]] == ["weather", "daytype"]
+    assert (towt.method, towt.granularity, towt.terms) == ("towt", "hourly", TERMS)
+    # Cooling works twice as hard in office hours: only the hourly model sees that, and it wins.
+    assert chosen.method == "towt" and towt.oos_cv_rmse < min(c.oos_cv_rmse for c in chosen.candidates[:-1])
+    requested = calculate_baseline(method="towt", hourly_kwh=usage, hourly_temperature_c=temperatures)
+    assert (requested.method, requested.method_reason, requested.normalization["weather"]) == (
+        "towt",
+        "requested",
+        True,
+    )
+    assert requested.candidates[0].oos_cv_rmse == pytest.approx(towt.oos_cv_rmse)
+    with pytest.raises(CalcInputError, match="needs hourly kWh"):
+        calculate_baseline(method="towt", **daily)
+    assert "towt" not in [c.method for c in calculate_baseline(**daily).candidates]
