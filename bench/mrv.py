@@ -109,7 +109,9 @@ def _office_year_of_quarter_hours(seed: int = 11) -> _OfficeYear:
     )
     hourly_kwh = meter.set_index("ts")["kwh"].tz_convert(TZ).resample("h").sum()
     hourly_temperatures = weather.set_index("ts")["temperature_c"].tz_convert(TZ).resample("h").mean()
-    return _OfficeYear(usage, temperatures, occupancy, len(meter), hourly_kwh, hourly_temperatures)
+    return _OfficeYear(
+        usage, temperatures, occupancy, len(meter), hourly_kwh, hourly_temperatures.reindex(hourly_kwh.index)
+    )
 
 
 def all_candidates_vs_ols(*, repeats: int = 21) -> Result:
