@@ -259,11 +259,11 @@ def towt_fit_vs_eemeter(*, repeats: int = 3) -> Result | None:
         frame.assign(temperature_f=temperatures.to_numpy() * 1.8 + 32).to_csv(hours, index=False)
         for _ in range(repeats):
             started = time.perf_counter()
-            hours = baseline_hours(hourly_kwh=kwh, hourly_temperature_c=temperatures)
+            checked = baseline_hours(hourly_kwh=kwh, hourly_temperature_c=temperatures)
             fit_towt(
-                usage_kwh=hours["kwh"].to_numpy(),
-                temperature_c=hours["temperature"].to_numpy(),
-                index=pd.DatetimeIndex(hours.index),
+                usage_kwh=checked["kwh"].to_numpy(),
+                temperature_c=checked["temperature"].to_numpy(),
+                index=pd.DatetimeIndex(checked.index),
             )
             ours.append(time.perf_counter() - started)
             started = time.perf_counter()
