@@ -9,7 +9,7 @@ from django.db.models import Avg, Count
 
 from buildings.models import Building, WeatherStation
 
-from ..readings.timeseries import EpochSeconds, bucket_expression, instants
+from ..readings.timeseries import EpochSeconds, bucket_expression, bucket_starts, instants
 from .models import BuildingWeather, TemperatureReading, TemperatureResolution
 
 
@@ -127,12 +127,12 @@ def station_hourly_means(*, station: WeatherStation, start: datetime, end: datet
         TemperatureReading.objects.filter(
             station=station, resolution=TemperatureResolution.HOUR, time__gte=start, time__lt=end
         )
-        .annotate(hour=bucket_expression("hour", timezone))
+        .annotate(hour=EpochSeconds(bucket_expression("hour", timezone)))  # years of hours: loaded in C
         .values("hour")
         .annotate(mean=Avg("temperature_c"))
         .order_by("hour")
         .values_list("hour", "mean")
     )
     frame = pd.DataFrame.from_records(list(rows), columns=["hour", "temperature_c"])
-    hours = pd.DatetimeIndex(pd.to_datetime(frame["hour"], utc=True)).tz_convert(timezone)
+    hours = bucket_starts(frame["hour"], timezone)
     return pd.Series(frame["temperature_c"].to_numpy(dtype=float), index=hours, name="temperature_c")
