@@ -210,12 +210,7 @@ def _gather(
     if baseline is not None:
         conditions = _conditions(building, months, baseline, events)
         adjusted = calc.adjusted_baselines_kwh(model=baseline.model, months=months, **conditions)
-        expected_use = calc.expected_use(  # None for a towt model: the gap fill has no hourly shape yet
-            model=baseline.model,
-            months=months,
-            daily_temperature_c=conditions.get("daily_temperature_c"),
-            daily_occupancy=conditions.get("daily_occupancy"),
-        )
+        expected_use = calc.expected_use(model=baseline.model, months=months, **conditions)
     approved = MonthReview.objects.filter(
         building=building, decision=Decision.APPROVE, month__range=(first_days[0], first_days[-1])
     ).values_list("month", flat=True)

@@ -1,6 +1,7 @@
-"""A stored towt model's adjusted baseline for reporting months, from their hourly temperatures."""
+"""A stored towt model's adjusted baseline for reporting months, and its shape for the gap fill, from the
+months' hourly temperatures."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,8 +29,7 @@ def towt_adjusted_kwh(
     temperatures = hourly_temperature_c.dropna()
     predicted = TowtModel.from_dict(model["towt"]).predict(hourly_temperature_c=temperatures)
     index = pd.DatetimeIndex(predicted.index)
-    wall_clock = index.tz_localize(None) if index.tz is not None else index
-    position = periods.get_indexer(wall_clock.to_period("M"))
+    position = periods.get_indexer(_wall_clock(index).to_period("M"))
     inside = position >= 0
     known = inside & predicted.notna().to_numpy()
     hours = _hours_in_months(periods, index.tz)
@@ -51,6 +51,27 @@ def towt_adjusted_kwh(
         else:
             results[period] = float(totals[i] / counted[i] * hours[i])
     return results
+
+
+def towt_slot_kwh(
+    *, model: dict[str, Any], hourly_temperature_c: pd.Series
+) -> Callable[[pd.DatetimeIndex], np.ndarray]:
+    """The gap fill's expected kWh per reading slot (``gap_fill.ExpectedUse.slot_kwh``): the model's kWh for
+    the slot's local hour, shared evenly among the hour's slots; NaN where that hour cannot be predicted."""
+    predicted = TowtModel.from_dict(model["towt"]).predict(hourly_temperature_c=hourly_temperature_c.dropna())
+    by_hour = pd.Series(predicted.to_numpy(), index=_wall_clock(pd.DatetimeIndex(predicted.index)))
+    by_hour = by_hour.groupby(level=0).mean()  # a clock change repeats one local hour
+
+    def slot_kwh(starts: pd.DatetimeIndex) -> np.ndarray:
+        interval = pd.Series(starts).diff().median() if len(starts) > 1 else pd.Timedelta(hours=1)
+        share = interval / pd.Timedelta(hours=1)
+        return np.asarray(by_hour.reindex(_wall_clock(starts).floor("h")).to_numpy() * share, dtype=float)
+
+    return slot_kwh
+
+
+def _wall_clock(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    return index.tz_localize(None) if index.tz is not None else index
 
 
 def _hours_in_months(periods: pd.PeriodIndex, tz: Any) -> np.ndarray:

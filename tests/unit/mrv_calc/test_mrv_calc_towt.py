@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mrv.calc import CalcInputError, adjusted_baselines_kwh, calculate_baseline, fsu
+from mrv.calc import CalcInputError, adjusted_baselines_kwh, assess_month, calculate_baseline, expected_use, fsu
 from mrv.calc.candidates import Candidate
 from mrv.calc.towt import TowtModel, fit_segment
 from mrv.calc.towt_baseline import (
@@ -254,3 +254,23 @@ def test_towt_joins_the_daily_family_and_can_be_asked_for_by_name():
     with pytest.raises(CalcInputError, match="needs hourly kWh"):
         calculate_baseline(method="towt", **daily)
     assert "towt" not in [c.method for c in calculate_baseline(**daily).candidates]
+
+
+def test_the_gap_fill_takes_its_shape_from_the_hourly_model():
+    by_tow = np.random.default_rng(5).uniform(5, 50, 168)
+    temperatures = pd.Series(seasonal_temperatures(YEAR), index=YEAR)
+    model = towt_baseline(
+        hourly_kwh=pd.Series(by_tow[time_of_week(YEAR)], index=YEAR), hourly_temperature_c=temperatures
+    )
+    slots = pd.date_range("2024-10-18", "2024-12-15", freq="15min", inclusive="left", tz="Europe/Berlin")
+    readings = pd.Series(0.8 * by_tow[time_of_week(slots)] / 4, index=slots)  # 20 % below the baseline's shape
+    gap = (slots >= pd.Timestamp("2024-11-13 06:00", tz="Europe/Berlin")) & (
+        slots < pd.Timestamp("2024-11-13 12:00", tz="Europe/Berlin")
+    )
+    hours = pd.date_range("2024-10-18", "2024-12-15", freq="h", inclusive="left", tz="Europe/Berlin")
+    shape = expected_use(model=model.model, months=["2024-11"], hourly_temperature_c=pd.Series(12.0, index=hours))
+    quality = assess_month(readings=readings[~gap], month="2024-11", timezone="Europe/Berlin", expected_use=shape)
+    # The window's ratio is 0.8 of the model everywhere, so the six missing morning hours come back exactly.
+    assert quality.fill_shape == "hourly model"
+    assert quality.filled_kwh == pytest.approx(readings[gap].sum())
+    assert expected_use(model=model.model, months=["2024-11"]) is None  # without hourly temperatures
