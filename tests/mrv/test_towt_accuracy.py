@@ -5,11 +5,15 @@ saving 20 %, 15-minute readings and hourly station temperatures. towt is fitted 
 the meter's complete local hours; asked for by name, it is stored as an hourly model, and the savings
 under the reporting year's hourly temperatures must meet the bar the issue sets for the default: the
 clean-month total within 1 % of the truth, every clean month within 3 %, and at least 90 % of the central
-CO2 credited for a four-month request. The table is printed (pytest -s) for the closing note.
+CO2 credited for a four-month request. The table is printed (pytest -s) for the closing note. Three
+missing weekdays then make November FLAGGED: its gaps are filled from the hourly model's shape.
 """
 
+import pandas as pd
 import pytest
 
+from metering.readings.models import MeterReading
+from mrv.engine import mrv_run
 from mrv.models import Baseline
 from mrv.services import baseline_calculate
 from tests.mrv import builders
@@ -49,6 +53,17 @@ def test_towt_is_a_candidate_on_an_interval_meter_and_recovers_the_true_savings(
     assert abs(total_error) <= 0.01
     assert max(abs(error) for error in errors.values()) <= 0.03
     assert credited_share >= 0.9
+
+    gap = (pd.Timestamp("2024-11-12", tz=builders.TZ), pd.Timestamp("2024-11-15", tz=builders.TZ))  # Tue-Thu
+    MeterReading.objects.filter(building=b, time__gte=gap[0], time__lt=gap[1]).delete()
+    november = mrv_run(building=b, first=pd.Period("2024-11"), last=pd.Period("2024-11"), baseline=towt).months[0]
+    filled_error = november.savings_kwh / truth["2024-11"] - 1
+    print(
+        f"November with three weekdays missing: {november.quality}, filled {november.filled_kwh:,.0f} kWh "
+        f"by the {november.fill_shape}; savings {filled_error:+.2%} against the truth"
+    )
+    assert (november.quality, november.fill_shape) == ("FLAGGED", "hourly model")
+    assert abs(filled_error) <= 0.03
 
 
 def test_towt_asked_for_without_hourly_readings_is_refused_and_nothing_stored(as_owner, owner):
