@@ -208,7 +208,7 @@ def _gather(
     events = inputs.calc_events(building)
     adjusted, expected_use = {}, None
     if baseline is not None:
-        conditions = _conditions(building, months, baseline, events)
+        conditions = inputs.model_conditions(building=building, months=months, model=baseline.model, events=events)
         adjusted = calc.adjusted_baselines_kwh(model=baseline.model, months=months, **conditions)
         expected_use = calc.expected_use(model=baseline.model, months=months, **conditions)
     approved = MonthReview.objects.filter(
@@ -229,18 +229,6 @@ def _gather(
         ),
         zone=building.timezone,
     )
-
-
-def _conditions(building: Building, months: list[pd.Period], baseline: Baseline, events: list) -> dict:
-    """The reporting months' conditions the baseline's model reads: hourly temperatures for an hourly
-    (towt) model, else daily temperatures and occupancy."""
-    if baseline.model.get("granularity") == "hourly":
-        start, end = inputs.span_of(building, months)
-        return {"hourly_temperature_c": inputs.hourly_temperatures(building=building, start=start, end=end)}
-    return {
-        "daily_temperature_c": inputs.daily_temperatures(building=building, months=months),
-        "daily_occupancy": inputs.daily_occupancy(building=building, months=months, events=events),
-    }
 
 
 def _assemble_month(

@@ -5,6 +5,7 @@ readings, so a multi-year query stays close to the cost of the aggregation it re
 """
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -126,6 +127,19 @@ def hourly_temperatures(*, building: Building, start: pd.Timestamp, end: pd.Time
         return None
     means = station_hourly_means(station=station, start=start, end=end, timezone=building.timezone)
     return None if means.empty else means
+
+
+def model_conditions(*, building: Building, months: list[pd.Period], model: dict, events) -> dict[str, Any]:
+    """The conditions of `months` a stored baseline model reads, as keyword arguments of
+    `calc.adjusted_baselines_kwh` and `calc.expected_use`: hourly temperatures for an hourly (towt) model,
+    else daily temperatures and occupancy."""
+    if model.get("granularity") == "hourly":
+        start, end = span_of(building, months)
+        return {"hourly_temperature_c": hourly_temperatures(building=building, start=start, end=end)}
+    return {
+        "daily_temperature_c": daily_temperatures(building=building, months=months),
+        "daily_occupancy": daily_occupancy(building=building, months=months, events=events),
+    }
 
 
 def calc_events(building: Building) -> list[calc.ProjectEvent]:

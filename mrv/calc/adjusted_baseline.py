@@ -11,7 +11,7 @@ from mrv.calc.daytypes import day_type_columns
 from mrv.calc.errors import CalcInputError
 from mrv.calc.gap_fill import ExpectedUse
 from mrv.calc.monthly_inputs import MIN_COVERAGE, coverage_shortfall_labels, days_in_months
-from mrv.calc.towt_adjusted import towt_adjusted_kwh, towt_slot_kwh
+from mrv.calc.towt_adjusted import towt_adjusted_kwh, towt_expected_use
 from mrv.calc.uncertainty import BaselineUncertainty
 
 
@@ -81,12 +81,12 @@ def expected_use(
     hourly_temperature_c: pd.Series | None = None,
 ) -> ExpectedUse | None:
     """The shape a stored model gives the gap fill of ``months``: an hourly (towt) model's kWh for each
-    reading slot, a daily model's kWh for each day it can predict; None for models fitted on months (their
+    reading slot and each day, a daily model's kWh for each day it can predict; None for models fitted on months (their
     days were never checked against readings) and for a towt model without hourly temperatures."""
     if model.get("method") == "towt":
         if hourly_temperature_c is None:
             return None
-        return ExpectedUse(slot_kwh=towt_slot_kwh(model=model, hourly_temperature_c=hourly_temperature_c))
+        return towt_expected_use(model=model, hourly_temperature_c=hourly_temperature_c)
     if model.get("granularity") != "daily" or "changepoint" not in model:
         return None
     periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])

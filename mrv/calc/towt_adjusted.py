@@ -1,13 +1,14 @@
 """A stored towt model's adjusted baseline for reporting months, and its shape for the gap fill, from the
 months' hourly temperatures."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from mrv.calc.errors import CalcInputError
+from mrv.calc.gap_fill import ExpectedUse
 from mrv.calc.monthly_inputs import MIN_COVERAGE
 from mrv.calc.towt import TowtModel
 
@@ -53,21 +54,35 @@ def towt_adjusted_kwh(
     return results
 
 
-def towt_slot_kwh(
-    *, model: dict[str, Any], hourly_temperature_c: pd.Series
-) -> Callable[[pd.DatetimeIndex], np.ndarray]:
-    """The gap fill's expected kWh per reading slot (``gap_fill.ExpectedUse.slot_kwh``): the model's kWh for
-    the slot's local hour, shared evenly among the hour's slots; NaN where that hour cannot be predicted."""
+def towt_expected_use(*, model: dict[str, Any], hourly_temperature_c: pd.Series) -> ExpectedUse:
+    """The use a stored towt model expects (``gap_fill.ExpectedUse``): per reading slot, its local hour's
+    kWh shared evenly among the hour's slots (NaN where the hour cannot be predicted); per local date, the
+    sum of its hours, for the dates whose every hour can be predicted."""
     predicted = TowtModel.from_dict(model["towt"]).predict(hourly_temperature_c=hourly_temperature_c.dropna())
-    by_hour = pd.Series(predicted.to_numpy(), index=_wall_clock(pd.DatetimeIndex(predicted.index)))
-    by_hour = by_hour.groupby(level=0).mean()  # a clock change repeats one local hour
+    index = pd.DatetimeIndex(predicted.index)
+    known = predicted.dropna()
+    dates = _wall_clock(pd.DatetimeIndex(known.index)).normalize()
+    by_date = known.groupby(dates).agg(["sum", "count"])
+    whole = by_date["count"].to_numpy() == local_hours_in_days(pd.DatetimeIndex(by_date.index), index.tz)
+    by_hour = pd.Series(predicted.to_numpy(), index=_wall_clock(index)).groupby(level=0).mean()  # a clock
+    # change repeats one local hour
 
     def slot_kwh(starts: pd.DatetimeIndex) -> np.ndarray:
         interval = pd.Series(starts).diff().median() if len(starts) > 1 else pd.Timedelta(hours=1)
         share = interval / pd.Timedelta(hours=1)
         return np.asarray(by_hour.reindex(_wall_clock(starts).floor("h")).to_numpy() * share, dtype=float)
 
-    return slot_kwh
+    return ExpectedUse(slot_kwh=slot_kwh, daily_kwh=by_date["sum"][whole], daily_knows_day_types=True)
+
+
+def local_hours_in_days(days: pd.DatetimeIndex, tz: Any) -> np.ndarray:
+    """Clock hours of each local date (naive dates): 24, or 23 and 25 on the days a clock changes in ``tz``."""
+    if tz is None:
+        return np.full(len(days), 24)
+    first_hour = np.ones(len(days), dtype=bool)  # a midnight that repeats: its first occurrence
+    starts = days.tz_localize(tz, ambiguous=first_hour, nonexistent="shift_forward")
+    ends = (days + pd.Timedelta(days=1)).tz_localize(tz, ambiguous=first_hour, nonexistent="shift_forward")
+    return np.asarray((ends - starts) / pd.Timedelta(hours=1), dtype=int)
 
 
 def _wall_clock(index: pd.DatetimeIndex) -> pd.DatetimeIndex:

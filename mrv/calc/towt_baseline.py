@@ -32,6 +32,7 @@ from mrv.calc.errors import CalcInputError
 from mrv.calc.fit_stats import fit_statistics, guideline_14_failures
 from mrv.calc.out_of_sample import cv_rmse_of_monthly_totals
 from mrv.calc.towt import TowtFit, TowtModel, _checked_hourly_index, fit_segment, fit_towt, segment_weights
+from mrv.calc.towt_adjusted import local_hours_in_days
 from mrv.calc.towt_features import HOURS_PER_WEEK, time_of_week
 from mrv.calc.uncertainty import BaselineUncertainty, lag1_autocorrelation
 
@@ -154,7 +155,7 @@ def _daily_uncertainty(index: pd.DatetimeIndex, kwh: np.ndarray, fit: TowtFit) -
     dates = _wall_clock(index).normalize()
     day, days = pd.factorize(dates)
     counts = np.bincount(day)
-    complete = counts == _hours_in_day(pd.DatetimeIndex(days), index.tz)
+    complete = counts == local_hours_in_days(pd.DatetimeIndex(days), index.tz)
     groups = np.where(complete[day], (np.cumsum(complete) - 1)[day], -1)  # complete days numbered 0, 1, …
     kept = groups >= 0
     observed = np.bincount(groups[kept], weights=kwh[kept])
@@ -170,15 +171,6 @@ def _daily_uncertainty(index: pd.DatetimeIndex, kwh: np.ndarray, fit: TowtFit) -
         cv_rmse=stats.cv_rmse,
         autocorrelation=lag1_autocorrelation(observed - predicted),
     )
-
-
-def _hours_in_day(days: pd.DatetimeIndex, tz: Any) -> np.ndarray:
-    if tz is None:
-        return np.full(len(days), 24)
-    first_hour = np.ones(len(days), dtype=bool)  # a midnight that repeats: its first occurrence
-    starts = days.tz_localize(tz, ambiguous=first_hour, nonexistent="shift_forward")
-    ends = (days + pd.Timedelta(days=1)).tz_localize(tz, ambiguous=first_hour, nonexistent="shift_forward")
-    return np.asarray((ends - starts) / pd.Timedelta(hours=1), dtype=int)
 
 
 def _coverage_warnings(model: TowtModel, baseline_months: set[int]) -> list[str]:

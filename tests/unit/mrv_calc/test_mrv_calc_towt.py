@@ -273,4 +273,11 @@ def test_the_gap_fill_takes_its_shape_from_the_hourly_model():
     # The window's ratio is 0.8 of the model everywhere, so the six missing morning hours come back exactly.
     assert quality.fill_shape == "hourly model"
     assert quality.filled_kwh == pytest.approx(readings[gap].sum())
+    # Per local date, the sum of its hours (the residual-shift check reads these): 25 hours on 27 October.
+    october_27 = hours[
+        (hours >= pd.Timestamp("2024-10-27", tz="Europe/Berlin")) & (hours.day == 27) & (hours.month == 10)
+    ]
+    assert len(october_27) == 25
+    assert shape.daily_kwh[pd.Timestamp("2024-10-27")] == pytest.approx(by_tow[time_of_week(october_27)].sum())
+    assert shape.daily_kwh.index[-1] == pd.Timestamp("2024-12-14")
     assert expected_use(model=model.model, months=["2024-11"]) is None  # without hourly temperatures
