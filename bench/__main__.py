@@ -48,6 +48,8 @@ def main() -> None:
             results.append(mrv.all_candidates_vs_ols())
         if not only or "gapfill" in only:
             results.append(mrv.gap_fill_vs_linear())
+        if (not only or "towt" in only) and (towt := mrv.towt_fit_vs_eemeter()):
+            results.append(towt)
         if not only or "savings" in only or "report" in only:
             results += mrv.savings_vs_sql(owner)
             results.append(documents.report_render_time(owner, mrv.LAST_BUILDING["building"]))

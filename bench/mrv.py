@@ -1,6 +1,14 @@
 """MRV benchmarks (issues 4 and 13): the change-point fit and all candidate baselines against statsmodels OLS,
-/mrv savings against the raw SQL monthly aggregation it rests on, and the shaped gap fill of a FLAGGED month
-against a straight-line fill."""
+/mrv savings against the raw SQL monthly aggregation it rests on, the shaped gap fill of a FLAGGED month
+against a straight-line fill, and the hourly TOWT fit against eemeter's CalTRACK hourly fit."""
+
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -14,11 +22,16 @@ from metering.parsers.demo_series import generate_meter, generate_weather
 from metering.readings.services import meter_readings_ingest
 from metering.weather.services import temperatures_ingest
 from mrv import calc
+from mrv.calc.towt import fit_towt
+from mrv.calc.towt_baseline import baseline_hours, towt_candidate
 from mrv.services import baseline_calculate
 
 from .harness import Result, paired_medians
 
 TZ = "Asia/Kolkata"
+# eemeter pins numpy/pandas versions of its own, so it lives in a virtualenv of its own (see BENCHMARKS.md).
+EEMETER_PYTHON = Path(os.environ.get("EEMETER_PYTHON", "/work/oracle-venv/bin/python"))
+EEMETER_FIT = Path(__file__).resolve().parent / "eemeter_hourly_fit.py"
 LAST_BUILDING: dict = {}  # the three-year building, reused by the report benchmark
 
 
@@ -61,9 +74,18 @@ def changepoint_fit_vs_ols(*, repeats: int = 21) -> Result:
     )
 
 
-def _office_year_of_quarter_hours(seed: int = 11):
+class _OfficeYear(NamedTuple):
+    daily_kwh: pd.Series
+    daily_temperature_c: pd.Series
+    daily_occupancy: pd.Series
+    readings: int
+    hourly_kwh: pd.Series
+    hourly_temperature_c: pd.Series
+
+
+def _office_year_of_quarter_hours(seed: int = 11) -> _OfficeYear:
     """One building-year of 15-minute office data (weekly cycle, tropical weather) as the baseline fit gets
-    it: kWh per complete day, daily mean temperatures and the declared occupancy."""
+    it: kWh per complete day and per local hour, daily mean and hourly temperatures, the declared occupancy."""
     weather = generate_weather(start="2023-03-01", end="2024-03-02", tz=TZ, seed=seed, climate="tropical")
     meter = generate_meter(
         weather=weather,
@@ -85,15 +107,25 @@ def _office_year_of_quarter_hours(seed: int = 11):
     occupancy = calc.daily_occupancy(
         start=usage.index[0].date(), end=usage.index[-1].date(), weekday_pct=85, weekend_pct=20
     )
-    return usage, temperatures, occupancy, len(meter)
+    hourly_kwh = meter.set_index("ts")["kwh"].tz_convert(TZ).resample("h").sum()
+    hourly_temperatures = weather.set_index("ts")["temperature_c"].tz_convert(TZ).resample("h").mean()
+    return _OfficeYear(
+        usage, temperatures, occupancy, len(meter), hourly_kwh, hourly_temperatures.reindex(hourly_kwh.index)
+    )
 
 
 def all_candidates_vs_ols(*, repeats: int = 21) -> Result:
-    usage, temperatures, occupancy, readings = _office_year_of_quarter_hours()
+    office = _office_year_of_quarter_hours()
+    usage, temperatures, occupancy = office.daily_kwh, office.daily_temperature_c, office.daily_occupancy
 
     def fit_all(_):
         return calc.calculate_baseline(
-            daily_kwh=usage, daily_temperature_c=temperatures, daily_occupancy=occupancy, country="IN"
+            daily_kwh=usage,
+            daily_temperature_c=temperatures,
+            daily_occupancy=occupancy,
+            country="IN",
+            hourly_kwh=office.hourly_kwh,
+            hourly_temperature_c=office.hourly_temperature_c,
         )
 
     chosen = fit_all(0)
@@ -107,13 +139,14 @@ def all_candidates_vs_ols(*, repeats: int = 21) -> Result:
     ours, reference = paired_medians(fit_all, lambda i: sm.OLS(frame["kwh"].to_numpy(), design).fit(), repeats=repeats)
     methods = ", ".join(candidate.method for candidate in chosen.candidates)
     return Result(
-        f"All candidate baselines ({methods}) for one building-year of {readings:,} quarter-hours, from its days",
+        f"All candidate baselines ({methods}) for one building-year of {office.readings:,} quarter-hours, "
+        "from its days and hours",
         ours,
         f"statsmodels OLS of the chosen design ({chosen.method})",
         reference,
         None,
         f"ours {ours * 1000:.1f} ms against the 250 ms target: {'ok' if ours <= 0.25 else 'MISSED'}"
-        " (the days come from SQL in production, so the fit starts from them here too)",
+        " (the days and hours come from SQL in production, so the fit starts from them here too)",
     )
 
 
@@ -207,3 +240,50 @@ def savings_vs_sql(owner, *, repeats: int = 9) -> list[Result]:
         Result(f"/mrv savings, 36 months, cold cache ({rows})", cold_s, "raw SQL monthly aggregation", sql_s, 2.0),
         Result("/mrv savings, 36 months, warm cache", warm_s, "raw SQL monthly aggregation", sql_s2, None),
     ]
+
+
+def towt_fit_vs_eemeter(*, repeats: int = 3) -> Result | None:
+    """Our towt fit (checked hours in, 12 segments and their fitted hours out) against eemeter's on the same
+    hours, alternating; eemeter runs in its own virtualenv as a subprocess that reports the seconds of its
+    fit alone (not its start-up or data checks). The candidate's time (fit statistics, savings-uncertainty
+    inputs and the twelve leave-one-month-out refits) goes in the note."""
+    if not EEMETER_PYTHON.exists():
+        print(f"towt vs eemeter skipped: no eemeter virtualenv at {EEMETER_PYTHON} (set EEMETER_PYTHON)")
+        return None
+    office = _office_year_of_quarter_hours()
+    kwh, temperatures = office.hourly_kwh, office.hourly_temperature_c
+    ours, theirs, candidates = [], [], []
+    with tempfile.TemporaryDirectory() as folder:
+        hours = Path(folder) / "hours.csv"
+        frame = pd.DataFrame({"ts": kwh.index.map(pd.Timestamp.isoformat), "kwh": kwh.to_numpy()})
+        frame.assign(temperature_f=temperatures.to_numpy() * 1.8 + 32).to_csv(hours, index=False)
+        for _ in range(repeats):
+            started = time.perf_counter()
+            checked = baseline_hours(hourly_kwh=kwh, hourly_temperature_c=temperatures)
+            fit_towt(
+                usage_kwh=checked["kwh"].to_numpy(),
+                temperature_c=checked["temperature"].to_numpy(),
+                index=pd.DatetimeIndex(checked.index),
+            )
+            ours.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            towt_candidate(hourly_kwh=kwh, hourly_temperature_c=temperatures)
+            candidates.append(time.perf_counter() - started)
+            run = subprocess.run(
+                [str(EEMETER_PYTHON), str(EEMETER_FIT), str(hours), TZ],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=600,
+            )
+            theirs.append(float(run.stdout.split()[-1]))
+    ours_s, theirs_s = statistics.median(ours), statistics.median(theirs)
+    return Result(
+        f"Hourly TOWT fit, 1 building-year of 15-minute data as {len(kwh):,} hours (12 month-weighted segments)",
+        ours_s,
+        "eemeter CalTRACK hourly fit (its own virtualenv)",
+        theirs_s,
+        None,
+        f"eemeter's fit takes {theirs_s / ours_s:,.0f}× as long as ours; the whole towt candidate (with its "
+        f"leave-one-month-out refits) takes {statistics.median(candidates) * 1000:.1f} ms",
+    )

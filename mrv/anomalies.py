@@ -221,16 +221,15 @@ def _daily_residuals(
     building: Building, baseline: Baseline, months: list[pd.Period]
 ) -> tuple[pd.Series, pd.Series] | None:
     """Actual minus the model's kWh on each complete day of `months` as a share of the model's kWh, scaled to the
-    period's mean daily kWh, and the model's kWh; None without a daily model or complete days.
+    period's mean daily kWh, and the model's kWh; None without a model of days (a daily one, or an hourly one's
+    days summed) or without complete days.
 
     Shares, because savings are a share of use: a retrofit saving 20 % saves more kWh on a hot day than on a mild
     one, and in kWh that seasonal swing would look like a shift."""
-    expected = calc.expected_use(
-        model=baseline.model,
-        months=months,
-        daily_temperature_c=inputs.daily_temperatures(building=building, months=months),
-        daily_occupancy=inputs.daily_occupancy(building=building, months=months, events=inputs.calc_events(building)),
+    conditions = inputs.model_conditions(
+        building=building, months=months, model=baseline.model, events=inputs.calc_events(building)
     )
+    expected = calc.expected_use(model=baseline.model, months=months, **conditions)
     actual = inputs.complete_days(building=building, first=calc.first_day(months[0]), last=calc.last_day(months[-1]))
     if expected is None or expected.daily_kwh is None or actual is None:
         return None

@@ -13,9 +13,6 @@ from mrv import calc
 from . import anomalies, selectors, services
 from .models import Baseline, Method
 
-# towt joins the methods a caller may ask for when the hourly model lands (issue 13, branch mrv-towt).
-REQUESTABLE_METHODS = [choice for choice in Method.choices if choice[0] != Method.TOWT]
-
 
 class MonthIn(serializers.Serializer):
     period = serializers.RegexField(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": "Use YYYY-MM."})
@@ -33,7 +30,7 @@ class MonthIn(serializers.Serializer):
 class BaselineIn(serializers.Serializer):
     building_id = serializers.UUIDField()
     months = MonthIn(many=True, required=False, allow_empty=False)
-    method = serializers.ChoiceField(choices=REQUESTABLE_METHODS, required=False)
+    method = serializers.ChoiceField(choices=Method.choices, required=False)
     baseline_start = calendar.CalendarDateField(required=False)
     baseline_end = calendar.CalendarDateField(required=False)
     static_kwh = serializers.FloatField(min_value=0, max_value=1e12, required=False)

@@ -208,10 +208,7 @@ def _gather(
     events = inputs.calc_events(building)
     adjusted, expected_use = {}, None
     if baseline is not None:
-        conditions = {
-            "daily_temperature_c": inputs.daily_temperatures(building=building, months=months),
-            "daily_occupancy": inputs.daily_occupancy(building=building, months=months, events=events),
-        }
+        conditions = inputs.model_conditions(building=building, months=months, model=baseline.model, events=events)
         adjusted = calc.adjusted_baselines_kwh(model=baseline.model, months=months, **conditions)
         expected_use = calc.expected_use(model=baseline.model, months=months, **conditions)
     approved = MonthReview.objects.filter(

@@ -5,13 +5,14 @@ readings, so a multi-year query stays close to the cost of the aggregation it re
 """
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
 from buildings.models import Building
 from metering.bills.selectors import confirmed_bill_months
 from metering.readings.selectors import meter_bucket_totals, meter_interval, meter_series
-from metering.weather.selectors import station_daily_means
+from metering.weather.selectors import station_daily_means, station_hourly_means
 from mrv import calc
 
 # A daily meter's readings are 23–25 h apart around clock changes; anything sparser is not daily.
@@ -105,6 +106,40 @@ def daily_temperatures(*, building: Building, months: list[pd.Period]) -> pd.Ser
         return None
     dates = pd.DatetimeIndex(means.index).tz_convert(building.timezone).tz_localize(None).normalize()
     return pd.Series(means.to_numpy(), index=dates)
+
+
+def hourly_kwh(*, building: Building, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series | None:
+    """kWh per local clock hour over [start, end), only for hours with every reading present, on a
+    zone-aware index in the building's zone; None for a meter read less often than hourly."""
+    interval = meter_interval(building=building, before=end)
+    if interval is None or interval > pd.Timedelta(hours=1):
+        return None
+    hours = meter_bucket_totals(building=building, interval="hour", start=start, end=end)
+    whole = hours["count"].to_numpy() == pd.Timedelta(hours=1) / interval
+    return pd.Series(hours["kwh"].to_numpy(dtype=float)[whole], index=pd.DatetimeIndex(hours["bucket"])[whole])
+
+
+def hourly_temperatures(*, building: Building, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series | None:
+    """Mean °C of the station's hourly readings per local clock hour over [start, end), or None without
+    a station or hourly readings."""
+    station = building.weather_station
+    if station is None:
+        return None
+    means = station_hourly_means(station=station, start=start, end=end, timezone=building.timezone)
+    return None if means.empty else means
+
+
+def model_conditions(*, building: Building, months: list[pd.Period], model: dict, events) -> dict[str, Any]:
+    """The conditions of `months` a stored baseline model reads, as keyword arguments of
+    `calc.adjusted_baselines_kwh` and `calc.expected_use`: hourly temperatures for an hourly (towt) model,
+    else daily temperatures and occupancy."""
+    if model.get("granularity") == "hourly":
+        start, end = span_of(building, months)
+        return {"hourly_temperature_c": hourly_temperatures(building=building, start=start, end=end)}
+    return {
+        "daily_temperature_c": daily_temperatures(building=building, months=months),
+        "daily_occupancy": daily_occupancy(building=building, months=months, events=events),
+    }
 
 
 def calc_events(building: Building) -> list[calc.ProjectEvent]:

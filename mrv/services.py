@@ -1,7 +1,7 @@
 """Writes of the MRV engine: baselines (never rewritten) and verifier reviews of flagged months."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -67,6 +67,7 @@ class _BaselineInputs:
     daily_kwh: pd.Series | None
     warnings: list[str]
     sources: dict[str, Any]
+    hourly_kwh: pd.Series | None = None  # complete local hours of an interval meter read at least hourly
 
     @property
     def window(self) -> list[pd.Period]:
@@ -88,7 +89,10 @@ def _posted_inputs(months: list[dict[str, Any]]) -> _BaselineInputs:
     )
 
 
-def _stored_inputs(building: Building, baseline_start: date | None, baseline_end: date | None) -> _BaselineInputs:
+def _stored_inputs(
+    building: Building, baseline_start: date | None, baseline_end: date | None, *, hourly: bool
+) -> _BaselineInputs:
+    """The months, complete days and (when ``hourly``, for the towt model) complete hours of the window."""
     if (baseline_start is None) != (baseline_end is None):
         raise Invalid(
             "Give both baseline_start and baseline_end, or neither.",
@@ -107,7 +111,20 @@ def _stored_inputs(building: Building, baseline_start: date | None, baseline_end
         daily_kwh=daily_kwh,
         warnings=warnings,
         sources={"source": "meter readings", "months": month_sources},
+        hourly_kwh=inputs.hourly_kwh(
+            building=building, start=_local_midnight(building, first), end=_after(building, last)
+        )
+        if hourly
+        else None,
     )
+
+
+def _local_midnight(building: Building, day: date) -> pd.Timestamp:
+    return pd.Timestamp(day).tz_localize(building.timezone, nonexistent="shift_forward")
+
+
+def _after(building: Building, day: date) -> pd.Timestamp:
+    return _local_midnight(building, day + timedelta(days=1))
 
 
 DAILY_METHODS = (None, Method.WEATHER, Method.DAYTYPE, Method.REGRESSION)
@@ -120,6 +137,10 @@ def _fit(
     temperatures = inputs.daily_temperatures(building=building, months=gathered.window)
     occupancy = inputs.daily_occupancy(building=building, months=gathered.window, events=inputs.calc_events(building))
     country = calc.holiday_country(building.grid_region)
+    hourly_kwh, hourly_temperatures = gathered.hourly_kwh, None
+    if hourly_kwh is not None:
+        start, end = _local_midnight(building, gathered.first), _after(building, gathered.last)
+        hourly_temperatures = inputs.hourly_temperatures(building=building, start=start, end=end)
     try:
         result = calc.calculate_baseline(
             method=method,
@@ -129,6 +150,8 @@ def _fit(
             daily_kwh=gathered.daily_kwh if method in DAILY_METHODS else None,
             static_kwh=static_kwh,
             country=country,
+            hourly_kwh=hourly_kwh,
+            hourly_temperature_c=hourly_temperatures,
         )
     except calc.CalcInputError as exc:
         raise Invalid(str(exc), code="baseline_not_computable") from None
@@ -189,7 +212,11 @@ def baseline_calculate(
 ) -> Baseline:
     """Gathers the baseline's inputs (posted months or stored readings), fits, stores and announces it."""
     building = Building.objects.select_for_update().get(pk=building.pk)
-    gathered = _posted_inputs(months) if months else _stored_inputs(building, baseline_start, baseline_end)
+    gathered = (
+        _posted_inputs(months)
+        if months
+        else _stored_inputs(building, baseline_start, baseline_end, hourly=method in (None, Method.TOWT))
+    )
     result, notes = _fit(building, gathered, method=method, static_kwh=static_kwh)
     baseline = _persist(actor=actor, building=building, gathered=gathered, result=result, notes=notes)
     events.publish(

@@ -51,3 +51,14 @@ def bucket_expression(interval: str, tz: str):
     if connection.vendor == "postgresql":
         return TimeBucket(width, F("time"), tz)
     return trunc("time", tzinfo=ZoneInfo(tz))
+
+
+def bucket_starts(epoch_seconds, tz: str) -> pd.DatetimeIndex:
+    """Zone-aware starts of buckets loaded as `EpochSeconds(bucket_expression(...))`. TimescaleDB's
+    time_bucket gives instants; SQLite's Trunc* gives the local wall-clock time, read back here in `tz`
+    (it already merged the hour a clock change repeats, taken as the first)."""
+    loaded = instants(epoch_seconds)
+    if connection.vendor == "postgresql":
+        return loaded.tz_convert(tz)
+    first = np.ones(len(loaded), dtype=bool)
+    return loaded.tz_localize(None).tz_localize(tz, ambiguous=first, nonexistent="shift_forward")

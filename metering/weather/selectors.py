@@ -1,4 +1,4 @@
-"""Reads of a station's temperatures: daily means per local calendar day."""
+"""Reads of a station's temperatures: daily means per local calendar day, hourly means per local clock hour."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,7 +9,7 @@ from django.db.models import Avg, Count
 
 from buildings.models import Building, WeatherStation
 
-from ..readings.timeseries import EpochSeconds, bucket_expression, instants
+from ..readings.timeseries import EpochSeconds, bucket_expression, bucket_starts, instants
 from .models import BuildingWeather, TemperatureReading, TemperatureResolution
 
 
@@ -118,3 +118,21 @@ def building_weather(building: Building, *, now: datetime) -> dict[str, Any]:
         "candidates": record.candidates if record else [],
         "coverage": monthly_coverage(station=station, now=now) if station else [],
     }
+
+
+def station_hourly_means(*, station: WeatherStation, start: datetime, end: datetime, timezone: str) -> pd.Series:
+    """Mean °C of the station's hourly readings per clock hour of `timezone` over [start, end), in SQL;
+    indexed by the hour's start, zone-aware in `timezone`. Empty for a station with daily values only."""
+    rows = (
+        TemperatureReading.objects.filter(
+            station=station, resolution=TemperatureResolution.HOUR, time__gte=start, time__lt=end
+        )
+        .annotate(hour=EpochSeconds(bucket_expression("hour", timezone)))  # years of hours: loaded in C
+        .values("hour")
+        .annotate(mean=Avg("temperature_c"))
+        .order_by("hour")
+        .values_list("hour", "mean")
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=["hour", "temperature_c"])
+    hours = bucket_starts(frame["hour"], timezone)
+    return pd.Series(frame["temperature_c"].to_numpy(dtype=float), index=hours, name="temperature_c")

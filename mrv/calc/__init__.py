@@ -65,7 +65,8 @@ Day types (daytypes)
 
 Baselines (baselines, candidates, baseline_choice, out_of_sample, adjusted_baseline)
     calculate_baseline(*, method=None, monthly_kwh=None, daily_temperature_c=None, daily_occupancy=None,
-                       daily_kwh=None, static_kwh=None, country=None, settings=CALTRACK_SETTINGS)
+                       daily_kwh=None, static_kwh=None, country=None, settings=CALTRACK_SETTINGS,
+                       hourly_kwh=None, hourly_temperature_c=None)
         -> BaselineResult   # without a method: the winner, with .candidates and .method_reason (why)
     Candidate(method, terms, granularity, result, oos_cv_rmse).as_dict()   # the API's candidate row
     daily_candidates(*, daily_kwh, daily_temperature_c, daily_occupancy=None, country=None) -> [Candidate]
@@ -78,12 +79,20 @@ Baselines (baselines, candidates, baseline_choice, out_of_sample, adjusted_basel
     regression_baseline(*, daily_temperature_c, daily_occupancy, monthly_kwh=None, daily_kwh=None, ...)
     daytype_baseline(*, daily_kwh, daily_temperature_c, scheme, country, settings=...)
     adjusted_baseline_kwh(*, model, month, daily_temperature_c=None, daily_occupancy=None) -> float
-    adjusted_baselines_kwh(*, model, months, ...) -> {month: float | CalcInputError}   # one pass for many
+    adjusted_baselines_kwh(*, model, months, ..., hourly_temperature_c=None)
+        -> {month: float | CalcInputError}   # one pass for many; a towt model reads hourly temperatures
     expected_use(*, model, months, daily_temperature_c=None, daily_occupancy=None) -> ExpectedUse | None
     model_uncertainty(model) -> BaselineUncertainty | None
     BaselineResult(method, baseline_monthly_kwh, model, fit, valid, warnings, method_reason, oos_cv_rmse,
                    candidates)
         .normalization, .uncertainty, .fit_dict(), .adjusted_baseline_kwh(*, month, ...)
+
+Hourly time-of-week-and-temperature model (towt, towt_features, towt_baseline, towt_adjusted)
+    towt_baseline(*, hourly_kwh, hourly_temperature_c) -> BaselineResult   # granularity "hourly"; its
+        uncertainty is measured on daily totals (granularity "daily"), oos_cv_rmse on monthly totals
+    towt_candidate(*, hourly_kwh, hourly_temperature_c) -> Candidate
+    towt_hourly_kwh(*, model, hourly_temperature_c) -> pd.Series   # a stored model's kWh per hour (NaN: unknown)
+    TowtModel.predict(*, hourly_temperature_c) / .to_dict() / .from_dict(dict)
 
 Savings (savings)
     month_savings(*, period, adjusted_baseline_kwh, actual_kwh, emission_factor_kg_per_kwh,
@@ -179,6 +188,8 @@ from mrv.calc.quality import (
 from mrv.calc.reading_grid import CONTEXT_DAYS, reading_grid
 from mrv.calc.residual_shift import residual_shift
 from mrv.calc.savings import MonthSavings, SavingsTotals, month_savings, savings_totals
+from mrv.calc.towt import TowtModel
+from mrv.calc.towt_baseline import towt_baseline, towt_candidate, towt_hourly_kwh
 from mrv.calc.uncertainty import BaselineUncertainty, fsu, lag1_autocorrelation, savings_lower_bound
 
 __all__ = [
@@ -188,6 +199,10 @@ __all__ = [
     "AnomalyThresholds",
     "meter_anomalies",
     "residual_shift",
+    "TowtModel",
+    "towt_baseline",
+    "towt_candidate",
+    "towt_hourly_kwh",
     "CALTRACK_SETTINGS",
     "CONTEXT_DAYS",
     "EVENT_TYPES",

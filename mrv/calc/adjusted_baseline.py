@@ -11,6 +11,7 @@ from mrv.calc.daytypes import day_type_columns
 from mrv.calc.errors import CalcInputError
 from mrv.calc.gap_fill import ExpectedUse
 from mrv.calc.monthly_inputs import MIN_COVERAGE, coverage_shortfall_labels, days_in_months
+from mrv.calc.towt_adjusted import towt_adjusted_kwh, towt_expected_use
 from mrv.calc.uncertainty import BaselineUncertainty
 
 
@@ -41,15 +42,18 @@ def adjusted_baselines_kwh(
     months: Sequence[pd.Period | str],
     daily_temperature_c: pd.Series | None = None,
     daily_occupancy: pd.Series | None = None,
+    hourly_temperature_c: pd.Series | None = None,
 ) -> dict[pd.Period, float | CalcInputError]:
-    """``adjusted_baseline_kwh`` for many months at once, predicting every day in one pass.
+    """``adjusted_baseline_kwh`` for many months at once, predicting every day (or hour) in one pass.
 
     A month that cannot be adjusted maps to the CalcInputError saying why, so one month's gap does
-    not hide the others' results.
+    not hide the others' results. An hourly (towt) model reads ``hourly_temperature_c`` alone.
     """
     periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])
     if model["method"] in ("historical", "static"):
         return dict.fromkeys(periods, float(model["baseline_monthly_kwh"]))
+    if model["method"] == "towt":
+        return towt_adjusted_kwh(model=model, months=list(periods), hourly_temperature_c=hourly_temperature_c)
     predicted = _predicted_days(model, periods, daily_temperature_c, daily_occupancy)
     if isinstance(predicted, CalcInputError):
         return dict.fromkeys(periods, predicted)
@@ -74,9 +78,15 @@ def expected_use(
     months: Sequence[pd.Period | str],
     daily_temperature_c: pd.Series | None = None,
     daily_occupancy: pd.Series | None = None,
+    hourly_temperature_c: pd.Series | None = None,
 ) -> ExpectedUse | None:
-    """The shape a stored model gives the gap fill of ``months``: a daily model's kWh for each day it can
-    predict; None for models fitted on months (their days were never checked against readings)."""
+    """The shape a stored model gives the gap fill of ``months``: an hourly (towt) model's kWh for each
+    reading slot and each day, a daily model's kWh for each day it can predict; None for models fitted on months (their
+    days were never checked against readings) and for a towt model without hourly temperatures."""
+    if model.get("method") == "towt":
+        if hourly_temperature_c is None:
+            return None
+        return towt_expected_use(model=model, hourly_temperature_c=hourly_temperature_c)
     if model.get("granularity") != "daily" or "changepoint" not in model:
         return None
     periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])

@@ -1,9 +1,11 @@
 """A baseline computed by method name, or chosen among the candidates the data allows (``candidates``).
 
 Without a method: the daily family when daily kWh and temperatures are given (a daily or interval
-meter), else the monthly family; ``choose_candidate`` picks by the out-of-sample error. With a method
-name that method is fitted (at daily granularity when daily kWh is given and the method has a daily
-form) and returned as the one candidate. "static" is never chosen; it must be asked for.
+meter), joined by the hourly ``towt`` model when hourly kWh and temperatures are given too (an interval
+meter of 1 h or less), else the monthly family; ``choose_candidate`` picks by the out-of-sample error.
+With a method name that method is fitted (at daily granularity when daily kWh is given and the method has
+a daily form; ``towt`` on hours) and returned as the one candidate. "static" is never chosen; it must be
+asked for.
 """
 
 import dataclasses
@@ -29,6 +31,7 @@ from mrv.calc.candidates import (
 )
 from mrv.calc.changepoint import CALTRACK_SETTINGS, ChangePointSettings
 from mrv.calc.errors import CalcInputError
+from mrv.calc.towt_baseline import towt_candidate
 
 NEEDS = {
     "weather": ["temperatures"],
@@ -48,11 +51,14 @@ def calculate_baseline(
     static_kwh: float | None = None,
     country: str | None = None,
     settings: ChangePointSettings = CALTRACK_SETTINGS,
+    hourly_kwh: pd.Series | None = None,
+    hourly_temperature_c: pd.Series | None = None,
 ) -> BaselineResult:
     """The baseline by ``method``, or the winner of the candidates (with all of them in ``candidates``).
 
     ``country`` gives the public holidays of the day-type model (None: weekends only).
     """
+    hourly = None if hourly_kwh is None or hourly_temperature_c is None else (hourly_kwh, hourly_temperature_c)
     if method == "static":
         if static_kwh is None:
             raise CalcInputError("A static baseline needs static_kwh.")
@@ -60,7 +66,12 @@ def calculate_baseline(
     if daily_kwh is not None and daily_kwh.empty:
         daily_kwh = None
     if method is None:
-        return _chosen(monthly_kwh, daily_temperature_c, daily_occupancy, daily_kwh, country, settings)
+        return _chosen(monthly_kwh, daily_temperature_c, daily_occupancy, daily_kwh, country, settings, hourly)
+    if method == "towt":
+        if hourly is None:
+            raise CalcInputError("The towt method needs hourly kWh from an interval meter and hourly temperatures.")
+        candidate = towt_candidate(hourly_kwh=hourly[0], hourly_temperature_c=hourly[1])
+        return dataclasses.replace(candidate.result, method_reason="requested", candidates=(candidate,))
     given = {"temperatures": daily_temperature_c, "occupancy": daily_occupancy, "kWh": daily_kwh}
     missing = [name for name in NEEDS.get(method, []) if given[name] is None]
     if missing:
@@ -76,6 +87,7 @@ def _chosen(
     daily_kwh: pd.Series | None,
     country: str | None,
     settings: ChangePointSettings,
+    hourly: tuple[pd.Series, pd.Series] | None,
 ) -> BaselineResult:
     notes = []
     candidates: list[Candidate] = []
@@ -92,6 +104,11 @@ def _chosen(
             )
         except CalcInputError as error:
             notes.append(f"no daily model could be fitted ({error}), so monthly models were tried")
+        if candidates and hourly is not None:
+            try:
+                candidates.append(towt_candidate(hourly_kwh=hourly[0], hourly_temperature_c=hourly[1]))
+            except CalcInputError as error:
+                notes.append(f"the hourly model could not be fitted ({error})")
     if not candidates:
         if monthly_kwh is None:
             raise CalcInputError("Monthly energy use is needed to compute a baseline.")

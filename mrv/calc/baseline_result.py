@@ -37,7 +37,7 @@ class BaselineResult:
     @property
     def normalization(self) -> dict[str, bool]:
         return {
-            "weather": self.method in ("weather", "daytype", "regression"),
+            "weather": self.method in ("weather", "daytype", "regression", "towt"),
             "occupancy": self.method in ("occupancy", "regression"),
         }
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from buildings.models import WeatherStation
 from metering.weather.models import TemperatureReading
-from metering.weather.selectors import station_daily_means
+from metering.weather.selectors import station_daily_means, station_hourly_means
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,28 @@ def test_hourly_and_daily_temperatures_make_local_daily_means(as_owner):
     assert [d.strftime("%Y-%m-%d") for d in means.index] == ["2025-05-01", "2025-05-02", "2025-05-03"]
     # hand check: 20 + (0..11) twice → mean of 20..31 = 25.5
     assert list(means) == pytest.approx([25.5, 31.5, 10.0])
+
+
+def test_hourly_means_are_per_local_clock_hour(as_owner):
+    station_id = _station(as_owner)
+    readings = [
+        {"timestamp": "2025-05-01T10:00:00+05:30", "temperature_c": 20.0},
+        {"timestamp": "2025-05-01T10:30:00+05:30", "temperature_c": 23.0},  # same local hour: mean 21.5
+        {"timestamp": "2025-05-01T11:00:00+05:30", "temperature_c": 24.0},
+        {"timestamp": "2025-05-01T13:00:00+05:30", "temperature_c": 26.0},  # after the window
+    ]
+    assert as_owner.post(f"/weather/{station_id}/readings", {"readings": readings}, format="json").status_code == 202
+    daily = [{"date": "2025-05-01", "temperature_c": 31.5}]  # a daily value is no hour's reading
+    assert as_owner.post(f"/weather/{station_id}/readings", {"readings": daily}, format="json").status_code == 202
+    station = WeatherStation.objects.get(pk=station_id)
+    means = station_hourly_means(
+        station=station,
+        start=datetime(2025, 5, 1, 4, 30, tzinfo=UTC),
+        end=datetime(2025, 5, 1, 7, 30, tzinfo=UTC),
+        timezone="Asia/Kolkata",
+    )
+    assert [hour.isoformat() for hour in means.index] == ["2025-05-01T10:00:00+05:30", "2025-05-01T11:00:00+05:30"]
+    assert list(means) == pytest.approx([21.5, 24.0])
 
 
 def test_temperature_csv_upload_and_bad_rows(as_owner):

@@ -56,8 +56,9 @@ def test_baseline_from_stored_readings_uses_the_window_before_the_retrofit(as_ow
     assert response.status_code == 201, response.json()
     body = response.json()
     candidates = {c["method"]: c for c in body["candidates"]}
-    assert set(candidates) == {"weather", "daytype", "regression"}
-    assert {c["granularity"] for c in candidates.values()} == {"daily"}
+    granularities = {method: c["granularity"] for method, c in candidates.items()}
+    # 15-minute readings: the daily family on complete days, and towt on complete hours
+    assert granularities == {"weather": "daily", "daytype": "daily", "regression": "daily", "towt": "hourly"}
     chosen = min((c for c in candidates.values() if c["g14_pass"]), key=lambda c: c["oos_cv_rmse"])
     assert body["method"] == chosen["method"]
     assert body["chosen_because"] == body["method_reason"]
@@ -65,10 +66,11 @@ def test_baseline_from_stored_readings_uses_the_window_before_the_retrofit(as_ow
     assert body["fit"]["r2"] == chosen["r2"] and body["fit"]["cv_rmse"] == chosen["cv_rmse"]
     assert (body["period_start"], body["period_end"]) == ("2023-03-01", "2024-02-29")
     assert body["valid"] is True
-    assert body["fit"]["n"] > 300  # a daily fit on the complete days
-    assert body["model"]["changepoint"]["cooling_balance_point_c"] is not None
+    assert body["model"]["granularity"] == granularities[body["method"]]
+    assert body["fit"]["n"] > 300  # fitted on the complete days (or hours), not on 12 months
     regression = _calculate(as_owner, b, method="regression").json()
-    assert regression["method"] == "regression"
+    assert regression["method"] == "regression" and regression["fit"]["n"] > 300
+    assert regression["model"]["changepoint"]["cooling_balance_point_c"] is not None
     assert regression["normalization"] == {"weather": True, "occupancy": True}
 
 

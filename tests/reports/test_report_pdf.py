@@ -37,7 +37,7 @@ def evidence_building(owner, verifier, as_owner, as_verifier):
     """two_years with a weather baseline, November 2024 FLAGGED (3 of 30 days missing) and approved by a
     verifier, a CSV upload, and credits issued for April–September 2024."""
     building, _ = builders.two_years(owner)
-    baseline_calculate(actor=owner, building=building)
+    baseline_calculate(actor=owner, building=building, method="weather")
     november_gap = (pd.Timestamp("2024-11-10", tz=builders.TZ), pd.Timestamp("2024-11-13", tz=builders.TZ))
     MeterReading.objects.filter(building=building, time__gte=november_gap[0], time__lt=november_gap[1]).delete()
     month_review_record(
