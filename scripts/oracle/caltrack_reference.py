@@ -174,6 +174,11 @@ def daily_reference(meter: pd.DataFrame, temperature_f: pd.Series, *, model: str
     }
 
 
+def whole_days(meter: pd.DataFrame) -> pd.DataFrame:
+    """Hourly kWh summed to UTC days; a day missing an hour is left out."""
+    return meter["value"].resample("D").sum(min_count=24).to_frame("value")
+
+
 def hourly_baseline(meter_kwh: pd.Series, temperature_f: pd.Series) -> HourlyCaltrackBaselineData:
     return HourlyCaltrackBaselineData.from_series(meter_kwh, temperature_f, is_electricity_data=True)
 
@@ -259,6 +264,8 @@ def fixtures(out: Path) -> dict:
         }
         if hourly:
             entry["reference"] = hourly_reference(meter, temperature_f)
+            # Not compared: tells a gap of the model family (hourly vs daily) from one of the implementation.
+            entry["daily_model_on_daily_sums"] = daily_reference(whole_days(meter), temperature_f, model="legacy")
         else:
             entry["reference"] = daily_reference(meter, temperature_f, model="legacy")
             entry["eemeter_current_daily_model"] = daily_reference(meter, temperature_f, model="current")
