@@ -287,12 +287,13 @@ def fixtures(out: Path) -> dict:
     return fixture
 
 
-def time_hourly(path: Path, repeat: int) -> dict:
+def time_hourly(path: Path, repeat: int, timezone: str) -> dict:
     """Times the reference's hourly fit on a CSV of ts, kwh, temperature_c (rows of an hour or shorter, which
-    are summed, kWh, and averaged, °C, to hours, as the hourly model takes them)."""
+    are summed, kWh, and averaged, °C, to hours, as the hourly model takes them). The hours are read in
+    `timezone`, the building's, since the model's hour of the week is a local hour."""
     _quiet()
     frame = pd.read_csv(path)
-    frame.index = pd.DatetimeIndex(pd.to_datetime(frame["ts"], utc=True))
+    frame.index = pd.DatetimeIndex(pd.to_datetime(frame["ts"], utc=True)).tz_convert(timezone)
     hours = frame.resample("h").agg({"kwh": "sum", "temperature_c": "mean"})
     baseline = hourly_baseline(hours["kwh"].rename("value"), celsius_to_fahrenheit(hours["temperature_c"]))
     seconds = [timed_hourly_fit(baseline)[1] for _ in range(repeat)]
@@ -314,11 +315,12 @@ def main(argv: list[str] | None = None) -> None:
     timed = commands.add_parser("time-hourly", help="time eemeter's hourly fit; prints JSON on stdout")
     timed.add_argument("--input", type=Path, required=True, help="CSV with columns ts, kwh, temperature_c")
     timed.add_argument("--repeat", type=int, default=1)
+    timed.add_argument("--timezone", default="UTC", help="the building's IANA zone (default UTC)")
     args = parser.parse_args(argv)
     if args.command == "fixtures":
         fixtures(args.out)
     else:
-        print(json.dumps(time_hourly(args.input, args.repeat)))
+        print(json.dumps(time_hourly(args.input, args.repeat, args.timezone)))
 
 
 if __name__ == "__main__":
