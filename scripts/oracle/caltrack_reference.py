@@ -280,7 +280,7 @@ def fixtures(out: Path) -> dict:
         "baseline_end": str(BASELINE_END.date()),
         "reporting_months": [str(p) for p in REPORTING_MONTHS],
         "savings_definition": "savings_pct = 100 * (adjusted baseline - observed) / adjusted baseline, summed "
-        "over the reporting hours or days that have an observed value",
+        "over the reporting hours or days that have a reading (a reading of 0 counts as 0 kWh)",
         "samples": samples,
     }
     (out / "reference.json").write_text(json.dumps(fixture, indent=2) + "\n")
