@@ -35,10 +35,21 @@ def _seconds(run: Callable[[int], None], i: int) -> float:
     return time.perf_counter() - started
 
 
-def paired_medians(ours: Callable[[int], None], reference: Callable[[int], None], *, repeats: int):
+def paired_medians(
+    ours: Callable[[int], None],
+    reference: Callable[[int], None],
+    *,
+    repeats: int,
+    before_ours: Callable[[int], None] | None = None,
+):
     """Median wall times of both, run alternately so drift in the machine's load hits each alike.
-    Each call gets its own index `i`, so it can work on fresh data."""
-    times = [(_seconds(ours, i), _seconds(reference, i)) for i in range(repeats)]
+    Each call gets its own index `i`, so it can work on fresh data; `before_ours` prepares each run of ours
+    outside the timing."""
+    times = []
+    for i in range(repeats):
+        if before_ours is not None:
+            before_ours(i)
+        times.append((_seconds(ours, i), _seconds(reference, i)))
     return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
 
 
