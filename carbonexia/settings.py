@@ -217,7 +217,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "metering.uploads.models.UploadStatus",
         "BaselineMethodEnum": "mrv.models.Method",
-        "RequestableMethodEnum": "mrv.api.REQUESTABLE_METHODS",
     },
 }
 

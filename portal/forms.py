@@ -258,6 +258,9 @@ class StationLinkForm(PortalForm):
     )
 
     def __init__(self, *args, user, **kwargs):
+        # The new-station form on the same page has its own latitude and longitude: distinct ids keep each
+        # label on its own field.
+        kwargs.setdefault("auto_id", "location_%s")
         super().__init__(*args, **kwargs)
         self.fields["weather_station"].queryset = stations_visible_to(user)
 

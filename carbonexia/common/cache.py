@@ -56,5 +56,8 @@ class ResilientRedisCache(RedisCache):
     def get_many(self, keys, version=None):
         return self._call("get_many", {}, keys, version=version)
 
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), data, timeout, version=version)
+
     def incr(self, key, delta=1, version=None):
         return self._call("incr", delta, key, delta, version=version)

@@ -157,10 +157,12 @@ def test_a_facility_managers_day(
 
     # Weather: a station, then its daily temperatures.
     page.get_by_text("Add a weather station").click()
-    page.locator("#id_name").fill("Harbour roof")
-    page.get_by_label("Latitude").fill("18.94")
-    page.get_by_label("Longitude").fill("72.84")
-    page.get_by_role("button", name="Add and link the station").click()
+    # The building's own coordinates sit in the form above: this station's fields are the ones in its form.
+    new_station = page.locator("form", has=page.get_by_role("button", name="Add and link the station"))
+    new_station.get_by_label("Name").fill("Harbour roof")
+    new_station.get_by_label("Latitude").fill("18.94")
+    new_station.get_by_label("Longitude").fill("72.84")
+    new_station.get_by_role("button", name="Add and link the station").click()
     expect(page.get_by_text("The station Harbour roof was added and linked to this building.")).to_be_visible()
     page.get_by_label("Temperature CSV").set_input_files(files["temperatures.csv"])
     page.get_by_role("button", name="Upload temperatures").click()
