@@ -1,8 +1,10 @@
+import pandas as pd
 import pytest
 
 from credits.models import CreditBlock, Status
 from metering.uploads.models import Upload
 from tests.credits.conftest import issue
+from tests.mrv import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +86,12 @@ def test_verifiers_cannot_edit_or_delete_blocks(verifier_browser, pending_block)
     response = verifier_browser.post(f"/admin/credits/creditblock/{pending_block.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert CreditBlock.objects.filter(pk=pending_block.pk).exists()
+
+
+def test_the_detail_page_lists_the_anomalies_of_the_blocks_months(verifier_browser, pending_block):
+    building = pending_block.building
+    stuck = pd.date_range("2024-06-10", periods=4, freq="D", tz=building.timezone)  # four days, one value
+    builders.store_meter(building, pd.DataFrame({"ts": stuck.tz_convert("UTC"), "kwh": 1234.5}))
+    text = verifier_browser.get(f"/admin/credits/creditblock/{pending_block.pk}/change/").content.decode()
+    assert "Anomalies in the readings of these months" in text
+    assert "Stuck reading" in text and "the same reading, 1,234.500 kWh, 4 times in a row" in text

@@ -6,11 +6,15 @@ import pandas as pd
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from buildings.models import EventType
 from buildings.services import event_record
 from metering.parsers.demo_series import generate_meter, generate_weather, to_csv_bytes
 from mrv.cache_keys import mrv_cache_key
+from reports.context import report_context
+from reports.models import Report
 from tests.mrv import builders
 from tests.support.waiting import wait_for
 
@@ -115,3 +119,12 @@ def test_the_verifiers_month_review_lists_the_anomalies_with_a_chart_of_the_days
     page = client.get(f"/admin/mrv/monthreview/add/?building={office.pk}&month=2024-06-01").content.decode()
     assert "Stuck reading" in page and "12.500 kWh, 32 times in a row" in page and "Zero use in occupied hours" in page
     assert "FLAGGED" in page and 'class="anomaly-severe anomaly-open"' in page and "<svg" in page
+
+
+def test_the_pdf_evidence_pack_lists_the_anomalies_of_its_months(owner, office):
+    report = Report.objects.create(
+        building=office, period_start=date(2024, 6, 1), period_end=date(2024, 6, 30), requested_by=owner
+    )
+    html = render_to_string("reports/report.html", report_context(report=report, generated_at=timezone.now()))
+    assert "Anomalies in the readings" in html and "Stuck reading" in html and "Zero use in occupied hours" in html
+    assert "Tue 2024-06-04 01:00" in html  # in the building's zone, as the portal and the admin show it

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 CHANGE = date(2024, 9, 2)
 
 
-def _office(owner, **change):
-    b, _ = builders.two_years(owner, interval="1D", occupancy=(0.85, 0.2), hotter_by_c=2.0, **change)
+def _office(owner, climate="subtropical", **change):
+    b, _ = builders.two_years(owner, interval="1D", climate=climate, occupancy=(0.85, 0.2), hotter_by_c=2.0, **change)
     baseline_calculate(actor=owner, building=b)
     return b
 
@@ -26,15 +26,17 @@ def _shifts(client, b):
     return [a for a in body if a["kind"] == "shift"]
 
 
+# In the tropical office the default model misses single days by well under 1 %, so a 15 % step is dated to
+# the day; in the subtropical one its daily model misses days by about 7 % (sd: afternoons that need cooling on
+# days whose mean does not), and the least-squares date lands within a few days.
+@pytest.mark.parametrize(("climate", "days_off"), [("tropical", 1), ("subtropical", 3)])
 def test_an_unrecorded_drop_is_found_from_its_first_day_and_flags_its_months_until_an_event_explains_it(
-    as_owner, owner
+    as_owner, owner, climate, days_off
 ):
-    b = _office(owner, changed_from=(CHANGE, 0.85))
+    b = _office(owner, climate, changed_from=(CHANGE, 0.85))
     (shift,) = _shifts(as_owner, b)
-    # This daily model misses single days by about 7 % (sd), so the least-squares date of a 15 % step lands within
-    # a few days; on residuals as quiet as a good hourly model's it is within a day (the unit tests).
     found = date.fromisoformat(shift["start"][:10])
-    assert abs((found - CHANGE).days) <= 3, shift
+    assert abs((found - CHANGE).days) <= days_off, shift
     assert shift["evidence"]["share_of_expected"] == pytest.approx(-0.15, abs=0.04)
     assert shift["explained_by"] is None and shift["severity"] == "severe"
     months = {m["period"]: m for m in as_owner.get(f"/mrv/{b.pk}/savings?start=2024-04&end=2025-03").json()["months"]}
@@ -51,5 +53,6 @@ def test_an_unrecorded_drop_is_found_from_its_first_day_and_flags_its_months_unt
     assert months["2024-10"]["quality"] == "OK"
 
 
-def test_the_same_office_without_the_change_raises_no_shift(as_owner, owner):
-    assert _shifts(as_owner, _office(owner)) == []
+@pytest.mark.parametrize("climate", ["tropical", "subtropical"])
+def test_the_same_office_without_the_change_raises_no_shift(as_owner, owner, climate):
+    assert _shifts(as_owner, _office(owner, climate)) == []
