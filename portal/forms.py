@@ -138,20 +138,9 @@ class RegisterForm(PortalForm):
         return data
 
 
-class BuildingForm(PortalForm):
-    service_fields = {"weather_station_id": "weather_station"}
-    name = forms.CharField(max_length=200)
-    address = forms.CharField(max_length=500, required=False)
-    building_type = forms.ChoiceField(choices=BuildingType.choices, initial=BuildingType.OTHER)
-    area_sqft = forms.FloatField(label="Floor area (sq ft)", max_value=1e9)
-    timezone = TimezoneField(initial="UTC")
-    occupancy_weekday = forms.IntegerField(label="Weekday occupancy (%)", min_value=0, max_value=100, initial=100)
-    occupancy_weekend = forms.IntegerField(label="Weekend occupancy (%)", min_value=0, max_value=100, initial=20)
-    grid_region = forms.CharField(
-        required=False,
-        help_text="Selects the grid's emission factors. Derived from the time zone (Asia/Kolkata → IN) when empty "
-        "or when the time zone changes.",
-    )
+class StationAndLocationForm(PortalForm):
+    """The building's weather station, or its coordinates for one to be chosen and fetched."""
+
     weather_station = forms.ModelChoiceField(
         queryset=WeatherStation.objects.none(), required=False, empty_label="No station"
     )
@@ -176,6 +165,27 @@ class BuildingForm(PortalForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["weather_station"].queryset = stations_visible_to(user)
+
+
+class BuildingForm(StationAndLocationForm):
+    service_fields = {"weather_station_id": "weather_station"}
+    # The building's own fields first, then its weather (declared on the base class, which Django puts first).
+    field_order = [
+        *("name", "address", "building_type", "area_sqft", "timezone"),
+        *("occupancy_weekday", "occupancy_weekend", "grid_region", "weather_station"),
+    ]
+    name = forms.CharField(max_length=200)
+    address = forms.CharField(max_length=500, required=False)
+    building_type = forms.ChoiceField(choices=BuildingType.choices, initial=BuildingType.OTHER)
+    area_sqft = forms.FloatField(label="Floor area (sq ft)", max_value=1e9)
+    timezone = TimezoneField(initial="UTC")
+    occupancy_weekday = forms.IntegerField(label="Weekday occupancy (%)", min_value=0, max_value=100, initial=100)
+    occupancy_weekend = forms.IntegerField(label="Weekend occupancy (%)", min_value=0, max_value=100, initial=20)
+    grid_region = forms.CharField(
+        required=False,
+        help_text="Selects the grid's emission factors. Derived from the time zone (Asia/Kolkata → IN) when empty "
+        "or when the time zone changes.",
+    )
 
     def clean_area_sqft(self):
         area = self.cleaned_data["area_sqft"]
@@ -235,34 +245,12 @@ class ReadingsForm(PortalForm):
     )
 
 
-class StationLinkForm(PortalForm):
-    weather_station = forms.ModelChoiceField(
-        queryset=WeatherStation.objects.none(), required=False, empty_label="No station"
-    )
-    latitude = forms.FloatField(
-        required=False, min_value=-90, max_value=90, help_text="Decimal degrees, e.g. 12.9716 (north is positive)."
-    )
-    longitude = forms.FloatField(
-        required=False,
-        min_value=-180,
-        max_value=180,
-        help_text="Decimal degrees, e.g. 77.5946 (east is positive). With the latitude, the nearest suitable "
-        "NOAA weather station is chosen and its hourly temperatures are fetched.",
-    )
-    elevation_m = forms.FloatField(
-        label="Elevation (m)",
-        required=False,
-        min_value=ELEVATION_RANGE_M[0],
-        max_value=ELEVATION_RANGE_M[1],
-        help_text="Optional: ground level above sea level, so a station far above or below is passed over.",
-    )
-
+class StationLinkForm(StationAndLocationForm):
     def __init__(self, *args, user, **kwargs):
         # The new-station form on the same page has its own latitude and longitude: distinct ids keep each
         # label on its own field.
         kwargs.setdefault("auto_id", "location_%s")
-        super().__init__(*args, **kwargs)
-        self.fields["weather_station"].queryset = stations_visible_to(user)
+        super().__init__(*args, user=user, **kwargs)
 
 
 class StationForm(PortalForm):
