@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from buildings.services import building_create, building_data_changed, event_record, station_create
-from metering.parsers.demo_series import generate_meter, generate_weather
+from metering.parsers.demo_series import OFFICE, generate_meter, generate_weather
 from metering.readings.services import meter_readings_ingest
 from metering.weather.services import temperatures_ingest
 from mrv import calc
@@ -95,13 +95,7 @@ def _office_year_of_quarter_hours(seed: int = 11) -> _OfficeYear:
         end="2024-03-01",
         tz=TZ,
         seed=seed,
-        base_kw=100,
-        occupied_kw=200,
-        heating_kw_per_degc=0,
-        cooling_kw_per_degc=25,
-        cooling_balance_c=21,
-        weekday_occupancy=0.85,
-        weekend_occupancy=0.2,
+        **OFFICE,
     )
     days = meter["ts"].dt.tz_convert(TZ).dt.tz_localize(None).dt.normalize()
     usage = meter.groupby(days.to_numpy())["kwh"].sum()

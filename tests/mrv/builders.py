@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from buildings.models import Building, EventType, ProjectEvent, WeatherStation
-from metering.parsers.demo_series import generate_meter, generate_weather
+from metering.parsers.demo_series import OFFICE, generate_meter, generate_weather
 from metering.readings.services import meter_readings_ingest
 from metering.weather.services import temperatures_ingest
 from mrv.calc.daytypes import public_holidays
@@ -110,13 +110,7 @@ def office_series(
         tz=TZ,
         seed=seed,
         interval=interval,
-        base_kw=100,
-        occupied_kw=200,
-        heating_kw_per_degc=0,
-        cooling_kw_per_degc=25,
-        cooling_balance_c=21,
-        weekday_occupancy=occupancy[0],
-        weekend_occupancy=occupancy[1],
+        **(OFFICE | {"weekday_occupancy": occupancy[0], "weekend_occupancy": occupancy[1]}),
         closed_dates=sorted(day.date() for day in public_holidays("IN", (2023, 2024, 2025)))
         if closed_on_holidays
         else (),
@@ -154,3 +148,25 @@ def month_frame(
     if missing_every:
         frame = frame[frame.index % missing_every != 0]
     return frame
+
+
+def office_with_june_anomalies(owner) -> Building:
+    """Three months of a 15-minute office (2024-04..06) with a stuck register and a dropout in June."""
+    weather = generate_weather(start="2024-04-01", end="2024-07-02", tz=TZ, seed=3, climate="subtropical")
+    meter = generate_meter(
+        weather=weather,
+        start="2024-04-01",
+        end="2024-07-01",
+        tz=TZ,
+        seed=3,
+        weekday_occupancy=0.85,
+        weekend_occupancy=0.2,
+    )
+    local = meter["ts"].dt.tz_convert(TZ)
+    stuck = (local >= pd.Timestamp("2024-06-04 01:00", tz=TZ)) & (local < pd.Timestamp("2024-06-04 09:00", tz=TZ))
+    meter.loc[stuck, "kwh"] = 12.5
+    dropout = (local >= pd.Timestamp("2024-06-12 10:00", tz=TZ)) & (local < pd.Timestamp("2024-06-12 13:00", tz=TZ))
+    meter.loc[dropout, "kwh"] = 0.0
+    b = building(owner)
+    store_meter(b, meter)
+    return b

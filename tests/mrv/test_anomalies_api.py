@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from buildings.models import EventType
 from buildings.services import event_record
-from metering.parsers.demo_series import generate_meter, generate_weather, to_csv_bytes
+from metering.parsers.demo_series import to_csv_bytes
 from mrv.cache_keys import mrv_cache_key
 from reports.context import report_context
 from reports.models import Report
@@ -24,25 +24,7 @@ TZ = builders.TZ
 
 @pytest.fixture
 def office(owner):
-    """Three months of a 15-minute office (2024-04..06) with a stuck register and a dropout in June."""
-    weather = generate_weather(start="2024-04-01", end="2024-07-02", tz=TZ, seed=3, climate="subtropical")
-    meter = generate_meter(
-        weather=weather,
-        start="2024-04-01",
-        end="2024-07-01",
-        tz=TZ,
-        seed=3,
-        weekday_occupancy=0.85,
-        weekend_occupancy=0.2,
-    )
-    local = meter["ts"].dt.tz_convert(TZ)
-    stuck = (local >= pd.Timestamp("2024-06-04 01:00", tz=TZ)) & (local < pd.Timestamp("2024-06-04 09:00", tz=TZ))
-    meter.loc[stuck, "kwh"] = 12.5
-    dropout = (local >= pd.Timestamp("2024-06-12 10:00", tz=TZ)) & (local < pd.Timestamp("2024-06-12 13:00", tz=TZ))
-    meter.loc[dropout, "kwh"] = 0.0
-    b = builders.building(owner)
-    builders.store_meter(b, meter)
-    return b
+    return builders.office_with_june_anomalies(owner)
 
 
 def test_a_stuck_register_and_a_dropout_are_listed_with_their_spans(as_owner, office):

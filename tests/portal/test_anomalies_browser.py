@@ -1,28 +1,15 @@
 """Anomalies in a real browser: the facility manager's dashboard marks the month and lists the stuck register
 with a chart of the days around it, at 1366 px and 390 px."""
 
-import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from metering.parsers.demo_series import generate_meter, generate_weather
 from tests.conftest import PASSWORD
 from tests.mrv import builders
 from tests.portal.test_browser import chromium, new_day  # noqa: F401  (the fixture is used by name)
 
 pytestmark = pytest.mark.browser
 TZ = builders.TZ
-
-
-def _office_with_a_stuck_register(owner):
-    weather = generate_weather(start="2024-04-01", end="2024-07-02", tz=TZ, seed=3, climate="subtropical")
-    meter = generate_meter(weather=weather, start="2024-04-01", end="2024-07-01", tz=TZ, seed=3)
-    local = meter["ts"].dt.tz_convert(TZ)
-    stuck = (local >= pd.Timestamp("2024-06-04 01:00", tz=TZ)) & (local < pd.Timestamp("2024-06-04 09:00", tz=TZ))
-    meter.loc[stuck, "kwh"] = 12.5
-    b = builders.building(owner)
-    builders.store_meter(b, meter)
-    return b
 
 
 def _log_in(day, email):
@@ -42,7 +29,7 @@ def test_the_dashboard_marks_and_lists_a_stuck_register(
     width,
 ):
     owner = make_user(email=f"owner{width}@example.test")
-    b = _office_with_a_stuck_register(owner)
+    b = builders.office_with_june_anomalies(owner)
     day = new_day(chromium, live_server, f"anomalies-{width}")
     day.page.set_viewport_size({"width": width, "height": 900})
     _log_in(day, owner.email)

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metering.parsers.demo_series import generate_meter, generate_weather
+from metering.parsers.demo_series import OFFICE, generate_meter, generate_weather
 from mrv.calc.anomalies import KINDS, meter_anomalies
 from mrv.calc.errors import CalcInputError
 from mrv.calc.residual_shift import residual_shift
@@ -121,13 +121,7 @@ def _office_year(seed):
         end="2025-01-01",
         tz=TZ,
         seed=seed,
-        base_kw=100,
-        occupied_kw=200,
-        heating_kw_per_degc=0,
-        cooling_kw_per_degc=25,
-        cooling_balance_c=21,
-        weekday_occupancy=0.85,
-        weekend_occupancy=0.2,
+        **OFFICE,
     )
     return pd.Series(meter["kwh"].to_numpy(), index=meter["ts"].dt.tz_convert(TZ))
 
