@@ -1,16 +1,21 @@
-"""Pure parsing of meter and weather data: bytes (CSV, Green Button XML) or JSON in, validated pandas frames out.
-No Django."""
+"""Pure parsing of meter and weather data: bytes (CSV, Excel .xlsx, Green Button XML) or JSON in, validated pandas
+frames out. No Django."""
 
-from .errors import InvalidFile, InvalidInput, InvalidRows, RowError, UsagePointChoice
+from .errors import AmbiguousDates, InvalidFile, InvalidInput, InvalidRows, RowError, UsagePointChoice
 from .espi_feed import looks_like_xml
 from .greenbutton import parse_greenbutton
 from .meter_csv import parse_meter_csv
 from .meter_message import BATCH_SHAPE, message_items, reading_items
 from .plausibility import MAX_READING_KWH, PowerCeiling
 from .readings_json import parse_readings
+from .spreadsheet import looks_like_xlsx, sheet_rows
+from .timestamps import DAY_FIRST, MONTH_FIRST
 from .weather_csv import MAX_TEMPERATURE_C, MIN_TEMPERATURE_C, parse_temperature_csv, parse_temperature_items
 
 __all__ = [
+    "AmbiguousDates",
+    "DAY_FIRST",
+    "MONTH_FIRST",
     "BATCH_SHAPE",
     "InvalidFile",
     "InvalidInput",
@@ -21,6 +26,7 @@ __all__ = [
     "PowerCeiling",
     "RowError",
     "UsagePointChoice",
+    "looks_like_xlsx",
     "looks_like_xml",
     "message_items",
     "parse_greenbutton",
@@ -29,4 +35,5 @@ __all__ = [
     "parse_temperature_csv",
     "parse_temperature_items",
     "reading_items",
+    "sheet_rows",
 ]

@@ -1,5 +1,6 @@
 """Read an uploaded CSV into stripped string columns chosen by header aliases, keeping line numbers.
 
+An Excel workbook is first turned into CSV text (spreadsheet.py); other binary files are refused by name.
 Decoding: UTF-8 (a BOM is dropped), falling back to Latin-1. The delimiter is whichever of `,` `;` tab
 occurs most in the header line. Header names match aliases after lower-casing and turning every run of
 other characters into `_`, so "Consumption (kWh)" matches `consumption_kwh`. Lines whose chosen fields
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InvalidFile
+from .spreadsheet import looks_like_xlsx, refuse_binary, xlsx_to_csv
 
 _DELIMITERS = (",", ";", "\t")
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -62,6 +64,10 @@ class Table:
 
 
 def read_table(data: bytes, *, specs: tuple[ColumnSpec, ...]) -> Table:
+    if looks_like_xlsx(data):
+        data = xlsx_to_csv(data, max_columns=_limits.max_columns)
+    else:
+        refuse_binary(data)
     _check_shape(data, _limits)
     text = _decode(data)
     first_line = re.match(r"[^\r\n]*", text)

@@ -48,6 +48,17 @@ class UsagePointChoice(InvalidFile):
         self.usage_points = usage_points  # {"id", "title", "service"} of each usage point in the file
 
 
+class AmbiguousDates(InvalidInput):
+    """Slashed dates that read both day-first and month-first, with nothing in the file to settle which: the sender
+    chooses, rather than every such row being an error."""
+
+    code = "ambiguous_dates"
+
+    def __init__(self, message: str, *, examples: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.examples = examples  # {"row", "value", "day_first", "month_first"}: a value read each way (None: invalid)
+
+
 class InvalidRows(InvalidInput):
     """The data is readable but some values are bad, so none of it may be stored."""
 

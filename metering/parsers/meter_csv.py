@@ -28,11 +28,16 @@ KWH = Quantity(
 )
 
 
-def parse_meter_csv(data: bytes, *, tz: str, latest: pd.Timestamp, power: PowerCeiling) -> pd.DataFrame:
+def parse_meter_csv(
+    data: bytes, *, tz: str, latest: pd.Timestamp, power: PowerCeiling, date_order: str | None = None
+) -> pd.DataFrame:
     """Parse a whole upload into `ts` (datetime64[ns, UTC]) and `kwh` (float64), sorted by `ts`.
 
     Raises InvalidFile if the bytes are not a CSV with recognisable columns, and InvalidRows (every bad
     value, by line number) if any row is bad: the file is taken whole or not at all. A reading dated after
-    `latest`, or drawing more power than `power` allows (see plausibility), is a bad row.
+    `latest`, or drawing more power than `power` allows (see plausibility), is a bad row. An Excel workbook's first
+    sheet is read like a CSV; `date_order` is the sender's order of slashed dates (see timestamps).
     """
-    return parse_csv(data, tz=tz, quantity=KWH, with_resolution=False, latest=latest, power=power)
+    return parse_csv(
+        data, tz=tz, quantity=KWH, with_resolution=False, latest=latest, power=power, date_order=date_order
+    )

@@ -47,16 +47,18 @@ def parse_csv(
     with_resolution: bool,
     latest: pd.Timestamp,
     power: PowerCeiling | None,
+    date_order: str | None = None,
 ) -> pd.DataFrame:
     """A file of timestamps and one quantity; `latest` is the latest instant a value may be dated, `power` the
-    ceiling meter readings are held to (None for other quantities)."""
+    ceiling meter readings are held to (None for other quantities), `date_order` the sender's order of slashed
+    dates (None: read off the file, AmbiguousDates if it cannot be)."""
     table = read_table(data, specs=(TIMESTAMP, quantity.column))
     errors = RowErrors(table.lines, noun="line")
     raw_ts = table.values[TIMESTAMP.key]
     ts_column = table.columns[TIMESTAMP.key]
     raw = table.values[quantity.column.key]
     column = table.columns[quantity.column.key]
-    instants = parse_timestamps(raw_ts, tz=tz, column=ts_column, errors=errors)
+    instants = parse_timestamps(raw_ts, tz=tz, column=ts_column, errors=errors, date_order=date_order, ask_order=True)
     numbers = parse_numbers(raw, column=column, decimal_comma=table.decimal_comma, errors=errors)
     return _assemble(
         instants=instants,

@@ -4,9 +4,10 @@ Accepted forms:
 - ISO 8601 with an offset (`2024-03-31T14:45:00+05:30`, `...Z`, `...+0530`): an exact instant.
 - ISO 8601 without one (`2024-03-31T14:45`, `2024-03-31 14:45:00.5`): wall-clock time in `tz`.
 - A date alone (`2024-03-31`): the first instant of that local day, marked `date_only` (a daily value).
-- `DD/MM/YYYY[ HH:MM[:SS]]` or `MM/DD/YYYY...`: the order is read off the whole column, as the one that
-  some value is valid in only (13/02/2024 makes the column day-first). When no value settles it, or
-  values settle it both ways, every slashed value is an error, never a guess.
+- `DD/MM/YYYY[ HH:MM[:SS]]` or `MM/DD/YYYY...`: the order is the sender's choice (`date_order`), else read off
+  the whole column, as the one that some value is valid in only (13/02/2024 makes the column day-first).
+  When no value settles it, or values settle it both ways, it is never guessed: a file is refused once
+  (AmbiguousDates, so the sender can choose), a JSON batch has every slashed value as an error.
 
 In the hour repeated when clocks go back, the order of the rows decides: within one local day, the
 repeated values before the clock reading steps back are the first occurrence, those after it the second.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import RowErrors, quoted
+from .errors import AmbiguousDates, RowErrors, quoted
 
 # Values are classified by shape (every digit replaced by 9), so the regexes run once per distinct shape
 # rather than once per row, and each class is parsed by one vectorised pd.to_datetime call.
@@ -30,6 +31,10 @@ _EXACT = re.compile(rf"9999-99-99{_TIME}(?:Z|[+-]99:?99)")
 _LOCAL = re.compile(rf"9999-99-99(?:{_TIME})?")
 _SLASHED = re.compile(r"9{1,2}/9{1,2}/9999(?: 9{1,2}:99(?::99)?)?")
 _FORM_COLUMNS = ["kind", "date_only", "padding"]
+DAY_FIRST, MONTH_FIRST = "day_first", "month_first"
+_ORDERS = {DAY_FIRST: "%d/%m/%Y %H:%M:%S", MONTH_FIRST: "%m/%d/%Y %H:%M:%S"}
+_OTHER = {DAY_FIRST: MONTH_FIRST, MONTH_FIRST: DAY_FIRST}
+_NAMES = {DAY_FIRST: "day-first (DD/MM/YYYY)", MONTH_FIRST: "month-first (MM/DD/YYYY)"}
 _UNKNOWN = ("", False, "")
 
 
@@ -39,8 +44,20 @@ class Instants:
     date_only: np.ndarray  # bool: the value was a date alone
 
 
-def parse_timestamps(values: pd.Series, *, tz: str, column: str | np.ndarray, errors: RowErrors) -> Instants:
-    """Parse strings; None marks a value the caller has already reported, and yields NaT silently."""
+def parse_timestamps(
+    values: pd.Series,
+    *,
+    tz: str,
+    column: str | np.ndarray,
+    errors: RowErrors,
+    date_order: str | None = None,
+    ask_order: bool = False,
+) -> Instants:
+    """Parse strings; None marks a value the caller has already reported, and yields NaT silently.
+
+    `date_order` (DAY_FIRST or MONTH_FIRST) reads slashed dates in that order, a value valid only the other way
+    being a row error. Without it the order is read off the column; when it is not settled, `ask_order` raises
+    AmbiguousDates once (the sender can choose) instead of an error on every slashed row."""
     values = values.reset_index(drop=True)
     codes, shapes = pd.factorize(values.str.translate(_DIGITS))
     # A missing value has code -1, which picks the final row: _UNKNOWN.
@@ -59,10 +76,14 @@ def parse_timestamps(values: pd.Series, *, tz: str, column: str | np.ndarray, er
     exact = pd.to_datetime(values.where(kind == "exact"), format="ISO8601", errors="coerce", utc=True)
     naive = pd.to_datetime(values.where(kind == "local"), format="ISO8601", errors="coerce")
     slashed = kind == "slashed"
-    unsettled = np.zeros(len(values), dtype=bool)
+    unsettled = wrong_way = np.zeros(len(values), dtype=bool)
     if slashed.any():
-        day_month = _day_month(values.where(slashed) + forms["padding"].to_numpy())
-        if day_month is None:
+        text = values.where(slashed) + forms["padding"].to_numpy()
+        readings = {order: pd.to_datetime(text, format=form, errors="coerce") for order, form in _ORDERS.items()}
+        order = date_order or _settled_order(readings)
+        if order is None and ask_order and _askable(readings):
+            raise _ambiguous(values, readings, lines=errors.rows, noun=errors.noun)
+        if order is None:
             unsettled = slashed
             errors.add(
                 unsettled,
@@ -74,9 +95,17 @@ def parse_timestamps(values: pd.Series, *, tz: str, column: str | np.ndarray, er
                 value=values,
             )
         else:
-            naive = naive.where(~slashed, day_month)
+            naive = naive.where(~slashed, readings[order])
+            name = _NAMES[order]
+            wrong_way = (readings[order].isna() & readings[_OTHER[order]].notna()).to_numpy()
+            errors.add(
+                wrong_way,
+                column=column,
+                message=lambda value: f"{quoted(value)} is not a date in the {name} order.",
+                value=values,
+            )
     errors.add(
-        values.notna().to_numpy() & ~empty & ~unrecognised & ~unsettled & exact.isna() & naive.isna(),
+        values.notna().to_numpy() & ~empty & ~unrecognised & ~unsettled & ~wrong_way & exact.isna() & naive.isna(),
         column=column,
         message=lambda value: f"{quoted(value)} is not a valid date and time.",
         value=values,
@@ -97,15 +126,59 @@ def _form(shape: str) -> tuple[str, bool, str]:
     return _UNKNOWN
 
 
-def _day_month(text: pd.Series) -> pd.Series | None:
-    """Parse D/M/Y or M/D/Y text in the order some value rules the other out in; None if not exactly one."""
-    day_first = pd.to_datetime(text, format="%d/%m/%Y %H:%M:%S", errors="coerce")
-    month_first = pd.to_datetime(text, format="%m/%d/%Y %H:%M:%S", errors="coerce")
-    only_day_first = (day_first.notna() & month_first.isna()).any()
-    only_month_first = (month_first.notna() & day_first.isna()).any()
-    if only_day_first == only_month_first:
-        return None
-    return day_first if only_day_first else month_first
+def _settled_order(readings: dict[str, pd.Series]) -> str | None:
+    """The order some slashed value is valid in only, if no value is valid in the other order only."""
+    only = [order for order in _ORDERS if (readings[order].notna() & readings[_OTHER[order]].isna()).any()]
+    return only[0] if len(only) == 1 else None
+
+
+def _askable(readings: dict[str, pd.Series]) -> bool:
+    """Choosing an order would settle something: some value reads both ways, or the values disagree."""
+    both = readings[DAY_FIRST].notna() & readings[MONTH_FIRST].notna()
+    return bool(both.any()) or all(
+        (readings[order].notna() & readings[_OTHER[order]].isna()).any() for order in _ORDERS
+    )
+
+
+def _ambiguous(values: pd.Series, readings: dict[str, pd.Series], *, lines: np.ndarray, noun: str) -> AmbiguousDates:
+    """The one answer for a file whose slashed dates do not settle their order, with examples read both ways."""
+    day, month = readings[DAY_FIRST], readings[MONTH_FIRST]
+    both = np.flatnonzero((day.notna() & month.notna()).to_numpy())
+    if len(both):
+        picked = [int(both[0])]
+        row = picked[0]
+        message = (
+            f"{noun.capitalize()} {lines[row]} has {quoted(values[row])}, which is {_spoken(day[row])} read day-first "
+            f"or {_spoken(month[row])} read month-first, and no date in the file settles which (none has a day "
+            "above 12). Choose the date order and upload the file again."
+        )
+    else:
+        picked = [int(np.flatnonzero((day.notna() & month.isna()).to_numpy())[0])]
+        picked.append(int(np.flatnonzero((month.notna() & day.isna()).to_numpy())[0]))
+        first, second = picked
+        message = (
+            f"The dates are written both ways: {noun} {lines[first]} has {quoted(values[first])}, which can only be "
+            f"day-first ({_spoken(day[first])}), and {noun} {lines[second]} has {quoted(values[second])}, which can "
+            f"only be month-first ({_spoken(month[second])}). Choose the order the file uses; the rows written the "
+            "other way will then be listed."
+        )
+    examples: list[dict[str, object]] = [
+        {
+            "row": int(lines[position]),
+            "value": str(values[position]),
+            **{order: _iso(readings[order][position]) for order in _ORDERS},
+        }
+        for position in picked
+    ]
+    return AmbiguousDates(message, examples=examples)
+
+
+def _spoken(moment: pd.Timestamp) -> str:
+    return f"{moment.day} {moment.strftime('%B %Y')}"
+
+
+def _iso(moment: pd.Timestamp) -> str | None:
+    return None if pd.isna(moment) else moment.isoformat()
 
 
 def _localize(

@@ -29,10 +29,12 @@ TEMPERATURE = Quantity(
 )
 
 
-def parse_temperature_csv(data: bytes, *, tz: str, latest: pd.Timestamp) -> pd.DataFrame:
-    """Parse an upload into `ts` (UTC), `temperature_c` (float64) and `resolution`, sorted by `ts`; a value
-    dated after `latest` is a bad row."""
-    return parse_csv(data, tz=tz, quantity=TEMPERATURE, with_resolution=True, latest=latest, power=None)
+def parse_temperature_csv(data: bytes, *, tz: str, latest: pd.Timestamp, date_order: str | None = None) -> pd.DataFrame:
+    """Parse an upload (CSV or an Excel workbook) into `ts` (UTC), `temperature_c` (float64) and `resolution`,
+    sorted by `ts`; a value dated after `latest` is a bad row, `date_order` as for meter files."""
+    return parse_csv(
+        data, tz=tz, quantity=TEMPERATURE, with_resolution=True, latest=latest, power=None, date_order=date_order
+    )
 
 
 def parse_temperature_items(items: list[Any], *, tz: str, latest: pd.Timestamp) -> pd.DataFrame:

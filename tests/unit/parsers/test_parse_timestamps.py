@@ -8,7 +8,7 @@ from metering.parsers import InvalidRows
 from metering.parsers.demo_series import to_csv_bytes
 from metering.parsers.errors import RowErrors
 from metering.parsers.timestamps import parse_timestamps
-from tests.support.parsing import parse_meter_csv
+from tests.support.parsing import parse_meter_csv, parse_readings
 
 
 def parse(*stamps: str, tz: str) -> list[pd.Timestamp]:
@@ -168,14 +168,21 @@ def test_month_first_slashed_dates_are_settled_by_a_day_above_12():
     assert parse(*stamps, tz="UTC") == utc("2024-01-02 00:00", "2024-02-13 09:15:30")
 
 
-def test_slashed_dates_that_could_be_either_order_are_errors():
-    found = errors("01/02/2024 00:00", "02/03/2024 00:00", "2024-03-01 00:00", tz="UTC")
-    assert [row for row, _ in found] == [2, 3]
+def test_slashed_dates_that_could_be_either_order_are_errors_in_a_json_batch():
+    # A file is refused once instead (test_date_order.py); a batch has no one to choose, so each row says it.
+    items = [{"timestamp": stamp, "kwh": 1} for stamp in ("01/02/2024 00:00", "02/03/2024 00:00", "2024-03-01 00:00")]
+    with pytest.raises(InvalidRows) as caught:
+        parse_readings(items, tz="UTC")
+    found = [(error.row, error.message) for error in caught.value.errors]
+    assert [row for row, _ in found] == [1, 2]
     assert "could be day/month or month/day" in found[0][1]
 
 
-def test_slashed_dates_disagreeing_on_the_order_are_errors():
-    assert [row for row, _ in errors("13/01/2024", "01/13/2024", tz="UTC")] == [2, 3]
+def test_slashed_dates_disagreeing_on_the_order_are_errors_in_a_json_batch():
+    items = [{"timestamp": stamp, "kwh": 1} for stamp in ("13/01/2024", "01/13/2024")]
+    with pytest.raises(InvalidRows) as caught:
+        parse_readings(items, tz="UTC")
+    assert [error.row for error in caught.value.errors] == [1, 2]
 
 
 def test_date_only_flag_and_missing_values():
