@@ -123,20 +123,24 @@ def _text(value: object, number_format: str) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        rounded = (value + timedelta(microseconds=500_000)).replace(microsecond=0)
+        rounded = _to_second(value)
         if rounded.time() == time(0) and not _shows_time(number_format):
             return rounded.date().isoformat()
         return rounded.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, time):
-        return value.replace(microsecond=0).isoformat()
+        return _to_second(datetime.combine(date(2000, 1, 1), value)).time().isoformat()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         return repr(value)
     # Line breaks inside a cell would shift the line numbers of every later row.
     return " ".join(str(value).splitlines())
+
+
+def _to_second(moment: datetime) -> datetime:
+    return (moment + timedelta(microseconds=500_000)).replace(microsecond=0)
 
 
 def _shows_time(number_format: str) -> bool:

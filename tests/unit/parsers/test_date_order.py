@@ -33,7 +33,12 @@ def test_a_file_whose_days_are_all_12_or_less_is_refused_once_with_one_row_read_
         "Line 2 has '01/04/2025 00:00', which is 1 April 2025 read day-first or 4 January 2025 read month-first"
     )
     assert error.examples == [
-        {"row": 2, "value": "01/04/2025 00:00", "day_first": "2025-04-01T00:00:00", "month_first": "2025-01-04T00:00:00"}
+        {
+            "row": 2,
+            "value": "01/04/2025 00:00",
+            "day_first": "2025-04-01T00:00:00",
+            "month_first": "2025-01-04T00:00:00",
+        }
     ]
 
 
