@@ -1,6 +1,8 @@
 """Pure parsing of meter and weather data: bytes (CSV, Excel .xlsx, Green Button XML) or JSON in, validated pandas
 frames out. No Django."""
 
+from .csv_template import GRANULARITIES as TEMPLATE_GRANULARITIES
+from .csv_template import csv_template
 from .errors import AmbiguousDates, InvalidFile, InvalidInput, InvalidRows, RowError, UsagePointChoice
 from .espi_feed import looks_like_xml
 from .greenbutton import parse_greenbutton
@@ -24,8 +26,10 @@ __all__ = [
     "MAX_TEMPERATURE_C",
     "MIN_TEMPERATURE_C",
     "PowerCeiling",
+    "TEMPLATE_GRANULARITIES",
     "RowError",
     "UsagePointChoice",
+    "csv_template",
     "looks_like_xlsx",
     "looks_like_xml",
     "message_items",

@@ -13,7 +13,7 @@ from carbonexia.common.schema import QUEUE_UNAVAILABLE
 from carbonexia.common.uploads import uploaded_file
 
 from .. import parsers
-from ..uploads.api import CsvUploadedOut, UploadAcceptedOut, csv_upload_response
+from ..uploads.api import CsvUploadedOut, UploadAcceptedOut, csv_upload_response, date_order_field
 from .selectors import readings_page
 from .services import meter_batch_ingest, meter_csv_upload, meter_greenbutton_upload
 
@@ -77,21 +77,25 @@ class MeterReadingsView(APIView):
 
 
 class CsvUploadIn(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(help_text="A CSV (UTF-8 or Latin-1) or an Excel workbook (.xlsx): its first sheet.")
     building_id = serializers.UUIDField()
+    date_order = date_order_field()
 
 
 class MeterCsvUploadView(APIView):
     @extend_schema(
         request={"multipart/form-data": CsvUploadIn},
         responses={201: CsvUploadedOut, 202: UploadAcceptedOut, 503: QUEUE_UNAVAILABLE},
-        summary="Upload a meter CSV (timestamp,kwh); large files are processed by a worker",
+        summary="Upload a meter CSV or .xlsx (timestamp,kwh); large files are processed by a worker",
     )
     def post(self, request):
         data, filename = uploaded_file(request)
         building = building_for_write(user=request.user, building_id=_building_id(request.data))
+        form = CsvUploadIn(data=request.data)
+        form.is_valid(raise_exception=True)
+        date_order = form.validated_data.get("date_order", "")
         return csv_upload_response(
-            meter_csv_upload(actor=request.user, building=building, data=data, filename=filename)
+            meter_csv_upload(actor=request.user, building=building, data=data, filename=filename, date_order=date_order)
         )
 
 

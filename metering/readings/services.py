@@ -3,7 +3,7 @@ a worker) and the demo loader share this path. Temperatures are stored the same 
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from django.conf import settings
@@ -35,6 +35,8 @@ METER_TABLE = SeriesTable(
 )
 
 
+Parsed = TypeVar("Parsed")
+
 # Sent once the transaction that stored a building's readings has committed, with the first and last instants
 # stored: what reads the readings (anomaly detection, in mrv) starts from it without metering knowing it.
 readings_stored = Signal()
@@ -47,6 +49,10 @@ def invalid_from_parse_error(error: parsers.InvalidInput) -> Invalid:
             error.message,
             code=error.code,
             errors={"usage_point": [error.message], "usage_points": error.usage_points},
+        )
+    if isinstance(error, parsers.AmbiguousDates):
+        return Invalid(
+            error.message, code=error.code, errors={"date_order": [error.message], "examples": error.examples}
         )
     if isinstance(error, parsers.InvalidRows):
         rows = [{"row": e.row, "column": e.column, "message": e.message} for e in error.errors]
@@ -76,7 +82,7 @@ def meter_bounds(building: Building) -> dict[str, Any]:
     }
 
 
-def parsed(parse: Callable[..., pd.DataFrame], *args: Any, **kwargs: Any) -> pd.DataFrame:
+def parsed(parse: Callable[..., Parsed], *args: Any, **kwargs: Any) -> Parsed:
     try:
         return parse(*args, **kwargs)
     except parsers.InvalidInput as error:
@@ -122,40 +128,56 @@ READING_SOURCES: dict[str, str] = {
 def _reading_count(kind: str, data: bytes) -> int:
     if kind == UploadKind.GREENBUTTON:
         return data.count(b"IntervalReading>") // 2
+    if parsers.looks_like_xlsx(data):
+        # A workbook that does not declare its size is taken as large: its rows are only known by reading them.
+        rows = parsed(parsers.sheet_rows, data)
+        return settings.METER_CSV_ASYNC_ROWS + 1 if rows is None else rows
     return data.count(b"\n")
 
 
-def _parse_meter_file(*, kind: str, data: bytes, building: Building, usage_point: str) -> pd.DataFrame:
+def _parse_meter_file(*, kind: str, data: bytes, building: Building, usage_point: str, date_order: str) -> pd.DataFrame:
     """The readings of a stored or received meter file; raises parsers.InvalidInput."""
     if kind == UploadKind.GREENBUTTON:
         return parsers.parse_greenbutton(
             data, usage_point=usage_point, max_bytes=settings.GREENBUTTON_MAX_MB * 1_000_000, **meter_bounds(building)
         )
-    return parsers.parse_meter_csv(data, **meter_bounds(building))
+    return parsers.parse_meter_csv(data, date_order=date_order or None, **meter_bounds(building))
 
 
 def meter_file_upload(
-    *, kind: str, actor: User, building: Building, data: bytes, filename: str, usage_point: str = ""
+    *,
+    kind: str,
+    actor: User,
+    building: Building,
+    data: bytes,
+    filename: str,
+    usage_point: str = "",
+    date_order: str = "",
 ) -> Upload:
-    """Small files are stored at once (status completed); large ones are handed to a worker (processing)."""
+    """Small files are stored at once (status completed); large ones are handed to a worker (processing).
+    `date_order` is the sender's order of slashed dates in a CSV or workbook (DateOrder; empty: the file's own)."""
+    choices = {"usage_point": usage_point, "date_order": date_order}
     if _reading_count(kind, data) > settings.METER_CSV_ASYNC_ROWS:
         with transaction.atomic():
             upload = upload_store(kind=kind, actor=actor, data=data, filename=filename, building=building)
-            upload.usage_point = usage_point
+            upload.usage_point, upload.date_order = usage_point, date_order
             upload.save()
             enqueue("metering.process_meter_upload", str(upload.pk))
         return upload
-    frame = parsed(_parse_meter_file, kind=kind, data=data, building=building, usage_point=usage_point)
+    frame = parsed(_parse_meter_file, kind=kind, data=data, building=building, **choices)
     with transaction.atomic():
         upload = upload_store(kind=kind, actor=actor, data=data, filename=filename, building=building)
-        upload.usage_point = usage_point
+        upload.usage_point, upload.date_order = usage_point, date_order
         upload.save()
         counts = meter_readings_ingest(building=building, frame=frame, source=READING_SOURCES[kind], upload=upload)
         return upload_complete(upload=upload, frame=frame, inserted=counts.inserted, updated=counts.updated)
 
 
-def meter_csv_upload(*, actor: User, building: Building, data: bytes, filename: str) -> Upload:
-    return meter_file_upload(kind=UploadKind.METER_CSV, actor=actor, building=building, data=data, filename=filename)
+def meter_csv_upload(*, actor: User, building: Building, data: bytes, filename: str, date_order: str = "") -> Upload:
+    """A CSV or an Excel workbook of readings."""
+    return meter_file_upload(
+        kind=UploadKind.METER_CSV, actor=actor, building=building, data=data, filename=filename, date_order=date_order
+    )
 
 
 def meter_greenbutton_upload(
@@ -171,10 +193,12 @@ def meter_greenbutton_upload(
     )
 
 
-def meter_upload(*, actor: User, building: Building, data: bytes, filename: str, usage_point: str = "") -> Upload:
+def meter_upload(
+    *, actor: User, building: Building, data: bytes, filename: str, usage_point: str = "", date_order: str = ""
+) -> Upload:
     """A meter file of either kind, told apart by its content (the portal's one upload field): XML is Green Button."""
     if not parsers.looks_like_xml(data):
-        return meter_csv_upload(actor=actor, building=building, data=data, filename=filename)
+        return meter_csv_upload(actor=actor, building=building, data=data, filename=filename, date_order=date_order)
     return meter_greenbutton_upload(
         actor=actor, building=building, data=data, filename=filename, usage_point=usage_point
     )
@@ -190,7 +214,13 @@ def meter_upload_process(*, upload: Upload) -> Upload:
     building = upload.building
     assert building is not None  # a meter upload always belongs to a building
     try:
-        frame = _parse_meter_file(kind=upload.kind, data=data, building=building, usage_point=upload.usage_point)
+        frame = _parse_meter_file(
+            kind=upload.kind,
+            data=data,
+            building=building,
+            usage_point=upload.usage_point,
+            date_order=upload.date_order,
+        )
     except parsers.InvalidInput as error:
         return upload_fail(upload=upload, reason=invalid_from_parse_error(error))
     cache.set(upload_progress_key(upload.pk), 50, timeout=3600)

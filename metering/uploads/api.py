@@ -1,12 +1,27 @@
-from drf_spectacular.utils import extend_schema
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from buildings.selectors import building_for_read
 from carbonexia.common.models import parse_prefixed_id
 
-from .models import UploadKind, UploadStatus
+from .. import parsers
+from .examples import upload_template
+from .models import DateOrder, UploadKind, UploadStatus
 from .selectors import upload_for_read, upload_progress
+
+
+def date_order_field() -> serializers.ChoiceField:
+    """The sender's order of slashed dates, on every CSV/workbook upload."""
+    return serializers.ChoiceField(
+        choices=DateOrder.choices,
+        required=False,
+        help_text="How the file writes slashed dates such as 03/04/2025. Needed only when the file does not settle "
+        "it (no day above 12, or both orders in one file): the upload is then refused with 422 `ambiguous_dates`.",
+    )
 
 
 class UploadOut(serializers.Serializer):
@@ -72,3 +87,36 @@ class UploadStatusView(APIView):
             kinds=(UploadKind.METER_CSV, UploadKind.GREENBUTTON, UploadKind.WEATHER_CSV),
         )
         return Response(UploadOut(upload).data)
+
+
+class UploadTemplateQuery(serializers.Serializer):
+    granularity = serializers.ChoiceField(
+        choices=[(key, kind.label) for key, kind in parsers.TEMPLATE_GRANULARITIES.items()],
+        help_text="15min, hourly, daily or monthly meter readings; temperature_hourly or temperature_daily.",
+    )
+
+
+class UploadTemplateView(APIView):
+    def perform_content_negotiation(self, request, force=False):
+        # The CSV bypasses renderers; errors are JSON even for a client that only accepts text/csv.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        parameters=[UploadTemplateQuery],
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="No such building, or one the caller may not read."),
+        },
+        summary="An example CSV for this building's uploads: the header the parser wants and three rows",
+        description="Timestamps are ISO 8601 with the offset of the building's zone (its weather station's for "
+        "temperatures); daily and monthly files are dates alone, days in that zone, which the file name states. "
+        "The file is accepted as it is by POST /meter/upload-csv (or /weather/{station_id}/upload-csv).",
+    )
+    def get(self, request, building_id):
+        building = building_for_read(user=request.user, building_id=building_id)
+        query = UploadTemplateQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        template = upload_template(building=building, granularity=query.validated_data["granularity"])
+        response = HttpResponse(template.content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{template.filename}"'
+        return response

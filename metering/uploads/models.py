@@ -11,6 +11,13 @@ class UploadKind(models.TextChoices):
     BILL = "bill", "Utility bill"
 
 
+class DateOrder(models.TextChoices):
+    """How a file writes slashed dates such as 03/04/2025, as its sender says (the parsers' DAY_FIRST, MONTH_FIRST)."""
+
+    DAY_FIRST = "day_first", "Day first (03/04/2025 is 3 April)"
+    MONTH_FIRST = "month_first", "Month first (03/04/2025 is March 4)"
+
+
 class UploadStatus(models.TextChoices):
     PROCESSING = "processing", "Processing"
     COMPLETED = "completed", "Completed"
@@ -32,6 +39,12 @@ class Upload(BaseModel):
     filename = models.CharField(max_length=255)
     usage_point = models.CharField(
         max_length=255, blank=True, help_text="The Green Button usage point the sender chose (its id or title)."
+    )
+    date_order = models.CharField(
+        max_length=11,
+        choices=DateOrder.choices,
+        blank=True,
+        help_text="The order of slashed dates the sender chose; empty when the file settles it or has none.",
     )
     size_bytes = models.BigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)

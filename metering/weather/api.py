@@ -11,7 +11,7 @@ from carbonexia.common.pagination import PageNumberPagination
 from carbonexia.common.uploads import uploaded_file
 
 from ..readings.api import AcceptedOut, accepted_body
-from ..uploads.api import CsvUploadedOut, csv_upload_response
+from ..uploads.api import CsvUploadedOut, csv_upload_response, date_order_field
 from .models import FetchStatus
 from .selectors import building_weather
 from .services import temperature_batch_ingest, temperature_csv_upload
@@ -40,7 +40,8 @@ class TemperaturesIn(serializers.Serializer):
 
 
 class TemperatureCsvIn(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(help_text="A CSV (UTF-8 or Latin-1) or an Excel workbook (.xlsx): its first sheet.")
+    date_order = date_order_field()
 
 
 class StationListView(APIView):
@@ -84,8 +85,13 @@ class StationCsvUploadView(APIView):
     def post(self, request, station_id):
         station = station_for_write(user=request.user, station_id=station_id)
         data, filename = uploaded_file(request)
+        form = TemperatureCsvIn(data=request.data)
+        form.is_valid(raise_exception=True)
+        date_order = form.validated_data.get("date_order", "")
         return csv_upload_response(
-            temperature_csv_upload(actor=request.user, station=station, data=data, filename=filename)
+            temperature_csv_upload(
+                actor=request.user, station=station, data=data, filename=filename, date_order=date_order
+            )
         )
 
 

@@ -74,10 +74,20 @@ def temperature_batch_ingest(*, actor: Actor, station: WeatherStation, items: li
     return counts
 
 
-def temperature_csv_upload(*, actor: User, station: WeatherStation, data: bytes, filename: str) -> Upload:
-    frame = parsed(parsers.parse_temperature_csv, data, tz=station.timezone, latest=latest_accepted(timezone.now()))
+def temperature_csv_upload(
+    *, actor: User, station: WeatherStation, data: bytes, filename: str, date_order: str = ""
+) -> Upload:
+    """A CSV or Excel workbook of temperatures; `date_order` as for meter files."""
+    frame = parsed(
+        parsers.parse_temperature_csv,
+        data,
+        tz=station.timezone,
+        latest=latest_accepted(timezone.now()),
+        date_order=date_order or None,
+    )
     with transaction.atomic():
         upload = upload_store(kind=UploadKind.WEATHER_CSV, actor=actor, data=data, filename=filename, station=station)
+        upload.date_order = date_order
         upload.save()
         counts = temperatures_ingest(station=station, frame=frame, upload=upload)
         return upload_complete(upload=upload, frame=frame, inserted=counts.inserted, updated=counts.updated)

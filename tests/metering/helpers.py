@@ -1,5 +1,8 @@
+import io
+
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
 
 from buildings.models import Building
 
@@ -38,3 +41,18 @@ def upload(client, building_id, data: bytes, name="meter.csv"):
         {"building_id": str(building_id), "file": SimpleUploadedFile(name, data, content_type="text/csv")},
         format="multipart",
     )
+
+
+def workbook(*rows: tuple, formats: dict[str, str] | None = None) -> bytes:
+    """An .xlsx whose first sheet holds `rows` (cell number formats by reference), and a second sheet to ignore."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Readings"
+    for row in rows:
+        sheet.append(row)
+    for cell, number_format in (formats or {}).items():
+        sheet[cell].number_format = number_format
+    book.create_sheet("Notes").append(("ignored", "sheet"))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -8,24 +8,10 @@ from datetime import date, datetime, time
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
 
 from metering.parsers import InvalidFile, InvalidRows, csv_table, sheet_rows, spreadsheet
+from tests.metering.helpers import workbook
 from tests.support.parsing import parse_meter_csv, parse_temperature_csv
-
-
-def workbook(*rows: tuple, formats: dict[str, str] | None = None, first_sheet: str = "Readings") -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = first_sheet
-    for row in rows:
-        sheet.append(row)
-    for cell, number_format in (formats or {}).items():
-        sheet[cell].number_format = number_format
-    book.create_sheet("Notes").append(("ignored", "sheet"))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def refusal(data: bytes) -> str:
