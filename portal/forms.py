@@ -13,6 +13,7 @@ from buildings.selectors import stations_visible_to
 from carbonexia.common.errors import ServiceError
 from carbonexia.common.timezones import known_timezones
 from carbonexia.events import EVENT_TYPES
+from metering.uploads.models import DateOrder
 from mrv.models import Method
 from mrv.selectors import MAX_MONTHS
 
@@ -205,14 +206,35 @@ class UploadForm(PortalForm):
         return {"data": file.read(), "filename": file.name}
 
 
-class MeterUploadForm(UploadForm):
-    """A meter CSV or a Green Button file: the service tells them apart by their content."""
+SPREADSHEET_TYPES = ".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class SpreadsheetUploadForm(UploadForm):
+    """A CSV or Excel workbook, with the API's `date_order`: needed only when a file's slashed dates do not settle
+    it (the service's 422 ambiguous_dates puts its question on this field)."""
+
+    field_order = ["file", "date_order"]
+    date_order = forms.ChoiceField(
+        label="Dates like 03/04/2025",
+        choices=[("", "Tell from the file"), *DateOrder.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Only for dates written with slashes: a day above 12 settles it, otherwise choose.",
+    )
+
+    def upload(self) -> dict:
+        return {**super().upload(), "date_order": self.cleaned_data["date_order"]}
+
+
+class MeterUploadForm(SpreadsheetUploadForm):
+    """A meter CSV, Excel workbook or Green Button file: the service tells them apart by their content."""
 
     file = forms.FileField(
-        label="Meter data (CSV or Green Button)",
-        help_text="A CSV with a header row, then one reading per line: timestamp,kwh (times without an offset are "
-        "read in the building's time zone); or the Green Button XML file your utility lets you download.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,.xml,application/xml,text/xml"}),
+        label="Meter data (CSV, Excel or Green Button)",
+        help_text="A CSV or an Excel workbook (.xlsx, first sheet) with a header row, then one reading per row: "
+        "timestamp,kwh (times without an offset are read in the building's time zone); or the Green Button XML file "
+        "your utility lets you download.",
+        widget=forms.ClearableFileInput(attrs={"accept": f"{SPREADSHEET_TYPES},.xml,application/xml,text/xml"}),
     )
     usage_point = forms.CharField(
         required=False,
@@ -226,13 +248,13 @@ class MeterUploadForm(UploadForm):
         return {**super().upload(), "usage_point": self.cleaned_data["usage_point"]}
 
 
-class TemperatureUploadForm(UploadForm):
+class TemperatureUploadForm(SpreadsheetUploadForm):
     """On the data page beside the meter upload, so its field ids differ from that form's."""
 
     file = forms.FileField(
-        label="Temperature CSV",
+        label="Temperature CSV or Excel",
         help_text="date,temperature_c for daily means, or timestamp,temperature_c for hourly readings (°C).",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": SPREADSHEET_TYPES}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -25,6 +25,7 @@ urlpatterns = [
     path(f"{BUILDING}/delete/", buildings.building_delete, name="building-delete"),
     path(f"{BUILDING}/data/", data.data, name="data"),
     path(f"{BUILDING}/data/upload/", data.upload, name="upload"),
+    path(f"{BUILDING}/data/templates/<str:granularity>.csv", data.template, name="upload-template"),
     path(f"{BUILDING}/data/uploads/<uuid:upload_id>/", data.upload_status, name="upload-status"),
     path(f"{BUILDING}/data/station/", data.station_link, name="station-link"),
     path(f"{BUILDING}/data/station/new/", data.station_add, name="station-add"),

@@ -22,19 +22,19 @@ _TEMPERATURES_C = (4.5, 5.0, 3.5)
 
 @dataclass(frozen=True)
 class Granularity:
-    label: str
+    label: str  # what it is among its kind (meter readings or temperatures)
     step: pd.DateOffset | pd.Timedelta
     dates_only: bool
     meter: bool  # kWh readings; else temperatures (°C)
 
 
 GRANULARITIES: dict[str, Granularity] = {
-    "15min": Granularity("15-minute meter readings", pd.Timedelta(minutes=15), dates_only=False, meter=True),
-    "hourly": Granularity("hourly meter readings", pd.Timedelta(hours=1), dates_only=False, meter=True),
-    "daily": Granularity("daily meter readings", pd.Timedelta(days=1), dates_only=True, meter=True),
-    "monthly": Granularity("monthly meter readings", pd.DateOffset(months=1), dates_only=True, meter=True),
-    "temperature_hourly": Granularity("hourly temperatures", pd.Timedelta(hours=1), dates_only=False, meter=False),
-    "temperature_daily": Granularity("daily mean temperatures", pd.Timedelta(days=1), dates_only=True, meter=False),
+    "15min": Granularity("15-minute", pd.Timedelta(minutes=15), dates_only=False, meter=True),
+    "hourly": Granularity("hourly", pd.Timedelta(hours=1), dates_only=False, meter=True),
+    "daily": Granularity("daily", pd.Timedelta(days=1), dates_only=True, meter=True),
+    "monthly": Granularity("monthly", pd.DateOffset(months=1), dates_only=True, meter=True),
+    "temperature_hourly": Granularity("hourly", pd.Timedelta(hours=1), dates_only=False, meter=False),
+    "temperature_daily": Granularity("daily means", pd.Timedelta(days=1), dates_only=True, meter=False),
 }
 
 

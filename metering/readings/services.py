@@ -42,6 +42,9 @@ Parsed = TypeVar("Parsed")
 readings_stored = Signal()
 
 
+DATE_ORDER_NEEDED = "Choose the order of the dates in this file: day first or month first."
+
+
 def invalid_from_parse_error(error: parsers.InvalidInput) -> Invalid:
     """The API's answer to a rejected file or batch (API.md: code invalid_rows with row numbers)."""
     if isinstance(error, parsers.UsagePointChoice):
@@ -52,7 +55,7 @@ def invalid_from_parse_error(error: parsers.InvalidInput) -> Invalid:
         )
     if isinstance(error, parsers.AmbiguousDates):
         return Invalid(
-            error.message, code=error.code, errors={"date_order": [error.message], "examples": error.examples}
+            error.message, code=error.code, errors={"date_order": [DATE_ORDER_NEEDED], "examples": error.examples}
         )
     if isinstance(error, parsers.InvalidRows):
         rows = [{"row": e.row, "column": e.column, "message": e.message} for e in error.errors]

@@ -1,4 +1,3 @@
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -9,7 +8,7 @@ from buildings.selectors import building_for_read
 from carbonexia.common.models import parse_prefixed_id
 
 from .. import parsers
-from .examples import upload_template
+from .examples import attachment, upload_template
 from .models import DateOrder, UploadKind, UploadStatus
 from .selectors import upload_for_read, upload_progress
 
@@ -91,7 +90,7 @@ class UploadStatusView(APIView):
 
 class UploadTemplateQuery(serializers.Serializer):
     granularity = serializers.ChoiceField(
-        choices=[(key, kind.label) for key, kind in parsers.TEMPLATE_GRANULARITIES.items()],
+        choices=list(parsers.TEMPLATE_GRANULARITIES),
         help_text="15min, hourly, daily or monthly meter readings; temperature_hourly or temperature_daily.",
     )
 
@@ -116,7 +115,4 @@ class UploadTemplateView(APIView):
         building = building_for_read(user=request.user, building_id=building_id)
         query = UploadTemplateQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        template = upload_template(building=building, granularity=query.validated_data["granularity"])
-        response = HttpResponse(template.content, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{template.filename}"'
-        return response
+        return attachment(upload_template(building=building, granularity=query.validated_data["granularity"]))

@@ -8,6 +8,7 @@ from buildings.selectors import building_for_read, building_for_write, events_of
 from buildings.services import building_update, event_record, station_create
 from carbonexia.common.errors import NotFound, ServiceError
 from metering.readings.services import meter_upload
+from metering.uploads.examples import attachment, template_choices, upload_template
 from metering.uploads.models import UploadKind, UploadStatus
 from metering.uploads.selectors import upload_for_read, upload_progress
 from metering.weather.services import temperature_csv_upload
@@ -50,6 +51,8 @@ def _page(request, building, *, status: int = 200, **forms):
         "temperature_form": TemperatureUploadForm(),
         "event_form": EventForm(),
         "uploads": recent_uploads(building),
+        "meter_templates": template_choices(meter=True),
+        "temperature_templates": template_choices(meter=False),
         "events": events_of(building).select_related("recorded_by"),
         **forms,
         **_readings(building, ReadingsForm(request.GET or None)),
@@ -86,6 +89,13 @@ def upload(request, building_id):
     if saved and saved.result.status == UploadStatus.COMPLETED:
         response["HX-Trigger"] = READINGS_CHANGED
     return response
+
+
+@portal_view
+def template(request, building_id, granularity):
+    """An example file for this building's uploads (GET /meter/{id}/upload-template)."""
+    building = building_for_read(user=request.user, building_id=building_id)
+    return attachment(upload_template(building=building, granularity=granularity))
 
 
 @portal_view

@@ -81,7 +81,7 @@ def test_ambiguous_dates_are_one_422_then_the_chosen_order_is_stored(as_owner, o
     body = refused.json()
     assert body["code"] == "ambiguous_dates"
     assert "3 April 2025 read day-first or 4 March 2025 read month-first" in body["detail"]
-    assert body["errors"]["date_order"] == [body["detail"]]
+    assert body["errors"]["date_order"] == ["Choose the order of the dates in this file: day first or month first."]
     assert body["errors"]["examples"] == [
         {
             "row": 2,
