@@ -218,7 +218,7 @@ class SpreadsheetUploadForm(UploadForm):
         label="Dates like 03/04/2025",
         choices=[("", "Tell from the file"), *DateOrder.choices],
         required=False,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "date-order"}),
         help_text="Only for dates written with slashes: a day above 12 settles it, otherwise choose.",
     )
 

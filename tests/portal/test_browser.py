@@ -170,7 +170,7 @@ def test_a_facility_managers_day(
     expect(page.get_by_text(f"{days} temperatures were stored for Harbour roof.")).to_be_visible()
 
     # A meter file with two broken rows: the rows are listed and nothing is stored.
-    page.get_by_label("Meter data (CSV or Green Button)").set_input_files(files["meter-broken.csv"])
+    page.get_by_label("Meter data (CSV, Excel or Green Button)").set_input_files(files["meter-broken.csv"])
     page.get_by_role("button", name="Upload", exact=True).click()
     errors = page.locator("#upload-result .row-errors")
     expect(errors).to_contain_text("2 rows with errors")
@@ -180,7 +180,7 @@ def test_a_facility_managers_day(
     day.shot("csv-row-errors")
 
     # The corrected file goes to the worker: its progress shows, then the readings.
-    page.get_by_label("Meter data (CSV or Green Button)").set_input_files(files["meter.csv"])
+    page.get_by_label("Meter data (CSV, Excel or Green Button)").set_input_files(files["meter.csv"])
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.locator("#upload-result progress")).to_be_attached()
     day.shot("csv-processing")

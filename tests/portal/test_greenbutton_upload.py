@@ -34,7 +34,7 @@ def post_file(client, building, data: bytes, *, name="usage.xml", **fields):
 
 def test_the_form_offers_green_button_and_the_usage_point(portal, building):
     html = portal.get(f"/portal/buildings/{building.pk}/data/").content.decode()
-    assert "Meter data (CSV or Green Button)" in html and 'name="usage_point"' in html and ".xml" in html
+    assert "Meter data (CSV, Excel or Green Button)" in html and 'name="usage_point"' in html and ".xml" in html
 
 
 def test_a_green_button_file_is_stored_by_its_content_whatever_its_name(portal, building):
