@@ -77,7 +77,10 @@ class MeterReadingsView(APIView):
 
 
 class CsvUploadIn(serializers.Serializer):
-    file = serializers.FileField(help_text="A CSV (UTF-8 or Latin-1) or an Excel workbook (.xlsx): its first sheet.")
+    # An empty file is the parser's to refuse (invalid_file), as for every other unreadable file.
+    file = serializers.FileField(
+        allow_empty_file=True, help_text="A CSV (UTF-8 or Latin-1) or an Excel workbook (.xlsx): its first sheet."
+    )
     building_id = serializers.UUIDField()
     date_order = date_order_field()
 

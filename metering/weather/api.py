@@ -40,7 +40,10 @@ class TemperaturesIn(serializers.Serializer):
 
 
 class TemperatureCsvIn(serializers.Serializer):
-    file = serializers.FileField(help_text="A CSV (UTF-8 or Latin-1) or an Excel workbook (.xlsx): its first sheet.")
+    # An empty file is the parser's to refuse (invalid_file), as for every other unreadable file.
+    file = serializers.FileField(
+        allow_empty_file=True, help_text="A CSV (UTF-8 or Latin-1) or an Excel workbook (.xlsx): its first sheet."
+    )
     date_order = date_order_field()
 
 
