@@ -10,7 +10,7 @@ from .meter_csv import parse_meter_csv
 from .meter_message import BATCH_SHAPE, message_items, reading_items
 from .plausibility import MAX_READING_KWH, PowerCeiling
 from .readings_json import parse_readings
-from .spreadsheet import looks_like_xlsx, sheet_rows
+from .spreadsheet import looks_like_xlsx, xlsx_rows_at_most
 from .timestamps import DAY_FIRST, MONTH_FIRST
 from .weather_csv import MAX_TEMPERATURE_C, MIN_TEMPERATURE_C, parse_temperature_csv, parse_temperature_items
 
@@ -39,5 +39,5 @@ __all__ = [
     "parse_temperature_csv",
     "parse_temperature_items",
     "reading_items",
-    "sheet_rows",
+    "xlsx_rows_at_most",
 ]

@@ -132,9 +132,7 @@ def _reading_count(kind: str, data: bytes) -> int:
     if kind == UploadKind.GREENBUTTON:
         return data.count(b"IntervalReading>") // 2
     if parsers.looks_like_xlsx(data):
-        # A workbook that does not declare its size is taken as large: its rows are only known by reading them.
-        rows = parsed(parsers.sheet_rows, data)
-        return settings.METER_CSV_ASYNC_ROWS + 1 if rows is None else rows
+        return parsed(parsers.xlsx_rows_at_most, data)
     return data.count(b"\n")
 
 

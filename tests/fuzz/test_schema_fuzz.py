@@ -9,6 +9,7 @@ built for the next one.
 import io
 import os
 import socket
+from datetime import datetime
 
 import hypothesis
 import pytest
@@ -32,6 +33,7 @@ from schemathesis.specs.openapi.checks import (
 from werkzeug.test import Client
 
 from tests.metering.bill_rows import BLANK_PNG
+from tests.metering.helpers import workbook
 from tests.support.greenbutton import Channel, Point, blocks_of, feed
 from tests.support.owned import owned_world
 from tests.support.routes import routes
@@ -53,6 +55,9 @@ WELL_FORMED_FILES = [
     b"timestamp,kwh\n2025-03-31T13:00:00,1.5\n",
     b"timestamp,kwh\n2025-03-31T14:00:00,1.5\n2025-03-31T15:00:00,2.5\n",
     b"date,temperature_c\n2025-03-01,21.5\n",
+    # An Excel workbook, and slashed dates that read both ways (422 ambiguous_dates without a date_order).
+    workbook(("timestamp", "kwh"), (datetime(2025, 3, 31, 13), 1.5)),
+    b"timestamp,kwh\n03/04/2025 00:00,1.5\n",
     BLANK_PNG,
     # Green Button: three quarter hours of one electricity usage point, in the zone of any building.
     feed(Point("Main meter", [Channel(blocks_of("2025-03-31T13:00", [1_500, 2_500, 900]))]), tz_offset=None),

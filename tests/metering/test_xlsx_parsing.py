@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 import pandas as pd
 import pytest
 
-from metering.parsers import InvalidFile, InvalidRows, csv_table, sheet_rows, spreadsheet
+from metering.parsers import InvalidFile, InvalidRows, csv_table, spreadsheet, xlsx_rows_at_most
 from tests.metering.helpers import workbook
 from tests.support.parsing import parse_meter_csv, parse_temperature_csv
 
@@ -103,8 +103,12 @@ def test_the_sheet_is_bounded_in_columns_rows_and_unpacked_size(monkeypatch):
     assert "at most 2,000 are read" in refusal(workbook(*rows))
 
 
-def test_the_declared_size_of_the_first_sheet_is_read_without_its_rows():
-    assert sheet_rows(workbook(("timestamp", "kwh"), *((datetime(2025, 1, 6, hour), 1) for hour in range(9)))) == 10
+def test_the_rows_of_a_workbook_are_bounded_from_its_unpacked_size_without_reading_it():
+    rows = [("timestamp", "kwh"), *((datetime(2025, 1, 6, hour), 1) for hour in range(20))]
+    data = workbook(*rows)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        first_sheet = archive.getinfo("xl/worksheets/sheet1.xml").file_size
+    assert xlsx_rows_at_most(data) == first_sheet // spreadsheet.SMALLEST_ROW_BYTES >= len(rows)
 
 
 def zipped(**parts: bytes) -> bytes:
