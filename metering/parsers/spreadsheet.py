@@ -117,13 +117,21 @@ def _workbook(data: bytes) -> Iterator[Any]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises anything from KeyError to XML errors on a damaged file
-        raise InvalidFile(f"The Excel workbook could not be read ({type(exc).__name__}); {_SAVE_AS}.") from None
+        raise _unreadable(exc) from None
     try:
         if not book.worksheets:
             raise InvalidFile("The Excel workbook has no worksheet.")
         yield book
+    except InvalidFile:
+        raise
+    except Exception as exc:  # the sheet is parsed as it is read: a damaged one, or a DTD (defusedxml refuses it)
+        raise _unreadable(exc) from None
     finally:
         book.close()
+
+
+def _unreadable(error: Exception) -> InvalidFile:
+    return InvalidFile(f"The Excel workbook could not be read ({type(error).__name__}); {_SAVE_AS}.")
 
 
 def _text(value: object, number_format: str) -> str:

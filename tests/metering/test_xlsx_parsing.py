@@ -142,3 +142,18 @@ def test_a_damaged_workbook_is_refused():
     content_types = b'<Types><Override ContentType="' + main + b'"/></Types>'
     message = refusal(zipped(**{"[Content_Types].xml": content_types}))
     assert message.startswith("The Excel workbook could not be read")
+
+
+def test_a_sheet_with_a_dtd_or_broken_xml_is_refused_not_expanded():
+    data = workbook(("timestamp", "kwh"), (datetime(2025, 1, 6), 1))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    laughs = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+    assert not sheet.startswith(b"<?xml") and b"<v>1</v>" in sheet
+    for broken in (laughs + sheet.replace(b"<v>1</v>", b"<v>&b;</v>"), sheet[: len(sheet) // 2]):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            for name, content in parts.items():
+                archive.writestr(name, broken if name == "xl/worksheets/sheet1.xml" else content)
+        assert refusal(out.getvalue()).startswith("The Excel workbook could not be read")
