@@ -143,24 +143,25 @@ def _askable(readings: dict[str, pd.Series]) -> bool:
 def _ambiguous(values: pd.Series, readings: dict[str, pd.Series], *, lines: np.ndarray, noun: str) -> AmbiguousDates:
     """The one answer for a file whose slashed dates do not settle their order, with examples read both ways."""
     day, month = readings[DAY_FIRST], readings[MONTH_FIRST]
-    both = np.flatnonzero((day.notna() & month.notna()).to_numpy())
-    if len(both):
-        picked = [int(both[0])]
-        row = picked[0]
-        message = (
-            f"{noun.capitalize()} {lines[row]} has {quoted(values[row])}, which is {_spoken(day[row])} read day-first "
-            f"or {_spoken(month[row])} read month-first, and no date in the file settles which (none has a day "
-            "above 12). Choose the date order and upload the file again."
-        )
-    else:
-        picked = [int(np.flatnonzero((day.notna() & month.isna()).to_numpy())[0])]
-        picked.append(int(np.flatnonzero((month.notna() & day.isna()).to_numpy())[0]))
+    only_day, only_month = (
+        np.flatnonzero((mine.notna() & other.isna()).to_numpy()) for mine, other in ((day, month), (month, day))
+    )
+    if len(only_day) and len(only_month):
+        picked = [int(only_day[0]), int(only_month[0])]
         first, second = picked
         message = (
             f"The dates are written both ways: {noun} {lines[first]} has {quoted(values[first])}, which can only be "
             f"day-first ({_spoken(day[first])}), and {noun} {lines[second]} has {quoted(values[second])}, which can "
             f"only be month-first ({_spoken(month[second])}). Choose the order the file uses; the rows written the "
             "other way will then be listed."
+        )
+    else:  # no value settles the order (else it would be settled), and some value reads both ways (_askable)
+        picked = [int(np.flatnonzero((day.notna() & month.notna()).to_numpy())[0])]
+        row = picked[0]
+        message = (
+            f"{noun.capitalize()} {lines[row]} has {quoted(values[row])}, which is {_spoken(day[row])} read day-first "
+            f"or {_spoken(month[row])} read month-first, and no date in the file settles which (none has a day "
+            "above 12). Choose the date order and upload the file again."
         )
     examples: list[dict[str, object]] = [
         {
