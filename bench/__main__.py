@@ -20,7 +20,7 @@ from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 
-from . import anomalies, documents, ingest, mqtt, mrv, portfolio  # noqa: E402
+from . import anomalies, documents, ingest, mqtt, mrv, portfolio, spreadsheet  # noqa: E402
 from .harness import table  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results"
@@ -38,6 +38,8 @@ def main() -> None:
             results.append(ingest.csv_upload_vs_copy(owner))
         if not only or "greenbutton" in only:
             results.append(ingest.greenbutton_vs_csv(owner))
+        if not only or "xlsx" in only:
+            results.append(spreadsheet.xlsx_vs_csv())
         if not only or "json" in only:
             results.append(ingest.json_batch_vs_copy(owner))
         if not only or "mqtt" in only:
