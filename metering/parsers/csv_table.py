@@ -53,6 +53,7 @@ class ColumnSpec:
     key: str
     label: str
     aliases: tuple[str | tuple[str, ...], ...]
+    dates: bool = False  # a date or time column: an Excel workbook's plain numbers in it are date serials
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ class Table:
 
 def read_table(data: bytes, *, specs: tuple[ColumnSpec, ...]) -> Table:
     if looks_like_xlsx(data):
-        data = xlsx_to_csv(data, max_columns=_limits.max_columns)
+        dated = {name for spec in specs if spec.dates for alias in spec.aliases for name in _names(alias)}
+        data = xlsx_to_csv(data, max_columns=_limits.max_columns, date_header=lambda name: _normalise(name) in dated)
     else:
         refuse_binary(data)
     _check_shape(data, _limits)
@@ -167,9 +169,13 @@ def _normalise(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
 
 
+def _names(alias: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (alias,) if isinstance(alias, str) else alias
+
+
 def _locate(header: list[str], spec: ColumnSpec) -> tuple[int, ...] | None:
     for alias in spec.aliases:
-        names = (alias,) if isinstance(alias, str) else alias
+        names = _names(alias)
         if all(name in header for name in names):
             return tuple(header.index(name) for name in names)
     return None

@@ -27,6 +27,7 @@ TIMESTAMP = ColumnSpec(
         "date",
         "time",
     ),
+    dates=True,
 )
 
 

@@ -7,6 +7,7 @@ read-only mode, values as last saved (a formula is never evaluated: its cached r
 without a result is an empty cell). A date or time cell becomes ISO text without an offset, which the timestamp
 parser reads in the building's zone like any CSV time: a date without a time in its format and at midnight is a
 date alone (a daily value); other values are rounded to the second, as Excel stores times as fractions of a day.
+In a date or time column (by its header) a plain number is taken as the serial Excel stores dates as (SERIALS).
 
 Bounds (`SheetLimits`), checked before or while reading: the archive's unpacked size, the rows of the sheet, and its
 columns (the CSV header's bound).
@@ -16,7 +17,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -24,6 +25,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
 
 from .errors import InvalidFile
 
@@ -35,6 +37,10 @@ _WORKBOOK_TYPES = (b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnable
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]')
 # <row><c><v>1</v></c></row>
 SMALLEST_ROW_BYTES = 25
+# Plain numbers read as Excel serials in a date column: a time of day, or a day from 1990 (the first meter exports)
+# to Excel's last, 9999-12-31; other numbers (a kWh figure in the wrong column) stay numbers, and bad timestamps.
+SERIALS = (32_874, 2_958_465)
+_DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 _DAMAGED = "The file looks like an Excel workbook but the archive is damaged."
 _SAVE_AS = "save it as CSV (UTF-8) or an Excel workbook (.xlsx) and upload that"
 
@@ -80,11 +86,11 @@ def xlsx_rows_at_most(data: bytes) -> int:
     return max(sizes, default=0) // SMALLEST_ROW_BYTES
 
 
-def xlsx_to_csv(data: bytes, *, max_columns: int) -> bytes:
-    """The first sheet of a workbook as UTF-8 CSV text, one line per sheet row (see the module's docstring)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+def xlsx_to_csv(data: bytes, *, max_columns: int, date_header: Callable[[str], bool]) -> bytes:
+    """The first sheet of a workbook as UTF-8 CSV text, one line per sheet row (see the module's docstring).
+    `date_header` tells the header names of date and time columns, whose plain numbers are Excel serials."""
     limits = _limits
+    rows: list[list[tuple[object, str]]] = []
     with _workbook(data) as book:
         sheet = book.worksheets[0]
         # The declared size is ignored: a wrong one would drop or pad cells; the rows read are what counts.
@@ -97,8 +103,29 @@ def xlsx_to_csv(data: bytes, *, max_columns: int) -> bytes:
                     f"Row {number} of the sheet has cells up to column {get_column_letter(len(row))}; "
                     f"a sheet may have at most {max_columns:,} columns."
                 )
-            writer.writerow([_text(cell.value, getattr(cell, "number_format", "General")) for cell in row])
+            rows.append([(cell.value, getattr(cell, "number_format", "General")) for cell in row])
+        epoch = book.epoch
+    header = [value for value, _ in rows[0]] if rows else []
+    for column in (i for i, name in enumerate(header) if isinstance(name, str) and date_header(name)):
+        _serials_to_dates(rows[1:], column=column, epoch=epoch)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows([_text(value, number_format) for value, number_format in row] for row in rows)
     return out.getvalue().encode()
+
+
+def _serials_to_dates(rows: list[list[tuple[object, str]]], *, column: int, epoch: datetime) -> None:
+    """Plain numbers in a date column are Excel serials (days since the epoch, a fraction being the time of day)
+    when they fall in SERIALS; a column with any time in it holds times, midnight included."""
+    at = [row for row in rows if column < len(row) and _is_serial(row[column][0])]
+    with_time = any(float(row[column][0]) % 1 for row in at)  # type: ignore[arg-type]  # _is_serial: a number
+    for row in at:
+        row[column] = (from_excel(row[column][0], epoch), _DATETIME_FORMAT if with_time else "General")
+
+
+def _is_serial(value: object) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and (0 <= value < 1 or SERIALS[0] <= value <= SERIALS[1])  # type: ignore[operator]
 
 
 @contextmanager

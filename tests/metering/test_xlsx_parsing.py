@@ -68,6 +68,27 @@ def test_times_stored_as_fractions_of_a_day_are_rounded_to_the_second_and_date_a
     ]
 
 
+def test_plain_numbers_in_a_date_column_are_excel_serials_in_the_building_zone():
+    # Serial 45663 is 2025-01-06 (45658 is 2025-01-01); .25 of a day is 06:00. Kolkata is UTC+5:30.
+    frame = parse_meter_csv(workbook(("timestamp", "kwh"), (45663, 1), (45663.25, 2), (45663.5, 3)), tz="Asia/Kolkata")
+    assert frame["ts"].tolist() == [
+        pd.Timestamp("2025-01-05 18:30", tz="UTC"),  # the midnight of a column with times is a time, not a day
+        pd.Timestamp("2025-01-06 00:30", tz="UTC"),
+        pd.Timestamp("2025-01-06 06:30", tz="UTC"),
+    ]
+    daily = parse_temperature_csv(workbook(("date", "temperature_c"), (45663, 4), (45664, 5)), tz="UTC")
+    assert daily["resolution"].tolist() == ["day", "day"]
+    assert daily["ts"].tolist() == [pd.Timestamp("2025-01-06", tz="UTC"), pd.Timestamp("2025-01-07", tz="UTC")]
+
+
+def test_a_number_outside_the_serials_stays_a_number_and_the_kwh_column_is_never_a_date():
+    with pytest.raises(InvalidRows) as caught:
+        parse_meter_csv(workbook(("timestamp", "kwh"), (12.5, 45663)), tz="UTC")
+    assert [(e.row, e.message) for e in caught.value.errors] == [
+        (2, "'12.5' is not a timestamp; use ISO 8601, e.g. 2024-03-31T14:45.")
+    ]
+
+
 def test_row_errors_name_the_sheet_row_and_formulas_are_not_evaluated():
     data = workbook(
         ("timestamp", "kwh"),
