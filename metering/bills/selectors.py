@@ -13,7 +13,7 @@ from carbonexia.common.errors import Forbidden, NotFound
 
 from ..readings.selectors import meter_bucket_totals
 from .checks import Findings, checkable, local_days, stored_check
-from .models import UtilityBill
+from .models import UtilityBill, parse_bill_id
 
 
 @dataclass(frozen=True)
@@ -23,11 +23,13 @@ class BillMonth:
     days: int  # days in the month
 
 
-def bill_for_read(*, user, upload_id) -> UtilityBill:
-    """The bill of upload `upload_id` when the caller may read its building (owner, verifier, admin)."""
+def bill_for_read(*, user, bill_id: str) -> UtilityBill:
+    """The bill `bill_id` (its public id, upl_<32 hex>[-<period>], or its upload's bare UUID) when the caller may read
+    its building (owner, verifier, admin)."""
+    upload_id, period_index = parse_bill_id(bill_id)
     bill = (
         UtilityBill.objects.select_related("building", "upload", "confirmed_by")
-        .filter(upload_id=upload_id, building__in=buildings_visible_to(user))
+        .filter(upload_id=upload_id, period_index=period_index, building__in=buildings_visible_to(user))
         .first()
         if upload_id
         else None
@@ -37,8 +39,8 @@ def bill_for_read(*, user, upload_id) -> UtilityBill:
     return bill
 
 
-def bill_for_confirm(*, user, upload_id) -> UtilityBill:
-    bill = bill_for_read(user=user, upload_id=upload_id)
+def bill_for_confirm(*, user, bill_id: str) -> UtilityBill:
+    bill = bill_for_read(user=user, bill_id=bill_id)
     if bill.building.owner_id != user.pk:
         raise Forbidden("Only the building's owner may confirm its bills.")
     return bill

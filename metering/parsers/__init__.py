@@ -2,6 +2,7 @@
 No Django."""
 
 from .errors import InvalidFile, InvalidInput, InvalidRows, RowError, UsagePointChoice
+from .espi_billing import BillingPeriods
 from .espi_feed import looks_like_xml
 from .greenbutton import parse_greenbutton
 from .meter_csv import parse_meter_csv
@@ -12,6 +13,7 @@ from .weather_csv import MAX_TEMPERATURE_C, MIN_TEMPERATURE_C, parse_temperature
 
 __all__ = [
     "BATCH_SHAPE",
+    "BillingPeriods",
     "InvalidFile",
     "InvalidInput",
     "InvalidRows",
