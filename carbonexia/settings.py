@@ -327,8 +327,13 @@ MQTT_BATCH_SIZE = env_int("MQTT_BATCH_SIZE", 200)
 MQTT_BATCH_MS = env_int("MQTT_BATCH_MS", 500)
 # A message larger than this is dead-lettered unread: 64 KiB holds a day of 15-minute readings several times over.
 MQTT_MAX_PAYLOAD_BYTES = env_int("MQTT_MAX_PAYLOAD_BYTES", 65536)
-if MQTT_BATCH_SIZE < 1 or MQTT_BATCH_MS < 1 or MQTT_MAX_PAYLOAD_BYTES < 1:
-    raise ImproperlyConfigured("MQTT_BATCH_SIZE, MQTT_BATCH_MS and MQTT_MAX_PAYLOAD_BYTES must be positive.")
+# A signed message sent (its `sent_at`) longer ago than this is refused as a possible replay, and each device's nonces
+# are remembered this long. It bounds how long the consumer may be away without its queued messages going stale.
+MQTT_REPLAY_WINDOW_SECONDS = env_int("MQTT_REPLAY_WINDOW_SECONDS", 86400)
+if MQTT_BATCH_SIZE < 1 or MQTT_BATCH_MS < 1 or MQTT_MAX_PAYLOAD_BYTES < 1 or MQTT_REPLAY_WINDOW_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "MQTT_BATCH_SIZE, MQTT_BATCH_MS, MQTT_MAX_PAYLOAD_BYTES and MQTT_REPLAY_WINDOW_SECONDS must be positive."
+    )
 
 # --- Plausibility of incoming meter data and temperatures (metering.parsers.plausibility) -----------
 # A value dated later than now plus this skew is refused: a sender's clock may run a few minutes fast, but a

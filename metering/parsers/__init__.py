@@ -6,7 +6,7 @@ from .espi_billing import BillingPeriods
 from .espi_feed import looks_like_xml
 from .greenbutton import parse_greenbutton
 from .meter_csv import parse_meter_csv
-from .meter_message import BATCH_SHAPE, message_items, reading_items
+from .meter_message import BATCH_SHAPE, Envelope, message_envelope, reading_items
 from .plausibility import MAX_READING_KWH, PowerCeiling
 from .readings_json import parse_readings
 from .weather_csv import MAX_TEMPERATURE_C, MIN_TEMPERATURE_C, parse_temperature_csv, parse_temperature_items
@@ -14,6 +14,7 @@ from .weather_csv import MAX_TEMPERATURE_C, MIN_TEMPERATURE_C, parse_temperature
 __all__ = [
     "BATCH_SHAPE",
     "BillingPeriods",
+    "Envelope",
     "InvalidFile",
     "InvalidInput",
     "InvalidRows",
@@ -24,7 +25,7 @@ __all__ = [
     "RowError",
     "UsagePointChoice",
     "looks_like_xml",
-    "message_items",
+    "message_envelope",
     "parse_greenbutton",
     "parse_meter_csv",
     "parse_readings",

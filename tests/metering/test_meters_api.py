@@ -1,6 +1,7 @@
 import hashlib
 import hmac
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -124,6 +125,13 @@ def test_the_signature_is_the_webhooks_hmac_of_the_exact_bytes_under_the_derived
 
 
 def _message(meter, payload: bytes, *, at: datetime) -> MeterMessage:
+    """The message as the device signs it: a JSON object gets the instant it was sent (`at`) and a new nonce."""
+    try:
+        fields = json.loads(payload)
+    except ValueError:
+        fields = None
+    if isinstance(fields, dict):
+        payload = json.dumps({**fields, "sent_at": at.isoformat(), "nonce": uuid.uuid4().hex}).encode()
     secret = device_secret(meter.secret_salt)
     sent = "sha256=" + hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
     return MeterMessage(f"carbonexia/meters/{meter.device_id}/readings", payload, sent, at)
