@@ -310,6 +310,9 @@ WEATHER_SOURCE_MAX_BYTES = env_int("WEATHER_SOURCE_MAX_BYTES", 60_000_000)
 WEATHER_HISTORY_YEARS = env_int("WEATHER_HISTORY_YEARS", 3)
 # The cached station list is refreshed when older than this, even if the monthly beat did not run.
 WEATHER_STATION_LIST_MAX_AGE_DAYS = env_int("WEATHER_STATION_LIST_MAX_AGE_DAYS", 35)
+# Every fetch (the nightly top-up too) reads again the days before the latest stored hour, and updates the hours NOAA
+# has corrected since: GHCNh's recent files are revised as late reports and quality checks come in.
+WEATHER_CORRECTION_WINDOW_DAYS = env_int("WEATHER_CORRECTION_WINDOW_DAYS", 30)
 
 # Meter CSVs with more lines than this are stored by a worker (202 + progress) instead of in the request.
 METER_CSV_ASYNC_ROWS = env_int("METER_CSV_ASYNC_ROWS", 100_000)
