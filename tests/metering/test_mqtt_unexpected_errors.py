@@ -31,7 +31,7 @@ def _delivery(device_id: str, secret: str, mid: int, kwh: float) -> Delivery:
     return Delivery(message=message, mid=mid, qos=1, connection=1)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as the other tests that commit
 def test_one_message_that_raises_is_dead_lettered_and_the_rest_are_stored(owner, monkeypatch, caplog):
     building = make_building(owner)
     registered = meter_create(actor=owner, building=building, device_id=f"poison-{uuid.uuid4().hex[:8]}")
