@@ -9,7 +9,7 @@ from carbonexia.common.schema import QUEUE_UNAVAILABLE
 from carbonexia.common.uploads import uploaded_file
 
 from ..uploads.models import UploadStatus
-from .models import AreaCheck, MeterCheck, UtilityBill
+from .models import AreaCheck, BillSource, MeterCheck, UtilityBill
 from .selectors import bill_findings, bill_for_confirm, bill_for_read
 from .services import bill_confirm, bill_upload, extracted_fields
 
@@ -127,6 +127,10 @@ def _checks(bill: UtilityBill) -> dict:
 class BillOut(serializers.Serializer):
     upload_id = serializers.CharField(source="public_id")
     building_id = serializers.UUIDField()
+    source = serializers.ChoiceField(
+        choices=BillSource.choices,
+        help_text="ocr: an uploaded bill; greenbutton: a billing period of a Green Button file.",
+    )
     status = serializers.ChoiceField(choices=UploadStatus.choices)
     extracted = serializers.SerializerMethodField(help_text="What the bill says, as read; null where not found.")
     confidence = serializers.SerializerMethodField(help_text="0–1 per extracted field; 0 where not found.")

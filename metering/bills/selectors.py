@@ -12,6 +12,7 @@ from buildings.selectors import buildings_visible_to
 from carbonexia.common.errors import Forbidden, NotFound
 
 from ..readings.selectors import meter_bucket_totals
+from ..uploads.models import Upload, UploadKind
 from .checks import Findings, checkable, local_days, stored_check
 from .models import UtilityBill, parse_bill_id
 
@@ -103,3 +104,21 @@ def confirmed_bills_with_findings(
         building=building, confirmed=True, confirmed_period_start__lte=end, confirmed_period_end__gte=start
     ).select_related("building", "upload", "confirmed_by")
     return [(bill, bill_findings(bill)) for bill in bills.order_by("confirmed_period_start")]
+
+
+@dataclass(frozen=True)
+class UploadBills:
+    """What a Green Button file of billing periods became: the bills it created, and the periods already confirmed."""
+
+    bills: list[UtilityBill]
+    unchanged: int
+
+
+def upload_bills(upload: Upload) -> UploadBills | None:
+    """The bills of a completed meter upload whose file held billing periods; None when it held readings. Of its
+    `rows` (periods) each created a bill or was already confirmed, while readings are all inserted or updated."""
+    bills = list(upload.bills.order_by("period_index"))
+    rows, stored = upload.rows or 0, (upload.inserted or 0) + (upload.updated or 0)
+    if upload.kind != UploadKind.GREENBUTTON or (not bills and rows == stored):
+        return None
+    return UploadBills(bills=bills, unchanged=rows - len(bills))

@@ -13,6 +13,7 @@ from carbonexia.common.schema import QUEUE_UNAVAILABLE
 from carbonexia.common.uploads import uploaded_file
 
 from .. import parsers
+from ..bills.selectors import upload_bills
 from ..uploads.api import CsvUploadedOut, UploadAcceptedOut, csv_upload_response
 from .selectors import readings_page
 from .services import meter_batch_ingest, meter_csv_upload, meter_greenbutton_upload
@@ -133,15 +134,13 @@ def greenbutton_upload_response(upload) -> Response:
     response = csv_upload_response(upload)
     if response.status_code != status.HTTP_201_CREATED:
         return response
-    bills = [bill.public_id for bill in upload.bills.order_by("period_index")]
-    # Readings are all inserted or updated; billing periods already confirmed are neither (bills_unchanged).
-    billing = bool(bills) or upload.rows != upload.inserted + upload.updated
+    billing = upload_bills(upload)
     body = {
         **response.data,
-        "content": "billing_periods" if billing else "intervals",
-        "bills_created": len(bills),
-        "bills_unchanged": upload.rows - len(bills) if billing else 0,
-        "bills": bills,
+        "content": "intervals" if billing is None else "billing_periods",
+        "bills_created": 0 if billing is None else len(billing.bills),
+        "bills_unchanged": 0 if billing is None else billing.unchanged,
+        "bills": [] if billing is None else [bill.public_id for bill in billing.bills],
     }
     return Response(GreenButtonUploadedOut(body).data, status=status.HTTP_201_CREATED)
 

@@ -51,7 +51,7 @@ def test_billing_periods_become_confirmed_bills_and_the_response_counts_them(as_
     assert (body["period_start"], body["period_end"]) == ("2025-01-01T05:00:00Z", "2025-03-01T05:00:00Z")
     assert not MeterReading.objects.exists()
     bill = as_owner.get(f"/meter/bills/{body['bills'][1]}").json()
-    assert bill["status"] == "completed" and bill["confirmed"] is True
+    assert bill["status"] == "completed" and bill["confirmed"] is True and bill["source"] == "greenbutton"
     assert bill["confirmation"]["kwh"] == 81_000.0
     assert (bill["confirmation"]["period_start"], bill["confirmation"]["period_end"]) == ("2025-02-01", "2025-02-28")
     assert bill["extracted"]["billing_days"] == 28
@@ -140,3 +140,21 @@ def test_green_button_bills_are_private(as_owner, as_outsider, owner):
     assert post(as_outsider, building.pk, monthly(FEBRUARY)).status_code == 404
     assert as_owner.get(f"/meter/bills/{bill_id[:-2]}-9").status_code == 404
     assert as_owner.get(f"/meter/bills/{bill_id[:-2]}-x").status_code == 404
+
+
+def test_the_portal_upload_says_the_billing_periods_became_bills(owner, client):
+    building = make_building(owner, timezone=NEW_YORK)
+    client.force_login(owner)
+    file = SimpleUploadedFile("billing.xml", monthly(JANUARY, FEBRUARY), content_type="application/xml")
+    response = client.post(
+        f"/portal/buildings/{building.pk}/data/upload/", {"file": file}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 billing periods, stored as bills (2 new, 0 already confirmed with the same figures)" in html
+    assert "from 2025-01-01 until 2025-03-01" in html and f"/portal/buildings/{building.pk}/bills/" in html
+    bills = client.get(f"/portal/buildings/{building.pk}/bills/").content.decode()
+    bill_id = UtilityBill.objects.get(period_index=2).public_id
+    assert f"/portal/buildings/{building.pk}/bills/{bill_id}/" in bills
+    page = client.get(f"/portal/buildings/{building.pk}/bills/{bill_id}/")
+    assert page.status_code == 200 and "81,000" in page.content.decode()
