@@ -127,7 +127,8 @@ def _checks(bill: UtilityBill) -> dict:
 class BillOut(serializers.Serializer):
     upload_id = serializers.CharField(source="public_id")
     building_id = serializers.UUIDField()
-    source = serializers.ChoiceField(
+    origin = serializers.ChoiceField(
+        source="source",
         choices=BillSource.choices,
         help_text="ocr: an uploaded bill; greenbutton: a billing period of a Green Button file.",
     )

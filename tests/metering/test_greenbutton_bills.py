@@ -51,7 +51,7 @@ def test_billing_periods_become_confirmed_bills_and_the_response_counts_them(as_
     assert (body["period_start"], body["period_end"]) == ("2025-01-01T05:00:00Z", "2025-03-01T05:00:00Z")
     assert not MeterReading.objects.exists()
     bill = as_owner.get(f"/meter/bills/{body['bills'][1]}").json()
-    assert bill["status"] == "completed" and bill["confirmed"] is True and bill["source"] == "greenbutton"
+    assert bill["status"] == "completed" and bill["confirmed"] is True and bill["origin"] == "greenbutton"
     assert bill["confirmation"]["kwh"] == 81_000.0
     assert (bill["confirmation"]["period_start"], bill["confirmation"]["period_end"]) == ("2025-02-01", "2025-02-28")
     assert bill["extracted"]["billing_days"] == 28
