@@ -143,6 +143,15 @@ def test_the_admin_lists_each_buildings_weather_read_only(ghcnh, located, clock,
     assert change.status_code == 403 and BuildingWeather.objects.get(pk=record.pk).status == FetchStatus.OK
 
 
+def test_a_verifier_reads_the_weather_status_page(ghcnh, located, clock, client, verifier):
+    clock.set(NOW)
+    building_weather_fetch(building=located)
+    client.force_login(verifier)
+    page = client.get("/admin/metering/buildingweather/")
+    assert page.status_code == 200 and located.name in page.content.decode()
+    assert client.get("/admin/metering/buildingweather/add/").status_code == 403
+
+
 def test_fetching_again_changes_nothing(ghcnh, located, clock):
     clock.set(NOW)
     building_weather_fetch(building=located)
