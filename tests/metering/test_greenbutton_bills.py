@@ -158,3 +158,22 @@ def test_the_portal_upload_says_the_billing_periods_became_bills(owner, client):
     assert f"/portal/buildings/{building.pk}/bills/{bill_id}/" in bills
     page = client.get(f"/portal/buildings/{building.pk}/bills/{bill_id}/")
     assert page.status_code == 200 and "81,000" in page.content.decode()
+
+
+def test_a_billing_file_stored_by_the_worker_makes_the_same_bills_and_a_refusal_fails_the_upload(
+    as_owner, owner, settings, django_capture_on_commit_callbacks, tasks_in_process
+):
+    settings.METER_CSV_ASYNC_ROWS = 1  # two IntervalReadings: the worker stores it
+    building = make_building(owner, timezone=NEW_YORK)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(as_owner, building.pk, monthly(JANUARY, FEBRUARY))
+    assert response.status_code == 202
+    status = as_owner.get(f"/meter/uploads/{response.json()['upload_id']}").json()
+    assert (status["status"], status["rows"], status["inserted"]) == ("completed", 2, 2)
+    assert UtilityBill.objects.filter(confirmed=True).count() == 2
+    corrected = (JAN_1, 31, 95_000_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_id = post(as_owner, building.pk, monthly(corrected, FEBRUARY)).json()["upload_id"]
+    failed = as_owner.get(f"/meter/uploads/{upload_id}").json()
+    assert failed["status"] == "failed" and "overlaps bill" in failed["error"]
+    assert UtilityBill.objects.count() == 2
