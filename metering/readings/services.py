@@ -3,6 +3,7 @@ a worker) and the demo loader share this path. Temperatures are stored the same 
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -195,26 +196,9 @@ def meter_csv_upload(*, actor: User, building: Building, data: bytes, filename: 
     return meter_file_upload(kind=UploadKind.METER_CSV, actor=actor, building=building, data=data, filename=filename)
 
 
-def meter_greenbutton_upload(
-    *,
-    actor: User,
-    building: Building,
-    data: bytes,
-    filename: str,
-    usage_point: str = "",
-    acknowledge_mismatch: bool = False,
-) -> Upload:
-    """A Green Button file: its interval readings, or each of its billing periods as a confirmed bill (a flagged one
-    only with `acknowledge_mismatch`)."""
-    return meter_file_upload(
-        kind=UploadKind.GREENBUTTON,
-        actor=actor,
-        building=building,
-        data=data,
-        filename=filename,
-        usage_point=usage_point,
-        acknowledge_mismatch=acknowledge_mismatch,
-    )
+# A Green Button file: its interval readings, or each of its billing periods as a confirmed bill (a flagged one only
+# with `acknowledge_mismatch`).
+meter_greenbutton_upload = partial(meter_file_upload, kind=UploadKind.GREENBUTTON)
 
 
 def meter_upload(*, actor: User, building: Building, data: bytes, filename: str, usage_point: str = "") -> Upload:
