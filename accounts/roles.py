@@ -12,6 +12,7 @@ VERIFIER_PERMISSIONS = [
     "metering.view_upload",
     "metering.view_utilitybill",
     "metering.view_emissionfactor",
+    "metering.view_buildingweather",  # where each building's temperatures come from, and their coverage
     "mrv.view_baseline",
     "mrv.view_monthreview",
     "mrv.add_monthreview",

@@ -147,7 +147,7 @@ def _latencies(device: Device, building, frame) -> list[float]:
     published = []
     try:
         for reading in readings:
-            body = json.dumps(reading).encode()
+            body = device.single(reading)
             published.append(time.perf_counter())
             device.client.publish(device.topic, body, qos=1, properties=device.properties(body))
             time.sleep(LATENCY_GAP_SECONDS)

@@ -310,6 +310,9 @@ WEATHER_SOURCE_MAX_BYTES = env_int("WEATHER_SOURCE_MAX_BYTES", 60_000_000)
 WEATHER_HISTORY_YEARS = env_int("WEATHER_HISTORY_YEARS", 3)
 # The cached station list is refreshed when older than this, even if the monthly beat did not run.
 WEATHER_STATION_LIST_MAX_AGE_DAYS = env_int("WEATHER_STATION_LIST_MAX_AGE_DAYS", 35)
+# Every fetch (the nightly top-up too) reads again the days before the latest stored hour, and updates the hours NOAA
+# has corrected since: GHCNh's recent files are revised as late reports and quality checks come in.
+WEATHER_CORRECTION_WINDOW_DAYS = env_int("WEATHER_CORRECTION_WINDOW_DAYS", 30)
 
 # Meter CSVs with more lines than this are stored by a worker (202 + progress) instead of in the request.
 METER_CSV_ASYNC_ROWS = env_int("METER_CSV_ASYNC_ROWS", 100_000)
@@ -327,8 +330,13 @@ MQTT_BATCH_SIZE = env_int("MQTT_BATCH_SIZE", 200)
 MQTT_BATCH_MS = env_int("MQTT_BATCH_MS", 500)
 # A message larger than this is dead-lettered unread: 64 KiB holds a day of 15-minute readings several times over.
 MQTT_MAX_PAYLOAD_BYTES = env_int("MQTT_MAX_PAYLOAD_BYTES", 65536)
-if MQTT_BATCH_SIZE < 1 or MQTT_BATCH_MS < 1 or MQTT_MAX_PAYLOAD_BYTES < 1:
-    raise ImproperlyConfigured("MQTT_BATCH_SIZE, MQTT_BATCH_MS and MQTT_MAX_PAYLOAD_BYTES must be positive.")
+# A signed message sent (its `sent_at`) longer ago than this is refused as a possible replay, and each device's nonces
+# are remembered this long. It bounds how long the consumer may be away without its queued messages going stale.
+MQTT_REPLAY_WINDOW_SECONDS = env_int("MQTT_REPLAY_WINDOW_SECONDS", 86400)
+if MQTT_BATCH_SIZE < 1 or MQTT_BATCH_MS < 1 or MQTT_MAX_PAYLOAD_BYTES < 1 or MQTT_REPLAY_WINDOW_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "MQTT_BATCH_SIZE, MQTT_BATCH_MS, MQTT_MAX_PAYLOAD_BYTES and MQTT_REPLAY_WINDOW_SECONDS must be positive."
+    )
 
 # --- Plausibility of incoming meter data and temperatures (metering.parsers.plausibility) -----------
 # A value dated later than now plus this skew is refused: a sender's clock may run a few minutes fast, but a

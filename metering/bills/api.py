@@ -5,17 +5,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buildings.selectors import building_for_write
-from carbonexia.common.models import parse_prefixed_id
 from carbonexia.common.schema import QUEUE_UNAVAILABLE
 from carbonexia.common.uploads import uploaded_file
 
 from ..uploads.models import UploadStatus
-from .models import AreaCheck, MeterCheck, UtilityBill
+from .models import AreaCheck, BillSource, MeterCheck, UtilityBill
 from .selectors import bill_findings, bill_for_confirm, bill_for_read
 from .services import bill_confirm, bill_upload, extracted_fields
 
 UPLOAD_ID = OpenApiParameter(
-    "upload_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="The bill's id as returned: upl_<32 hex>."
+    "upload_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The bill's id as returned: upl_<32 hex> (a bill uploaded as a file), or "
+    "upl_<32 hex>-<n> (the n-th billing period of a Green Button file).",
 )
 NOT_FOUND = OpenApiResponse(description="No such bill, or one of a building the caller may not read.")
 
@@ -124,6 +127,11 @@ def _checks(bill: UtilityBill) -> dict:
 class BillOut(serializers.Serializer):
     upload_id = serializers.CharField(source="public_id")
     building_id = serializers.UUIDField()
+    origin = serializers.ChoiceField(
+        source="source",
+        choices=BillSource.choices,
+        help_text="ocr: an uploaded bill; greenbutton: a billing period of a Green Button file.",
+    )
     status = serializers.ChoiceField(choices=UploadStatus.choices)
     extracted = serializers.SerializerMethodField(help_text="What the bill says, as read; null where not found.")
     confidence = serializers.SerializerMethodField(help_text="0–1 per extracted field; 0 where not found.")
@@ -203,7 +211,7 @@ class BillDetailView(APIView):
         summary="A bill's status, what was read from it and its confirmation (owner, verifier or admin)",
     )
     def get(self, request, upload_id):
-        bill = bill_for_read(user=request.user, upload_id=parse_prefixed_id("upl", upload_id))
+        bill = bill_for_read(user=request.user, bill_id=upload_id)
         return Response(BillOut(bill).data)
 
 
@@ -227,7 +235,7 @@ class BillConfirmView(APIView):
         summary="Confirm or correct a read bill's kWh and period (owner); it then counts as billing data",
     )
     def post(self, request, upload_id):
-        bill = bill_for_confirm(user=request.user, upload_id=parse_prefixed_id("upl", upload_id))
+        bill = bill_for_confirm(user=request.user, bill_id=upload_id)
         incoming = BillConfirmIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         bill = bill_confirm(actor=request.user, bill=bill, **incoming.validated_data)

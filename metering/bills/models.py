@@ -1,10 +1,11 @@
 import sys
+import uuid
 from datetime import date
 
 from django.conf import settings
 from django.db import models
 
-from carbonexia.common.models import BaseModel, prefixed_id
+from carbonexia.common.models import BaseModel, parse_prefixed_id, prefixed_id
 
 from ..uploads.models import Upload, UploadStatus
 
@@ -13,6 +14,18 @@ MAX_BILL_DAYS = 100
 MAX_BILL_KWH = 1e9
 # The Kyoto Protocol's base year: no carbon methodology looks further back, so neither does a baseline.
 EARLIEST_BILL_DATE = date(1990, 1, 1)
+
+
+def bill_public_id(upload_id: uuid.UUID, period_index: int) -> str:
+    return prefixed_id("upl", upload_id) + (f"-{period_index}" if period_index else "")
+
+
+def parse_bill_id(value: str) -> tuple[uuid.UUID | None, int]:
+    """The upload id and period of a bill's public id (or of a bare upload UUID); (None, 0) when it is neither."""
+    upload, _, period = value.partition("-") if value.startswith("upl_") else (value, "", "")
+    if period and not (period.isdigit() and 0 < int(period) < 2**15):
+        return None, 0
+    return parse_prefixed_id("upl", upload), int(period or 0)
 
 
 class AreaCheck(models.TextChoices):
@@ -44,11 +57,24 @@ _CHECK_BOUNDS = {
 }
 
 
-class UtilityBill(BaseModel):
-    """A utility bill read by OCR. Its owner's confirmed figures are billing data for months without readings;
-    the figures as read stay beside them, as evidence of what the bill said."""
+class BillSource(models.TextChoices):
+    OCR = "ocr", "Read from an uploaded bill"
+    GREENBUTTON = "greenbutton", "A billing period of a Green Button file"
 
-    upload = models.OneToOneField(Upload, on_delete=models.CASCADE, related_name="bill")
+
+class UtilityBill(BaseModel):
+    """A utility bill: read by OCR from its own upload, or one billing period of a Green Button file (the utility's
+    own figures). Its owner's confirmed figures are billing data for months without readings; the figures as read
+    stay beside them, as evidence of what the bill said.
+
+    A bill's public id is its upload's (upl_<32 hex>), followed by `-<period>` for the periods of a Green Button file,
+    which share one upload."""
+
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="bills")
+    period_index = models.PositiveSmallIntegerField(
+        default=0, help_text="0 for a bill of its own upload; 1, 2, … for the billing periods of a Green Button file."
+    )
+    source = models.CharField(max_length=16, choices=BillSource.choices, default=BillSource.OCR)
     building = models.ForeignKey("buildings.Building", on_delete=models.CASCADE, related_name="bills")
     status = models.CharField(max_length=16, choices=UploadStatus.choices, default=UploadStatus.PROCESSING)
     kwh = models.FloatField(null=True, blank=True)
@@ -94,6 +120,7 @@ class UtilityBill(BaseModel):
             models.Index(fields=["building", "confirmed", "confirmed_period_start"], name="bill_building_confirmed"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["upload", "period_index"], name="bill_upload_period"),
             models.CheckConstraint(
                 condition=models.Q(confirmed=False)
                 | models.Q(
@@ -134,7 +161,7 @@ class UtilityBill(BaseModel):
 
     @property
     def public_id(self) -> str:
-        return prefixed_id("upl", self.upload_id)
+        return bill_public_id(self.upload_id, self.period_index)
 
     @property
     def flagged(self) -> bool:

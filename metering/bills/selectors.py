@@ -12,8 +12,9 @@ from buildings.selectors import buildings_visible_to
 from carbonexia.common.errors import Forbidden, NotFound
 
 from ..readings.selectors import meter_bucket_totals
+from ..uploads.models import Upload, UploadKind
 from .checks import Findings, checkable, local_days, stored_check
-from .models import UtilityBill
+from .models import UtilityBill, parse_bill_id
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,13 @@ class BillMonth:
     days: int  # days in the month
 
 
-def bill_for_read(*, user, upload_id) -> UtilityBill:
-    """The bill of upload `upload_id` when the caller may read its building (owner, verifier, admin)."""
+def bill_for_read(*, user, bill_id: str) -> UtilityBill:
+    """The bill `bill_id` (its public id, upl_<32 hex>[-<period>], or its upload's bare UUID) when the caller may read
+    its building (owner, verifier, admin)."""
+    upload_id, period_index = parse_bill_id(bill_id)
     bill = (
         UtilityBill.objects.select_related("building", "upload", "confirmed_by")
-        .filter(upload_id=upload_id, building__in=buildings_visible_to(user))
+        .filter(upload_id=upload_id, period_index=period_index, building__in=buildings_visible_to(user))
         .first()
         if upload_id
         else None
@@ -37,8 +40,8 @@ def bill_for_read(*, user, upload_id) -> UtilityBill:
     return bill
 
 
-def bill_for_confirm(*, user, upload_id) -> UtilityBill:
-    bill = bill_for_read(user=user, upload_id=upload_id)
+def bill_for_confirm(*, user, bill_id: str) -> UtilityBill:
+    bill = bill_for_read(user=user, bill_id=bill_id)
     if bill.building.owner_id != user.pk:
         raise Forbidden("Only the building's owner may confirm its bills.")
     return bill
@@ -101,3 +104,21 @@ def confirmed_bills_with_findings(
         building=building, confirmed=True, confirmed_period_start__lte=end, confirmed_period_end__gte=start
     ).select_related("building", "upload", "confirmed_by")
     return [(bill, bill_findings(bill)) for bill in bills.order_by("confirmed_period_start")]
+
+
+@dataclass(frozen=True)
+class UploadBills:
+    """What a Green Button file of billing periods became: the bills it created, and the periods already confirmed."""
+
+    bills: list[UtilityBill]
+    unchanged: int
+
+
+def upload_bills(upload: Upload) -> UploadBills | None:
+    """The bills of a completed meter upload whose file held billing periods; None when it held readings. Of its
+    `rows` (periods) each created a bill or was already confirmed, while readings are all inserted or updated."""
+    bills = list(upload.bills.order_by("period_index"))
+    rows, stored = upload.rows or 0, (upload.inserted or 0) + (upload.updated or 0)
+    if upload.kind != UploadKind.GREENBUTTON or (not bills and rows == stored):
+        return None
+    return UploadBills(bills=bills, unchanged=rows - len(bills))

@@ -9,12 +9,14 @@ a bill the checks flag is confirmed only with the owner's explicit acknowledgeme
 """
 
 import math
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -26,11 +28,12 @@ from carbonexia.common.tasks import enqueue
 from carbonexia.events import publish
 
 from ..parsers.bill_text import parse_bill_text
+from ..parsers.espi_billing import BillingPeriod
 from ..uploads.models import Upload, UploadKind, UploadStatus
 from ..uploads.services import upload_store
 from . import ocr
 from .checks import BillCheck, bill_check, checkable
-from .models import EARLIEST_BILL_DATE, MAX_BILL_DAYS, MAX_BILL_KWH, UtilityBill
+from .models import EARLIEST_BILL_DATE, MAX_BILL_DAYS, MAX_BILL_KWH, BillSource, UtilityBill
 
 # Far beyond one reading (the task's hard limit is 5 minutes) plus a redelivery after a lost worker.
 PROCESSING_DEADLINE = timedelta(minutes=30)
@@ -191,6 +194,24 @@ def _check_figures(*, building: Building, kwh: float, period_start: date, period
         raise Invalid("The confirmed figures are not valid; nothing was changed.", errors=errors)
 
 
+def _confirmed_overlapping(building: Building, period_start: date, period_end: date) -> QuerySet[UtilityBill]:
+    """The building's confirmed bills sharing a day with the period: confirmed bills never overlap."""
+    return UtilityBill.objects.filter(
+        building=building,
+        confirmed=True,
+        confirmed_period_start__lte=period_end,
+        confirmed_period_end__gte=period_start,
+    ).select_related("upload")
+
+
+def _overlap_refused(overlapping: UtilityBill, *, where: str = "The period") -> Conflict:
+    return Conflict(
+        f"{where} overlaps bill {overlapping.public_id} ({overlapping.confirmed_period_start} to "
+        f"{overlapping.confirmed_period_end}), which is already confirmed: its days would be counted twice.",
+        code="bill_overlap",
+    )
+
+
 @transaction.atomic
 def bill_confirm(
     *,
@@ -213,22 +234,9 @@ def bill_confirm(
             "The bill could not be read, so it cannot be confirmed; upload a clearer copy.", code="bill_failed"
         )
     _check_figures(building=building, kwh=kwh, period_start=period_start, period_end=period_end)
-    overlapping = (
-        UtilityBill.objects.filter(
-            building=building,
-            confirmed=True,
-            confirmed_period_start__lte=period_end,
-            confirmed_period_end__gte=period_start,
-        )
-        .exclude(pk=locked.pk)
-        .first()
-    )
+    overlapping = _confirmed_overlapping(building, period_start, period_end).exclude(pk=locked.pk).first()
     if overlapping:
-        raise Conflict(
-            f"The period overlaps bill {overlapping.public_id} ({overlapping.confirmed_period_start} to "
-            f"{overlapping.confirmed_period_end}), which is already confirmed: its days would be counted twice.",
-            code="bill_overlap",
-        )
+        raise _overlap_refused(overlapping)
     check = bill_check(building=building, kwh=kwh, period_start=period_start, period_end=period_end)
     if check.flagged and not acknowledge_mismatch:
         raise Invalid(
@@ -257,3 +265,103 @@ def bill_confirm(
         },
     )
     return locked
+
+
+@dataclass(frozen=True)
+class BillingImport:
+    created: list[UtilityBill]
+    unchanged: int  # periods already confirmed with the same days and kWh
+
+
+def _rows_refused(rows: list[dict[str, Any]], what: str, *, code: str, **errors: Any) -> Invalid:
+    count = len(rows)
+    return Invalid(
+        f"{count} billing period{'' if count == 1 else 's'} of the file {what}; nothing was stored.",
+        code=code,
+        errors={"rows": rows, "total": count, **errors},
+    )
+
+
+def _same_figures(bill: UtilityBill, first_day: date, last_day: date, kwh: float) -> bool:
+    return (bill.confirmed_period_start, bill.confirmed_period_end) == (first_day, last_day) and math.isclose(
+        bill.confirmed_kwh or 0.0, kwh, rel_tol=1e-9, abs_tol=1e-9
+    )
+
+
+def greenbutton_bills_import(
+    *, actor: User, upload: Upload, periods: list[BillingPeriod], acknowledge_mismatch: bool = False
+) -> BillingImport:
+    """Each billing period of a Green Button file as a confirmed bill of the
+    upload's building: the utility's own figures, under the bill rules of a confirmation (bounds, no overlap with a
+    confirmed bill, the checks, which need `acknowledge_mismatch` to pass a flagged figure). A period already
+    confirmed with the same days and kWh is left as it is (so a file uploaded again creates nothing); any other
+    overlap refuses the whole file, as any bad period does. In the caller's transaction."""
+    assert upload.building_id is not None  # a meter file always belongs to a building
+    building = Building.objects.select_for_update().get(pk=upload.building_id)
+    rows = []
+    for period in periods:
+        try:
+            _check_figures(building=building, kwh=period.kwh, period_start=period.first_day, period_end=period.last_day)
+        except Invalid as refusal:
+            said = (refusal.errors or {}).items()
+            rows += [{"row": period.line, "column": field, "message": m} for field, ms in said for m in ms]
+    if rows:
+        raise _rows_refused(rows, "are not valid bills", code="invalid_rows")
+    created: list[UtilityBill] = []
+    flagged: list[dict[str, Any]] = []
+    unchanged, now = 0, timezone.now()
+    for index, period in enumerate(periods, start=1):
+        first_day, last_day, kwh = period.first_day, period.last_day, period.kwh
+        overlapping = list(_confirmed_overlapping(building, first_day, last_day)[:2])
+        if len(overlapping) == 1 and _same_figures(overlapping[0], first_day, last_day, kwh):
+            unchanged += 1
+            continue
+        if overlapping:
+            raise _overlap_refused(
+                overlapping[0], where=f"The billing period on line {period.line} ({first_day} to {last_day})"
+            )
+        check = bill_check(building=building, kwh=kwh, period_start=first_day, period_end=last_day)
+        if check.flagged and not acknowledge_mismatch:
+            flagged.append({"row": period.line, "column": "value", "message": " ".join(check.problems())})
+        bill = UtilityBill(
+            upload=upload,
+            period_index=index,
+            source=BillSource.GREENBUTTON,
+            building=building,
+            status=UploadStatus.COMPLETED,
+            kwh=kwh,
+            billing_days=(last_day - first_day).days + 1,
+            period_start=first_day,
+            period_end=last_day,
+            confidence={name: 1.0 for name in ("kwh", "billing_days", "period_start", "period_end")},
+            reading={"notes": [f"Billing period of the Green Button file {upload.filename}, line {period.line}."]},
+            finished_at=now,
+            checks_acknowledged=check.flagged,
+            confirmed=True,
+            confirmed_kwh=kwh,
+            confirmed_period_start=first_day,
+            confirmed_period_end=last_day,
+            confirmed_by=actor,
+            confirmed_at=now,
+        )
+        _keep_check(bill, check)
+        created.append(bill)
+    if flagged:
+        raise _rows_refused(
+            flagged,
+            "are flagged by the bill checks (send acknowledge_mismatch to import them as they are)",
+            code="bill_flagged",
+            acknowledge_mismatch=[row["message"] for row in flagged],
+        )
+    for bill in created:
+        bill.full_clean(exclude=["upload", "building", "confirmed_by"])
+        bill.save()
+        audit_record(
+            actor=actor,
+            action="bill.imported",
+            obj=bill,
+            after={**_confirmation(bill), "line": bill.reading["notes"][0]},
+        )
+    if created:
+        building_data_changed(building)
+    return BillingImport(created=created, unchanged=unchanged)

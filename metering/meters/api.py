@@ -14,7 +14,8 @@ from .models import DEVICE_ID_MESSAGE, Meter
 MQTT_DESCRIPTION = f"""\
 A registered meter publishes its readings over MQTT (QoS 1) to the topic
 `carbonexia/meters/{{device_id}}/readings`. The payload is UTF-8 JSON, one reading
-`{{"timestamp": "...", "kwh": ...}}` or a batch `{{"readings": [{{"timestamp": "...", "kwh": ...}}, ...]}}`,
+`{{"timestamp": "...", "kwh": ..., "sent_at": "...", "nonce": "..."}}` or a batch
+`{{"readings": [{{"timestamp": "...", "kwh": ...}}, ...], "sent_at": "...", "nonce": "..."}}`, the readings
 checked like `POST /meter/readings` (timestamps without an offset are read in the building's time zone; no
 reading in the future; the building's power ceiling; at most 64 KiB per message).
 
@@ -24,9 +25,15 @@ webhooks' `X-Carbonexia-Signature`). The secret is returned once, when the meter
 does not store it (it re-derives it from a server-side key to check signatures), so a lost secret means
 deleting and registering the meter again.
 
+**Replays.** `sent_at` (the ISO 8601 instant the message is sent, with its UTC offset) and `nonce` (16 to 64
+letters, digits, `-` or `_`, new for every message, e.g. a UUID4's hex) are inside the signed payload. A message
+sent more than MQTT_REPLAY_WINDOW_SECONDS (a day) before it arrives, dated after its arrival (beyond the clock skew
+allowed), or whose nonce the device already used within that window, is refused as a possible replay.
+
 A message that is unsigned, wrongly signed, from an unknown device id or invalid is not stored: it becomes a
 dead letter with the reason. Readings are unique per building and instant, so a message delivered twice
-(QoS 1 redelivery) stores its readings once; `last_message_at` is when the newest stored message arrived."""
+(QoS 1 redelivery) stores its readings once (the copy is dead-lettered as a replay); `last_message_at` is when
+the newest stored message arrived."""
 
 
 class MeterIn(serializers.Serializer):

@@ -23,7 +23,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from .messages import SIGNATURE_PROPERTY, TOPIC_FILTER, MeterMessage
-from .services import meter_messages_ingest
+from .services import IngestedBatch, meter_message_dead_letter, meter_messages_ingest
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +168,30 @@ class MeterConsumer:
             except queue.Empty:
                 return batch
 
+    def _ingest(self, messages: list[MeterMessage]) -> IngestedBatch:
+        """Stores the messages. When handling them raises an unexpected error that is not the database's (a bug, a
+        message no check foresaw), each is stored alone, and the one that fails is dead-lettered with the reason
+        and logged: one message never stops the consumer. Database errors go to the caller, which retries."""
+        try:
+            return meter_messages_ingest(messages=messages)
+        except DatabaseError:
+            raise
+        except Exception as error:
+            if len(messages) > 1:
+                log.exception("storing %d messages failed; storing them one by one", len(messages))
+                outcomes = [self._ingest([message]) for message in messages]
+                return IngestedBatch(
+                    stored_readings=sum(outcome.stored_readings for outcome in outcomes),
+                    dead_letters=sum(outcome.dead_letters for outcome in outcomes),
+                )
+            log.exception("a message on %s could not be handled; dead-lettered", messages[0].topic)
+            reason = (
+                f"The message could not be handled because of an error on our side ({type(error).__name__}), which "
+                "has been logged; nothing of it was stored."
+            )
+            meter_message_dead_letter(message=messages[0], reason=reason)
+            return IngestedBatch(stored_readings=0, dead_letters=1)
+
     def _store(self, batch: list[Delivery]) -> None:
         """Stores the batch, retrying while the database is away; then acknowledges it. Given up only on a stop,
         unacknowledged, so the broker delivers it again to the next run."""
@@ -177,7 +201,7 @@ class MeterConsumer:
         wait = STORE_RETRY_SECONDS[0]
         while True:
             try:
-                outcome = meter_messages_ingest(messages=[delivery.message for delivery in batch])
+                outcome = self._ingest([delivery.message for delivery in batch])
                 break
             except DatabaseError:
                 log.exception("could not store %d messages; retrying in %.1fs", len(batch), wait)

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -12,7 +12,7 @@ from buildings.models import Building
 
 from .. import parsers
 from ..readings.services import meter_bounds
-from .models import DEAD_LETTER_EXCERPT_CHARS, DEAD_LETTER_REASON_CHARS, DeadLetter, Meter
+from .models import DEAD_LETTER_EXCERPT_CHARS, DEAD_LETTER_REASON_CHARS, DeadLetter, Meter, SeenNonce
 from .secrets import signature_valid
 
 TOPIC_PREFIX, TOPIC_SUFFIX = "carbonexia/meters/", "/readings"
@@ -40,6 +40,7 @@ class Accepted:
     message: MeterMessage
     meter: Meter
     items: list[Any]  # the readings as sent, judged by parse_readings
+    envelope: parsers.Envelope
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def _reason(error: parsers.InvalidInput) -> str:
 
 
 def _unpacked(message: MeterMessage, meter: Meter | None) -> Accepted | Refused:
-    """Whose the message is, whether that device signed it, and its readings as sent (not judged yet)."""
+    """Whose the message is, whether that device signed it and lately, and its readings as sent (not judged yet)."""
     if meter is None:
         return Refused(message, None, f"No meter is registered with device id {message.device_id!r}.")
     if not message.signature:
@@ -83,12 +84,32 @@ def _unpacked(message: MeterMessage, meter: Meter | None) -> Accepted | Refused:
     if not signature_valid(salt=meter.secret_salt, payload=message.payload, sent=message.signature):
         return Refused(message, meter, "The signature does not match the payload under this device's secret.")
     try:
-        items = parsers.message_items(message.payload, max_bytes=settings.MQTT_MAX_PAYLOAD_BYTES)
+        envelope = parsers.message_envelope(message.payload, max_bytes=settings.MQTT_MAX_PAYLOAD_BYTES)
     except parsers.InvalidInput as error:
         return Refused(message, meter, _reason(error))
-    if not items:
+    stale = _stale(envelope.sent_at, message.received_at)
+    if stale:
+        return Refused(message, meter, stale)
+    if not envelope.items:
         return Refused(message, meter, "The message holds no readings.")
-    return Accepted(message, meter, items)
+    return Accepted(message, meter, envelope.items, envelope)
+
+
+def replay_window() -> timedelta:
+    return timedelta(seconds=settings.MQTT_REPLAY_WINDOW_SECONDS)
+
+
+def _stale(sent_at: datetime, received_at: datetime) -> str:
+    """Why a message sent at `sent_at` is refused on arrival, or ""."""
+    if received_at - sent_at > replay_window():
+        return (
+            f"Too old: sent at {sent_at.isoformat()}, received {received_at.isoformat()}; messages sent more than "
+            f"{settings.MQTT_REPLAY_WINDOW_SECONDS:,} s earlier (MQTT_REPLAY_WINDOW_SECONDS) are refused as possible "
+            "replays."
+        )
+    if sent_at - received_at > timedelta(seconds=settings.READING_CLOCK_SKEW_SECONDS):
+        return f"sent_at {sent_at.isoformat()} is later than the message's arrival: the device's clock is wrong."
+    return ""
 
 
 @dataclass
@@ -96,6 +117,7 @@ class Verdicts:
     accepted: list[Accepted]
     refused: list[Refused]
     frames: dict[Building, pd.DataFrame]  # per building, the readings to store (columns ts, kwh)
+    nonces: list[SeenNonce]  # of the messages signed, fresh and new, to remember for the replay window
 
 
 def _parsed_one_by_one(group: list[Accepted], bounds: dict[str, Any], verdicts: Verdicts) -> pd.DataFrame | None:
@@ -113,6 +135,31 @@ def _parsed_one_by_one(group: list[Accepted], bounds: dict[str, Any], verdicts: 
     return pd.concat(frames, ignore_index=True).drop_duplicates("ts", keep="last").sort_values("ts")
 
 
+def _fresh(unpacked: list[Accepted | Refused]) -> list[Accepted | Refused]:
+    """Refuses the signed messages whose nonce their device already used within the replay window (one query for the
+    batch), or earlier in the batch."""
+    signed = [item for item in unpacked if isinstance(item, Accepted)]
+    stored = SeenNonce.objects.filter(
+        meter__in={item.meter.pk for item in signed}, nonce__in={item.envelope.nonce for item in signed}
+    )
+    seen = set(stored.values_list("meter_id", "nonce"))
+    judged: list[Accepted | Refused] = []
+    for item in unpacked:
+        if isinstance(item, Accepted):
+            key = (item.meter.pk, item.envelope.nonce)
+            if key in seen:
+                item = Refused(
+                    item.message,
+                    item.meter,
+                    f"Replayed: nonce {item.envelope.nonce!r} was already used by a message of this device. A copy "
+                    "of a stored message (redelivered when the consumer stopped before acknowledging it) changes "
+                    "nothing.",
+                )
+            seen.add(key)
+        judged.append(item)
+    return judged
+
+
 def judge(messages: list[MeterMessage]) -> Verdicts:
     """Accepts or refuses each message with the JSON API's checks (same parser, bounds and power ceiling of the
     building, nothing dated in the future). One parse per building judges the batch's readings together (and
@@ -122,14 +169,15 @@ def judge(messages: list[MeterMessage]) -> Verdicts:
     meters = {
         meter.device_id: meter for meter in Meter.objects.select_related("building").filter(device_id__in=device_ids)
     }
-    verdicts = Verdicts(accepted=[], refused=[], frames={})
+    verdicts = Verdicts(accepted=[], refused=[], frames={}, nonces=[])
     groups: dict[Building, list[Accepted]] = defaultdict(list)
-    for message in messages:
-        unpacked = _unpacked(message, meters.get(message.device_id))
+    for unpacked in _fresh([_unpacked(message, meters.get(message.device_id)) for message in messages]):
         if isinstance(unpacked, Refused):
             verdicts.refused.append(unpacked)
         else:
             groups[unpacked.meter.building].append(unpacked)
+            envelope = unpacked.envelope
+            verdicts.nonces.append(SeenNonce(meter=unpacked.meter, nonce=envelope.nonce, sent_at=envelope.sent_at))
     for building, group in groups.items():
         bounds = meter_bounds(building)
         frame: pd.DataFrame | None

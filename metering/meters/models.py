@@ -48,3 +48,18 @@ class DeadLetter(models.Model):
 
     def __str__(self):
         return f"{self.device_id} {self.received_at.isoformat()}: {self.reason[:60]}"
+
+
+class SeenNonce(models.Model):
+    """A nonce a device's signed message carried, kept while a message sent at `sent_at` could still be accepted
+    (MQTT_REPLAY_WINDOW_SECONDS): the same nonce again within it is a replay. Older rows are pruned."""
+
+    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meter", "nonce"], name="seen_nonce_once_per_meter")]
+
+    def __str__(self):
+        return f"{self.meter_id} {self.nonce}"

@@ -14,8 +14,8 @@ from carbonexia.common.errors import Conflict, Invalid
 
 from ..readings.models import ReadingSource
 from ..readings.services import meter_readings_ingest
-from .messages import MeterMessage, judge
-from .models import DeadLetter, Meter
+from .messages import MeterMessage, Refused, judge, replay_window
+from .models import DeadLetter, Meter, SeenNonce
 from .secrets import device_secret, new_salt
 
 MAX_METERS_PER_BUILDING = 100
@@ -86,8 +86,19 @@ def meter_messages_ingest(*, messages: list[MeterMessage]) -> IngestedBatch:
         last_seen[item.meter] = max(item.message.received_at, last_seen.get(item.meter, item.message.received_at))
     for meter, seen in last_seen.items():
         Meter.objects.filter(pk=meter.pk).update(last_message_at=seen)
+    # A nonce is remembered while a message carrying it could still be accepted; past that, its age refuses it.
+    SeenNonce.objects.bulk_create(verdicts.nonces, ignore_conflicts=True)
+    SeenNonce.objects.filter(sent_at__lt=timezone.now() - replay_window()).delete()
     if verdicts.refused:
         DeadLetter.objects.bulk_create(item.dead_letter() for item in verdicts.refused)
         # Refused messages cost nothing to send: only the recent ones are kept, so a flood cannot fill the disk.
         DeadLetter.objects.filter(received_at__lt=timezone.now() - DEAD_LETTER_RETENTION).delete()
     return IngestedBatch(stored_readings=stored, dead_letters=len(verdicts.refused))
+
+
+@transaction.atomic
+def meter_message_dead_letter(*, message: MeterMessage, reason: str) -> None:
+    """A message whose handling failed unexpectedly (a fault of ours, logged with its traceback) is dead-lettered
+    alone with the reason, so the consumer acknowledges it and goes on instead of stopping at it."""
+    meter = Meter.objects.filter(device_id=message.device_id).first()
+    DeadLetter.objects.bulk_create([Refused(message, meter, reason).dead_letter()])

@@ -4,10 +4,11 @@ frames out. No Django."""
 from .csv_template import GRANULARITIES as TEMPLATE_GRANULARITIES
 from .csv_template import csv_template
 from .errors import AmbiguousDates, InvalidFile, InvalidInput, InvalidRows, RowError, UsagePointChoice
+from .espi_billing import BillingPeriods
 from .espi_feed import looks_like_xml
 from .greenbutton import parse_greenbutton
 from .meter_csv import parse_meter_csv
-from .meter_message import BATCH_SHAPE, message_items, reading_items
+from .meter_message import BATCH_SHAPE, Envelope, message_envelope, reading_items
 from .plausibility import MAX_READING_KWH, PowerCeiling
 from .readings_json import parse_readings
 from .spreadsheet import looks_like_xlsx, xlsx_rows_at_most
@@ -19,6 +20,8 @@ __all__ = [
     "DAY_FIRST",
     "MONTH_FIRST",
     "BATCH_SHAPE",
+    "BillingPeriods",
+    "Envelope",
     "InvalidFile",
     "InvalidInput",
     "InvalidRows",
@@ -32,7 +35,7 @@ __all__ = [
     "csv_template",
     "looks_like_xlsx",
     "looks_like_xml",
-    "message_items",
+    "message_envelope",
     "parse_greenbutton",
     "parse_meter_csv",
     "parse_readings",

@@ -6,7 +6,12 @@
   reports (reports, not hours: a station sending specials between its hourly reports counts more than 744);
 - the observations of one station and year, `GHCNh_<ID>_<YEAR>.psv`: pipe-separated with a header row; `DATE`
   is the UTC instant (`2025-07-01T12:53:00`), `temperature` is °C and `temperature_Quality_Code` is empty, or
-  a legacy code, when the value passed NCEI's checks.
+  a legacy code, when the value passed NCEI's checks. The published files start `STATION|Station_name|DATE|Year|
+  Month|Day|Hour|Minute|LATITUDE|LONGITUDE|ELEVATION|temperature|temperature_Measurement_Code|
+  temperature_Quality_Code|temperature_Report_Type|temperature_Source_Code|temperature_Source_Station_ID|…` (a
+  group of six columns per variable, over 300 in all), may begin with a UTF-8 byte-order mark, and report at any
+  minute (METAR at :51–:56, specials between, synoptic reports on the hour). NCEI's own merged layout
+  (`Station_ID|Station_name|Year|Month|Day|Hour|Minute|…`) has no DATE: the instant is then built from its parts.
 
 Parsing only: bytes or text in, plain rows or frames out.
 """
@@ -38,6 +43,7 @@ HEADERLESS_COLUMNS = (
 # Legacy quality codes of the sources merged from ISD: 0/1 passed, 4/5 passed and from NCEI, 9 passed the gross
 # limits. Every other code (a letter of GHCNh's own checks, 2/3/6/7 suspect or erroneous) marks a failed value.
 PASSED_QUALITY_CODES = frozenset({"", "0", "1", "4", "5", "9"})
+DATE_PARTS = ("Year", "Month", "Day", "Hour", "Minute")
 # An observation stands for the hour it is nearest to, up to half an hour either way (METAR reports at :53).
 HOUR = pd.Timedelta(hours=1)
 
@@ -64,7 +70,9 @@ class HourlyTemperatures:
 def parse_station_list(data: bytes) -> list[ListedStation]:
     """Every station with usable coordinates; rows without them cannot be placed and are skipped."""
     # Older copies of the list come without the header row; their columns are in the documented order.
-    names = None if data.lstrip().upper().startswith(b"GHCN_ID") else list(HEADERLESS_COLUMNS)
+    names = (
+        None if data.removeprefix(b"\xef\xbb\xbf").lstrip().upper().startswith(b"GHCN_ID") else list(HEADERLESS_COLUMNS)
+    )
     try:
         table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, skipinitialspace=True, names=names)
     except (ValueError, UnicodeDecodeError) as error:
@@ -133,6 +141,10 @@ def parse_hourly_psv(data: bytes) -> HourlyTemperatures:
         table = pd.read_csv(io.BytesIO(data), sep="|", dtype=str, keep_default_na=False, low_memory=False)
     except (ValueError, UnicodeDecodeError) as error:
         raise InvalidFile(f"The GHCNh file is not readable pipe-separated text: {error}") from None
+    if "DATE" not in table and set(DATE_PARTS) <= set(table.columns):
+        year, month, day, hour, minute = (table[part].str.strip() for part in DATE_PARTS)
+        table["DATE"] = year + "-" + month.str.zfill(2) + "-" + day.str.zfill(2)
+        table["DATE"] += "T" + hour.str.zfill(2) + ":" + minute.str.zfill(2)
     if missing := {"DATE", "temperature"} - set(table.columns):
         raise InvalidFile(f"The GHCNh file lacks the columns {', '.join(sorted(missing))}.")
     instants = pd.to_datetime(table["DATE"], format="ISO8601", utc=True, errors="coerce")

@@ -9,9 +9,9 @@ What is taken, and why:
   exported, net and total mix exports in, register readings are running totals: none of them is use. Of what
   remains the finest interval is the meter's own data; coarser channels re-sum the same energy (daily bins of the
   hourly data) and would count it twice. Two channels of the same finest interval cannot be told apart: refused.
-- Billing-period data (a channel of intervals longer than a local day, or only usage summaries) is refused with the way
-  in: a billing period is not a meter interval (months would take a period's energy on the day it starts), and the
-  platform takes billing data as bills, which are prorated over their days.
+- Billing-period data (a channel of intervals longer than a local day, or only usage summaries) is returned as
+  BillingPeriods (espi_billing.py): a billing period is not a meter interval (months would take a period's energy on
+  the day it starts), so the platform stores each period as a bill, which is prorated over its days.
 - Units: kWh = value × 10^powerOfTenMultiplier / 1000.
 - Time: ESPI times are UTC epoch seconds, so every instant is exact in any zone. The feed's LocalTimeParameters
   still say whose clock it is: a standard offset (tzOffset) other than that of the building's zone means the file
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import InvalidFile, UsagePointChoice, quoted
+from .espi_billing import BillingPeriods, channel_periods, summary_periods
 from .espi_feed import Feed, Resource, read_feed
 from .espi_readings import FAR_FUTURE, LONGEST_READING, START, reading_columns, validated_readings
 from .plausibility import PowerCeiling
@@ -41,19 +42,15 @@ DELTAS = (0, 4)  # accumulationBehaviour: not stated, deltaData
 MULTIPLIERS = range(-9, 10)
 GAS_UNITS = {169: "therms", 119: "cubic feet", 42: "cubic metres"}
 SUMMARIES = ("UsageSummary", "ElectricPowerUsageSummary")
-BILLING = (
-    "holds billing-period data (totals over periods longer than a local day), not meter intervals: enter each "
-    "period as a bill (Bills page or POST /meter/upload-bill), which is prorated over its days, or download the "
-    "interval data (15-minute, hourly or daily) from the utility"
-)
 LISTED = 20  # usage points or channels named in a refusal; a file may hold a whole portfolio's
 ELECTRICITY_ONLY = "only electricity usage points can be imported until the platform supports that service."
 
 
 def parse_greenbutton(
     data: bytes, *, tz: str, latest: pd.Timestamp, power: PowerCeiling, usage_point: str = "", max_bytes: int
-) -> pd.DataFrame:
-    """Parse a whole file into `ts` (datetime64[ns, UTC]) and `kwh` (float64), sorted by `ts`, like parse_meter_csv.
+) -> pd.DataFrame | BillingPeriods:
+    """Parse a whole file into `ts` (datetime64[ns, UTC]) and `kwh` (float64), sorted by `ts`, like parse_meter_csv;
+    or, when the usage point holds billing-period data, into its BillingPeriods.
 
     Raises InvalidFile (UsagePointChoice when a usage point must be named) if the file is not usable Green Button
     electricity data, and InvalidRows (every bad reading, by line) if any reading is bad.
@@ -61,8 +58,14 @@ def parse_greenbutton(
     feed = read_feed(data, max_bytes=max_bytes)
     point = _usage_point(feed, usage_point)
     channel = _consumption(feed, point)
+    if channel is None:
+        summaries = _summaries(feed, point)
+        _check_zone(feed, point, tz=tz, starts=[summary.text("e:billingPeriod/e:start") for summary in summaries])
+        return summary_periods(summaries, tz=tz, latest=latest)
     columns = reading_columns(_blocks(feed, channel.reading))
     _check_zone(feed, point, tz=tz, starts=columns[START])
+    if channel.interval > LONGEST_READING:
+        return channel_periods(columns, multiplier=channel.multiplier, tz=tz, latest=latest)
     return validated_readings(
         columns, interval=channel.interval, multiplier=channel.multiplier, tz=tz, latest=latest, power=power
     )
@@ -160,13 +163,19 @@ class Channel:
     refusal: str = ""
 
 
-def _consumption(feed: Feed, point: Resource) -> Channel:
-    """The meter reading that is the building's use."""
+def _summaries(feed: Feed, point: Resource) -> list[Resource]:
+    sole_point = len(feed.of_kind("UsagePoint")) == 1
+    return [summary for kind in SUMMARIES for summary in feed.children(point, kind, only_parent=sole_point)]
+
+
+def _consumption(feed: Feed, point: Resource) -> Channel | None:
+    """The meter reading that is the building's use (its interval longer than a local day when it is billing data);
+    None when the usage point has only usage summaries."""
     sole_point = len(feed.of_kind("UsagePoint")) == 1
     readings = feed.children(point, "MeterReading", only_parent=sole_point)
     if not readings:
-        if any(feed.children(point, kind, only_parent=sole_point) for kind in SUMMARIES):
-            raise InvalidFile(f"Usage point {_label(point)} {BILLING}.")
+        if _summaries(feed, point):
+            return None
         raise InvalidFile(f"Usage point {_label(point)} has no meter readings.")
     judged = [_judge(feed, reading) for reading in readings]
     usable = [channel for channel in judged if not channel.refusal]
@@ -181,8 +190,6 @@ def _consumption(feed: Feed, point: Resource) -> Channel:
             f"({_listed([_label(channel.reading) for channel in chosen[:LISTED]], len(chosen))}), so which is the "
             "building's is not clear."
         )
-    if finest > LONGEST_READING:
-        raise InvalidFile(f"Usage point {_label(point)} {BILLING}.")
     return chosen[0]
 
 

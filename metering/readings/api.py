@@ -2,7 +2,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,11 +13,15 @@ from carbonexia.common.schema import QUEUE_UNAVAILABLE
 from carbonexia.common.uploads import uploaded_file
 
 from .. import parsers
+from ..bills.selectors import upload_bills
 from ..uploads.api import CsvUploadedOut, UploadAcceptedOut, csv_upload_response, date_order_field
 from .selectors import readings_page
 from .services import meter_batch_ingest, meter_csv_upload, meter_greenbutton_upload
 
 RAW_PAGE = 1000
+BILL_OVERLAP = OpenApiResponse(
+    description="A billing period of the file overlaps a confirmed bill with other days or kWh (code bill_overlap)."
+)
 
 
 MAX_PAGE = 10_000
@@ -110,18 +114,59 @@ class GreenButtonUploadIn(serializers.Serializer):
         max_length=255,
         help_text="The id or title of the usage point to import, when the file has several (the 422 lists them).",
     )
+    acknowledge_mismatch = serializers.BooleanField(
+        default=False,
+        help_text="Billing-period data: import periods the bill checks flag (implausible for the floor area, or off "
+        "the meter) as they are.",
+    )
+
+
+class GreenButtonUploadedOut(CsvUploadedOut):
+    content = serializers.ChoiceField(
+        choices=["intervals", "billing_periods"],
+        help_text="What the file held: interval readings (stored as readings) or billing periods (stored as bills).",
+    )
+    bills_created = serializers.IntegerField(
+        help_text="Bills created from the file's billing periods (0 for intervals)."
+    )
+    bills_unchanged = serializers.IntegerField(
+        help_text="Billing periods already confirmed with the same days and kWh, left as they are."
+    )
+    bills = serializers.ListField(
+        child=serializers.CharField(), help_text="The ids of the bills created (GET /meter/bills/{id})."
+    )
+
+
+def greenbutton_upload_response(upload) -> Response:
+    response = csv_upload_response(upload)
+    if response.status_code != status.HTTP_201_CREATED:
+        return response
+    billing = upload_bills(upload)
+    body = {
+        **response.data,
+        "content": "intervals" if billing is None else "billing_periods",
+        "bills_created": 0 if billing is None else len(billing.bills),
+        "bills_unchanged": 0 if billing is None else billing.unchanged,
+        "bills": [] if billing is None else [bill.public_id for bill in billing.bills],
+    }
+    return Response(GreenButtonUploadedOut(body).data, status=status.HTTP_201_CREATED)
 
 
 class MeterGreenButtonUploadView(APIView):
     @extend_schema(
         request={"multipart/form-data": GreenButtonUploadIn},
-        responses={201: CsvUploadedOut, 202: UploadAcceptedOut, 503: QUEUE_UNAVAILABLE},
-        summary="Upload a Green Button (ESPI) file of electricity interval data; large files are processed by a worker",
-        description="The usage point's electricity delivered to the building (Wh × 10^powerOfTenMultiplier, stored "
-        "as kWh) is stored like a meter CSV: one Upload, readings replaced at existing instants. Refused with 422 "
-        "and nothing stored: gas and other services, exported or net energy only, billing-period data (enter it "
-        "as bills), a file of several usage points without `usage_point` (errors.usage_points lists them), "
-        "conflicting readings for one interval, and any reading a CSV would refuse (errors.rows by line).",
+        responses={201: GreenButtonUploadedOut, 202: UploadAcceptedOut, 409: BILL_OVERLAP, 503: QUEUE_UNAVAILABLE},
+        summary="Upload a Green Button (ESPI) file of electricity interval or billing-period data; large files are "
+        "processed by a worker",
+        description="Interval data: the usage point's electricity delivered to the building (Wh × "
+        "10^powerOfTenMultiplier, stored as kWh) is stored like a meter CSV: one Upload, readings replaced at existing "
+        "instants. Billing-period data (readings longer than a local day, or usage summaries only): each ended period "
+        "becomes a confirmed bill (`bills`), under the rules of a bill confirmation; a period already confirmed with "
+        "the same days and kWh is left as it is (`bills_unchanged`), any other overlap with a confirmed bill is 409 "
+        "`bill_overlap`. Refused with 422 and nothing stored: gas and other services, exported or net energy only, a "
+        "file of several usage points without `usage_point` (errors.usage_points lists them), conflicting readings "
+        "for one interval or period, any reading a CSV would refuse and any period a bill confirmation would refuse "
+        "(errors.rows by line), and periods the bill checks flag unless `acknowledge_mismatch` (code bill_flagged).",
     )
     def post(self, request):
         data, filename = uploaded_file(request)
@@ -134,8 +179,9 @@ class MeterGreenButtonUploadView(APIView):
             data=data,
             filename=filename,
             usage_point=form.validated_data.get("usage_point", ""),
+            acknowledge_mismatch=form.validated_data["acknowledge_mismatch"],
         )
-        return csv_upload_response(upload)
+        return greenbutton_upload_response(upload)
 
 
 class ReadingsQuery(serializers.Serializer):

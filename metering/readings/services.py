@@ -3,6 +3,7 @@ a worker) and the demo loader share this path. Temperatures are stored the same 
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -16,10 +17,11 @@ from accounts.models import User
 from buildings.models import Building
 from buildings.services import building_data_changed
 from carbonexia.audit.services import audit_record
-from carbonexia.common.errors import Invalid
+from carbonexia.common.errors import Conflict, Invalid
 from carbonexia.common.tasks import enqueue
 
 from .. import parsers
+from ..bills.services import greenbutton_bills_import
 from ..uploads.models import Upload, UploadKind, UploadStatus
 from ..uploads.selectors import upload_progress_key
 from ..uploads.services import upload_complete, upload_fail, upload_store
@@ -136,7 +138,9 @@ def _reading_count(kind: str, data: bytes) -> int:
     return data.count(b"\n")
 
 
-def _parse_meter_file(*, kind: str, data: bytes, building: Building, usage_point: str, date_order: str) -> pd.DataFrame:
+def _parse_meter_file(
+    *, kind: str, data: bytes, building: Building, usage_point: str, date_order: str
+) -> pd.DataFrame | parsers.BillingPeriods:
     """The readings of a stored or received meter file; raises parsers.InvalidInput."""
     if kind == UploadKind.GREENBUTTON:
         return parsers.parse_greenbutton(
@@ -154,6 +158,7 @@ def meter_file_upload(
     filename: str,
     usage_point: str = "",
     date_order: str = "",
+    acknowledge_mismatch: bool = False,
 ) -> Upload:
     """Small files are stored at once (status completed); large ones are handed to a worker (processing).
     `date_order` is the sender's order of slashed dates in a CSV or workbook (DateOrder; empty: the file's own)."""
@@ -165,13 +170,38 @@ def meter_file_upload(
             upload.save()
             enqueue("metering.process_meter_upload", str(upload.pk))
         return upload
-    frame = parsed(_parse_meter_file, kind=kind, data=data, building=building, **choices)
+    content = parsed(_parse_meter_file, kind=kind, data=data, building=building, **choices)
     with transaction.atomic():
         upload = upload_store(kind=kind, actor=actor, data=data, filename=filename, building=building)
         upload.usage_point, upload.date_order = usage_point, date_order
         upload.save()
-        counts = meter_readings_ingest(building=building, frame=frame, source=READING_SOURCES[kind], upload=upload)
-        return upload_complete(upload=upload, frame=frame, inserted=counts.inserted, updated=counts.updated)
+        return _meter_file_store(upload=upload, content=content, acknowledge_mismatch=acknowledge_mismatch)
+
+
+def _meter_file_store(
+    *, upload: Upload, content: pd.DataFrame | parsers.BillingPeriods, acknowledge_mismatch: bool = False
+) -> Upload:
+    """Stores a parsed meter file and completes its upload: readings, or each billing period as a bill."""
+    building = upload.building
+    assert building is not None  # a meter upload always belongs to a building
+    if isinstance(content, parsers.BillingPeriods):
+        periods = content.periods
+        if not periods:
+            raise Invalid(
+                f"None of the file's {content.current} billing periods has ended yet, so none has a final total; "
+                "nothing was stored.",
+                code="invalid_file",
+            )
+        imported = greenbutton_bills_import(
+            actor=upload.uploaded_by, upload=upload, periods=periods, acknowledge_mismatch=acknowledge_mismatch
+        )
+        tz = building.timezone
+        starts = pd.DataFrame({"ts": pd.to_datetime([period.first_day for period in periods]).tz_localize(tz)})
+        until = pd.Timestamp(periods[-1].last_day).tz_localize(tz) + pd.Timedelta(days=1)
+        return upload_complete(upload=upload, frame=starts, inserted=len(imported.created), updated=0, until=until)
+    kind = UploadKind(upload.kind)
+    counts = meter_readings_ingest(building=building, frame=content, source=READING_SOURCES[kind], upload=upload)
+    return upload_complete(upload=upload, frame=content, inserted=counts.inserted, updated=counts.updated)
 
 
 def meter_csv_upload(*, actor: User, building: Building, data: bytes, filename: str, date_order: str = "") -> Upload:
@@ -181,17 +211,9 @@ def meter_csv_upload(*, actor: User, building: Building, data: bytes, filename: 
     )
 
 
-def meter_greenbutton_upload(
-    *, actor: User, building: Building, data: bytes, filename: str, usage_point: str = ""
-) -> Upload:
-    return meter_file_upload(
-        kind=UploadKind.GREENBUTTON,
-        actor=actor,
-        building=building,
-        data=data,
-        filename=filename,
-        usage_point=usage_point,
-    )
+# A Green Button file: its interval readings, or each of its billing periods as a confirmed bill (a flagged one only
+# with `acknowledge_mismatch`).
+meter_greenbutton_upload = partial(meter_file_upload, kind=UploadKind.GREENBUTTON)
 
 
 def meter_upload(
@@ -215,7 +237,7 @@ def meter_upload_process(*, upload: Upload) -> Upload:
     building = upload.building
     assert building is not None  # a meter upload always belongs to a building
     try:
-        frame = _parse_meter_file(
+        content = _parse_meter_file(
             kind=upload.kind,
             data=data,
             building=building,
@@ -225,11 +247,11 @@ def meter_upload_process(*, upload: Upload) -> Upload:
     except parsers.InvalidInput as error:
         return upload_fail(upload=upload, reason=invalid_from_parse_error(error))
     cache.set(upload_progress_key(upload.pk), 50, timeout=3600)
-    with transaction.atomic():
-        locked = Upload.objects.select_for_update().get(pk=upload.pk)
-        if locked.status != UploadStatus.PROCESSING:
-            return locked
-        counts = meter_readings_ingest(
-            building=building, frame=frame, source=READING_SOURCES[UploadKind(locked.kind)], upload=locked
-        )
-        return upload_complete(upload=locked, frame=frame, inserted=counts.inserted, updated=counts.updated)
+    try:
+        with transaction.atomic():
+            locked = Upload.objects.select_for_update().get(pk=upload.pk)
+            if locked.status != UploadStatus.PROCESSING:
+                return locked
+            return _meter_file_store(upload=locked, content=content)
+    except (Invalid, Conflict) as refusal:  # billing periods the bill rules refuse
+        return upload_fail(upload=upload, reason=refusal if isinstance(refusal, Invalid) else refusal.detail)

@@ -37,15 +37,18 @@ def upload_store(
     return upload
 
 
-def upload_complete(*, upload: Upload, frame: pd.DataFrame, inserted: int, updated: int) -> Upload:
-    """Ends an upload as stored: the rows of `frame` (column ts), of which `inserted` were new."""
+def upload_complete(
+    *, upload: Upload, frame: pd.DataFrame, inserted: int, updated: int, until: pd.Timestamp | None = None
+) -> Upload:
+    """Ends an upload as stored: the rows of `frame` (column ts), of which `inserted` were new; `until` is the end of
+    the last row's period when the rows are periods (bills), not instants."""
     rows = len(frame)
     upload.status = UploadStatus.COMPLETED
     upload.progress = 100
     upload.rows = rows
     upload.inserted, upload.updated = inserted, updated
     upload.period_start = frame["ts"].min().to_pydatetime()
-    upload.period_end = frame["ts"].max().to_pydatetime()
+    upload.period_end = (frame["ts"].max() if until is None else until).to_pydatetime()
     upload.finished_at = timezone.now()
     upload.save()
     audit_record(

@@ -4,6 +4,7 @@ temperatures, stored through the same ingestion service as an API batch (bounds,
 import math
 from datetime import datetime, timedelta
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from buildings.models import Building, WeatherStation
 from buildings.services import building_station_link, station_for_source
+from carbonexia.audit.services import audit_record
 from carbonexia.common.tasks import enqueue
 
 from ..parsers import InvalidInput
@@ -25,6 +27,7 @@ INVENTORY_YEARS = 3
 CANDIDATES_KEPT = 5
 KM_PER_DEGREE_LATITUDE = 111.2
 UPSERT_BATCH = 2000
+AUDITED_CHANGES = 100
 
 
 def reference_year(now: datetime) -> int:
@@ -44,7 +47,8 @@ def weather_fetch_request(*, building: Building) -> BuildingWeather:
 
 
 def weather_top_up() -> int:
-    """Queues a fetch of new hours for every located building; each fetch adds only hours not yet stored."""
+    """Queues a fetch for every located building; each fetch adds the hours not yet stored and updates those of the
+    trailing window that NOAA has corrected since."""
     located = Building.objects.filter(latitude__isnull=False, longitude__isnull=False).values_list("pk", flat=True)
     count = 0
     for building_id in located.iterator():
@@ -137,26 +141,65 @@ def _latest_hour(station: WeatherStation) -> datetime | None:
     )
 
 
-def _fetch_hours(station: WeatherStation, station_id: str, now: datetime) -> int:
-    """Stores the hours after the latest one stored for the station, year file by year file; returns how many."""
+def _stored_hours(station: WeatherStation, since: datetime | None) -> pd.Series:
+    """The station's hourly temperatures after `since` (all when None), by UTC instant."""
+    rows = TemperatureReading.objects.filter(station=station, resolution=TemperatureResolution.HOUR)
+    if since is not None:
+        rows = rows.filter(time__gt=since)
+    frame = pd.DataFrame.from_records(list(rows.values_list("time", "temperature_c")), columns=["ts", "t"])
+    return pd.Series(frame["t"].to_numpy(dtype=float), index=pd.DatetimeIndex(frame["ts"], tz="UTC"))
+
+
+def _fetch_hours(station: WeatherStation, station_id: str, now: datetime) -> tuple[int, int]:
+    """Stores the hours the source has that are new, and those of the trailing window (WEATHER_CORRECTION_WINDOW_DAYS
+    before the latest stored hour) whose value NOAA has since corrected; returns how many of each. Hours the source
+    repeats unchanged are not written again, so fetching twice changes nothing."""
     latest = _latest_hour(station)
-    first_year = latest.year if latest else now.year - settings.WEATHER_HISTORY_YEARS + 1
-    added = 0
+    since = latest - timedelta(days=settings.WEATHER_CORRECTION_WINDOW_DAYS) if latest else None
+    first_year = since.year if since else now.year - settings.WEATHER_HISTORY_YEARS + 1
+    frames = []
     for year in range(first_year, now.year + 1):
         data = source.download(source.hourly_path(station_id, year))
-        if data is None:  # the station reported nothing that year
-            continue
-        frame = parse_hourly_psv(data).frame
-        newer = frame["ts"] <= pd.Timestamp(now)
-        if latest is not None:
-            newer &= frame["ts"] > pd.Timestamp(latest)
-        items = [
-            {"timestamp": ts.isoformat(), "temperature_c": value}
-            for ts, value in zip(frame.loc[newer, "ts"], frame.loc[newer, "temperature_c"], strict=True)
-        ]
-        if items:
-            added += temperature_batch_ingest(actor=ACTOR, station=station, items=items).inserted
-    return added
+        if data is not None:  # None: the station reported nothing that year
+            frames.append(parse_hourly_psv(data).frame)
+    if not frames:
+        return 0, 0
+    # An hour near New Year can come in two year files: the later file's report is taken, the same every night.
+    fetched = pd.concat(frames, ignore_index=True).drop_duplicates("ts", keep="last")
+    wanted = fetched["ts"] <= pd.Timestamp(now)
+    if since is not None:
+        wanted &= fetched["ts"] > pd.Timestamp(since)
+    fetched = fetched[wanted]
+    stored = _stored_hours(station, since)
+    before = stored.reindex(pd.DatetimeIndex(fetched["ts"])).to_numpy()
+    known = ~np.isnan(before)
+    changed = known & ~np.isclose(before, fetched["temperature_c"].to_numpy(), rtol=0, atol=1e-9)
+    written = fetched[~known | changed]
+    if written.empty:
+        return 0, 0
+    items = [
+        {"timestamp": ts.isoformat(), "temperature_c": value}
+        for ts, value in zip(written["ts"], written["temperature_c"], strict=True)
+    ]
+    with transaction.atomic():
+        counts = temperature_batch_ingest(actor=ACTOR, station=station, items=items)
+        if changed.any():
+            _audit_corrections(station, fetched["ts"][changed], before[changed], fetched["temperature_c"][changed])
+    return counts.inserted, counts.updated
+
+
+def _audit_corrections(station: WeatherStation, times: pd.Series, before: np.ndarray, after: pd.Series) -> None:
+    """What NOAA changed in stored hours: how many, and each hour's old and new value (the first AUDITED_CHANGES)."""
+    changes = [
+        {"time": ts.isoformat(), "before": float(old), "after": float(new)}
+        for ts, old, new in zip(times[:AUDITED_CHANGES], before[:AUDITED_CHANGES], after[:AUDITED_CHANGES], strict=True)
+    ]
+    audit_record(
+        actor=ACTOR,
+        action="temperatures.corrected",
+        obj=station,
+        after={"hours": len(times), "changes": changes, "listed": len(changes)},
+    )
 
 
 def building_weather_fetch(*, building: Building) -> BuildingWeather:
@@ -217,9 +260,11 @@ def _fetch(record: BuildingWeather, building: Building, now: datetime) -> Buildi
     )
     building_station_link(actor=ACTOR, building=building, station=station)
     record.source_station, record.chosen_because = listed, chosen.description
-    record.hours_added = _fetch_hours(station, listed.station_id, now)
+    record.hours_added, record.hours_corrected = _fetch_hours(station, listed.station_id, now)
     record.status, record.last_success_at = FetchStatus.OK, now
-    record.message = f"{record.hours_added} new hours stored from {listed.name}."
+    record.message = f"{record.hours_added} new hours stored from {listed.name}" + (
+        f"; {record.hours_corrected} stored hours corrected by NOAA were updated." if record.hours_corrected else "."
+    )
     return record
 
 

@@ -86,6 +86,9 @@ class BuildingWeather(models.Model):
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     hours_added = models.PositiveIntegerField(default=0)
+    hours_corrected = models.PositiveIntegerField(
+        default=0, help_text="Stored hours of the trailing window whose value the source had changed, last fetch."
+    )
 
     def __str__(self):
         return f"weather of {self.building_id}: {self.status}"

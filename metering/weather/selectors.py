@@ -1,7 +1,7 @@
 """Reads of a station's temperatures: daily means per local calendar day, hourly means per local clock hour."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -79,6 +79,18 @@ def monthly_coverage(*, station: WeatherStation, now: datetime) -> list[MonthCov
         hours = counts.get(period, 0)
         result.append(MonthCoverage(str(period), hours, expected, round(min(1.0, hours / expected), 4)))
     return result
+
+
+RECENT_DAYS = 30
+
+
+def recent_coverage(*, station: WeatherStation, now: datetime) -> float:
+    """The share of the last RECENT_DAYS days' hours with a stored hourly temperature, 0..1."""
+    start = now - timedelta(days=RECENT_DAYS)
+    hours = TemperatureReading.objects.filter(
+        station=station, resolution=TemperatureResolution.HOUR, time__gt=start, time__lte=now
+    ).count()
+    return min(1.0, hours / (RECENT_DAYS * 24))
 
 
 def _utc_month(instant: datetime) -> pd.Period:

@@ -20,17 +20,17 @@ def bills(request, building_id):
     saved = submit(form, lambda: bill_upload(actor=request.user, building=building, **form.upload()))
     if saved:
         messages.success(request, f"{form.cleaned_data['file'].name} was received and is being read.")
-        return redirect("portal:bill", building_id=building.pk, upload_id=saved.result.upload_id)
+        return redirect("portal:bill", building_id=building.pk, bill_id=saved.result.public_id)
     context = {"building": building, "form": form, "bills": bills_of(building), "tab": "bills"}
     return render(request, "portal/bills/page.html", context, status=form.status)
 
 
 @portal_view
-def bill(request, building_id, upload_id):
+def bill(request, building_id, bill_id):
     find = building_for_write if request.method == "POST" else building_for_read
     building = find(user=request.user, building_id=building_id)
     read = bill_for_confirm if request.method == "POST" else bill_for_read
-    found = read(user=request.user, upload_id=upload_id)
+    found = read(user=request.user, bill_id=bill_id)
     if found.building_id != building.pk:
         raise NotFound("No such bill.")
     figures = ("kwh", "period_start", "period_end")
@@ -40,7 +40,7 @@ def bill(request, building_id, upload_id):
     form = BillConfirmForm(**submitted(request), initial=initial, flagged=findings.flagged)
     if submit(form, lambda: bill_confirm(actor=request.user, bill=found, **form.cleaned_data)):
         messages.success(request, "The bill's figures were confirmed; baselines and savings now use them.")
-        return redirect("portal:bill", building_id=building.pk, upload_id=found.upload_id)
+        return redirect("portal:bill", building_id=building.pk, bill_id=found.public_id)
     confidence = {name: found.confidence.get(name) for name in (*figures, "billing_days", "meter_number")}
     context = {
         "building": building,

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from buildings.selectors import building_for_read, building_for_write, events_of, station_for_write
 from buildings.services import building_update, event_record, station_create
 from carbonexia.common.errors import NotFound, ServiceError
+from metering.bills.selectors import upload_bills
 from metering.readings.services import meter_upload
 from metering.uploads.examples import attachment, template_choices, upload_template
 from metering.uploads.models import UploadKind, UploadStatus
@@ -76,7 +77,7 @@ def upload(request, building_id):
     saved = submit(form, lambda: meter_upload(actor=request.user, building=building, **form.upload()))
     result = {}
     if saved:
-        result.update(upload=saved.result, progress=upload_progress(saved.result))
+        result.update(upload=saved.result, progress=upload_progress(saved.result), billing=upload_bills(saved.result))
     elif form.refusal:
         result["row_errors"], result["total_errors"] = _bad_rows(form.refusal)
     if not request.htmx:

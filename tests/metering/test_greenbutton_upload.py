@@ -86,11 +86,6 @@ def test_several_usage_points_are_listed_then_the_named_one_is_stored(as_owner, 
         (b"<feed xmlns='http://www.w3.org/2005/Atom'><entry>", "invalid_file", "not well-formed XML"),
         (b"timestamp,kwh\n2025-01-01 00:00,1\n", "invalid_file", "not well-formed XML"),
         (day_of_quarter_hours([100, -5, 100]), "invalid_rows", "negative"),
-        (
-            feed(Point("Main", [Channel(blocks_of(JAN_1, [9e5], seconds=2_678_400), interval=2_678_400)])),
-            "invalid_file",
-            "billing-period data",
-        ),
     ],
 )
 def test_bad_files_are_422_with_reasons_and_nothing_is_stored(as_owner, owner, data, code, words):

@@ -1,13 +1,14 @@
 import hashlib
 import hmac
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from carbonexia.audit.models import AuditEvent
 from metering.meters.messages import MeterMessage, judge
-from metering.meters.models import DeadLetter, Meter
+from metering.meters.models import DeadLetter, Meter, SeenNonce
 from metering.meters.secrets import device_secret, signature_valid
 from metering.meters.services import DEAD_LETTER_RETENTION, MAX_METERS_PER_BUILDING, meter_messages_ingest
 from metering.readings.models import MeterReading
@@ -124,6 +125,13 @@ def test_the_signature_is_the_webhooks_hmac_of_the_exact_bytes_under_the_derived
 
 
 def _message(meter, payload: bytes, *, at: datetime) -> MeterMessage:
+    """The message as the device signs it: a JSON object gets the instant it was sent (`at`) and a new nonce."""
+    try:
+        fields = json.loads(payload)
+    except ValueError:
+        fields = None
+    if isinstance(fields, dict):
+        payload = json.dumps({**fields, "sent_at": at.isoformat(), "nonce": uuid.uuid4().hex}).encode()
     secret = device_secret(meter.secret_salt)
     sent = "sha256=" + hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
     return MeterMessage(f"carbonexia/meters/{meter.device_id}/readings", payload, sent, at)
@@ -203,3 +211,25 @@ def test_dead_letters_older_than_the_retention_go_when_new_ones_come(owner, cloc
         )
     meter_messages_ingest(messages=[_message(meter, b"{", at=now)])
     assert sorted(DeadLetter.objects.values_list("received_at", flat=True)) == [now - DEAD_LETTER_RETENTION, now]
+
+
+def test_a_nonce_is_kept_for_the_replay_window_then_pruned(owner, clock, settings):
+    """Within the window the same nonce is a replay; past it, its row goes when new messages come (and a message
+    that old is refused by its age anyway)."""
+    building = make_building(owner, timezone="UTC")
+    meter = Meter.objects.create(building=building, device_id="gw", secret_salt="ab")
+    settings.MQTT_REPLAY_WINDOW_SECONDS = 3600
+    now = clock.set("2025-03-01T00:00:00+00:00")
+    first = _message(meter, b'{"timestamp": "2025-02-28T23:00:00", "kwh": 1}', at=now)
+    assert meter_messages_ingest(messages=[first]).stored_readings == 1
+    later = now + timedelta(seconds=3599)
+    replayed = MeterMessage(first.topic, first.payload, first.signature, later)
+    assert meter_messages_ingest(messages=[replayed]).dead_letters == 1
+    assert DeadLetter.objects.get().reason.startswith("Replayed: nonce")
+    clock.set((now + timedelta(seconds=3601)).isoformat())
+    fresh = _message(meter, b'{"timestamp": "2025-02-28T23:15:00", "kwh": 1}', at=now + timedelta(seconds=3601))
+    meter_messages_ingest(messages=[fresh])
+    assert list(SeenNonce.objects.values_list("sent_at", flat=True)) == [now + timedelta(seconds=3601)]
+    too_old = MeterMessage(first.topic, first.payload, first.signature, now + timedelta(seconds=3601))
+    meter_messages_ingest(messages=[too_old])
+    assert DeadLetter.objects.order_by("-id").first().reason.startswith("Too old")

@@ -1,13 +1,14 @@
 """The MQTT consumer as a real process against a real Mosquitto: the shared broker of MQTT_BROKER_URL, and a
 private one for the test that restarts it."""
 
+import json
 import os
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from metering.meters.models import DeadLetter, Meter
+from metering.meters.models import DeadLetter, Meter, SeenNonce
 from metering.meters.services import meter_create
 from metering.readings.models import MeterReading, ReadingSource
 from tests.conftest import client_for
@@ -76,7 +77,7 @@ def _dead_letters(device_id: str) -> list[DeadLetter]:
 
 def test_a_single_reading_and_a_batch_become_queryable(owner, metered, consumer, device):
     building, registered = metered
-    device.publish(b'{"timestamp": "2025-03-01T00:00:00+00:00", "kwh": 4.5}')
+    device.publish(device.single({"timestamp": "2025-03-01T00:00:00+00:00", "kwh": 4.5}))
     device.publish(device.body(_readings(4, first=1)))
     wait_for(lambda: _stored(building), until=lambda n: n == 5)
     answer = client_for(owner).get(f"/meter/{building.pk}/readings", {"start": "2025-03-01T00:00:00+00:00"})
@@ -129,6 +130,28 @@ def test_bad_messages_are_dead_lettered_with_their_reason_and_the_consumer_goes_
     assert sorted(MeterReading.objects.filter(building=building).values_list("value_kwh", flat=True)) == [10.0, 11.0]
 
 
+def test_old_and_replayed_messages_and_ones_without_a_nonce_are_dead_lettered(metered, consumer, device, settings):
+    building, _ = metered
+    first = device.body(_readings(2))
+    device.publish(first)
+    wait_for(lambda: _stored(building), until=lambda n: n == 2)
+    device.publish(first)  # a copy of a signed message, replayed
+    two_days_ago = datetime.now(UTC) - timedelta(days=2)  # MQTT_REPLAY_WINDOW_SECONDS is a day
+    device.publish(device.body(_readings(1, first=5), sent_at=two_days_ago))
+    device.publish(json.dumps({"readings": _readings(1, first=6), "sent_at": START.isoformat()}).encode())
+    device.publish(device.body(_readings(1, first=7, kwh=50.0)))
+    wait_for(lambda: _stored(building), until=lambda n: n == 3)
+    letters = wait_for(lambda: _dead_letters(device.device_id), until=lambda found: len(found) == 3)
+    reasons = [letter.reason for letter in letters]
+    assert reasons[0].startswith("Replayed: nonce") and "Too old" in reasons[1] and "nonce: must be" in reasons[2]
+    assert sorted(MeterReading.objects.filter(building=building).values_list("value_kwh", flat=True)) == [
+        10.0,
+        11.0,
+        50.0,
+    ]
+    assert SeenNonce.objects.filter(meter__building=building).count() == 2
+
+
 def test_messages_sent_while_the_consumer_is_stopped_arrive_when_it_is_back(metered, consumer, device):
     building, _ = metered
     device.publish(device.body(_readings(3)))
@@ -155,7 +178,10 @@ def test_a_broker_restart_mid_stream_loses_nothing(metered, tmp_path):
         consumer.wait_connected(times=2)
         wait_for(lambda: _stored(building), until=lambda n: n == 200)
         assert _stored(building) == 200
-        assert consumer.running and _dead_letters(registered.meter.device_id) == []
+        # A message stored but not yet acknowledged when the broker went away comes again with its nonce: it is
+        # refused as a replay (its readings are already stored), never stored twice, and nothing else is refused.
+        refused = [letter.reason for letter in _dead_letters(registered.meter.device_id)]
+        assert consumer.running and all(reason.startswith("Replayed") for reason in refused)
     finally:
         device.close()
         consumer.stop()

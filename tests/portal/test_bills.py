@@ -26,7 +26,7 @@ def test_a_bill_is_read_then_corrected_and_confirmed(
     with django_capture_on_commit_callbacks(execute=True):
         response = post_bill(portal, building, png)
     bill = UtilityBill.objects.get()
-    url = f"/portal/buildings/{building.pk}/bills/{bill.upload_id}/"
+    url = f"/portal/buildings/{building.pk}/bills/{bill.public_id}/"
     assert response.status_code == 302 and response["Location"] == url
     html = portal.get(url).content.decode()
     assert "124,000.0" in html and "DL-4471902" in html and "Read: check and confirm" in html
@@ -44,7 +44,7 @@ def test_a_bill_being_read_is_polled(portal, owner, building):
         kind=UploadKind.BILL, building=building, uploaded_by=owner, filename="march.pdf", size_bytes=1, sha256="0"
     )
     bill = UtilityBill.objects.create(upload=upload, building=building)
-    url = f"/portal/buildings/{building.pk}/bills/{bill.upload_id}/"
+    url = f"/portal/buildings/{building.pk}/bills/{bill.public_id}/"
     assert f'hx-get="{url}" hx-trigger="every 1s"' in portal.get(url).content.decode()
     partial = portal.get(url, headers=HX).content.decode()
     assert partial.strip().startswith('<div id="bill"') and "Being read" in partial
@@ -75,7 +75,7 @@ def test_bad_figures_are_refused_inline_and_nothing_is_confirmed(
     with django_capture_on_commit_callbacks(execute=True):
         post_bill(portal, building, png)
     bill = UtilityBill.objects.get()
-    response = portal.post(f"/portal/buildings/{building.pk}/bills/{bill.upload_id}/", figures)
+    response = portal.post(f"/portal/buildings/{building.pk}/bills/{bill.public_id}/", figures)
     assert response.status_code == 422 and message in response.content.decode()
     bill.refresh_from_db()
     assert not bill.confirmed

@@ -27,6 +27,7 @@ OBJECTS = {
     "webhook_id": lambda owned: [owned.webhook],
     "report_id": lambda owned: [owned.report],
     "meter_id": lambda owned: [owned.meter],
+    "bill_id": lambda owned: [owned.bill],
 }
 API_METHODS = ("get", "post", "put", "patch", "delete")
 PORTAL_REQUESTS = (("get", {}), ("get", {"HTTP_HX_REQUEST": "true"}), ("post", {}))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -172,8 +173,15 @@ class Device:
         self.client.loop_start()
 
     @staticmethod
-    def body(readings: list[dict]) -> bytes:
-        return json.dumps({"readings": readings}).encode()
+    def body(readings: list[dict], **envelope) -> bytes:
+        """A batch, signed as sent now with a new nonce (or the `sent_at`/`nonce` given)."""
+        return Device.single({"readings": readings}, **envelope)
+
+    @staticmethod
+    def single(fields: dict, *, sent_at: datetime | None = None, nonce: str | None = None) -> bytes:
+        """A message of these fields with the instant it is sent and a nonce, as a device sends them."""
+        sent = (sent_at or datetime.now(UTC)).isoformat()
+        return json.dumps({**fields, "sent_at": sent, "nonce": nonce or uuid.uuid4().hex}).encode()
 
     def properties(self, payload: bytes, *, signed_with: str | None = "own") -> Properties:
         """The MQTT 5 properties of a message: its signature with the device's secret, another key, or none."""

@@ -65,7 +65,7 @@ def test_hourly_temperatures_go_into_the_station_table_through_the_ingestion_ser
     assert first.time == datetime(2025, 12, 31, 1, tzinfo=UTC) and first.temperature_c == 0.0
     assert TemperatureReading.objects.filter(station=located.weather_station, resolution=Resolution.MEAN).exists()
     audit = AuditEvent.objects.filter(action="temperatures.ingested").order_by("occurred_at")
-    assert [event.actor_label for event in audit] == ["weather fetch (NOAA GHCNh)"] * 2
+    assert [event.actor_label for event in audit] == ["weather fetch (NOAA GHCNh)"]  # both year files, one batch
 
 
 def test_a_top_up_adds_only_the_new_hours(ghcnh, located, clock):
@@ -78,8 +78,78 @@ def test_a_top_up_adds_only_the_new_hours(ghcnh, located, clock):
     record = building_weather_fetch(building=located)
     assert record.hours_added == 24 and hours_of(located).count() == 84
     assert {r.time: r.temperature_c for r in hours_of(located) if r.time in stored} == stored
-    # Only the year of the latest stored hour onwards is asked for again.
-    assert [p for p in ghcnh.requested if "/access/" in p] == [f"/oa/ghcnh/hourly/{hourly_path(CHOSEN[0], 2026)}"]
+    # The year files from that of the correction window's start (30 days before the latest stored hour) are read.
+    assert [p for p in ghcnh.requested if "/access/" in p] == [
+        f"/oa/ghcnh/hourly/{hourly_path(CHOSEN[0], year)}" for year in (2025, 2026)
+    ]
+
+
+def _corrected(data: bytes, instant: str, value: float) -> bytes:
+    """The year file with the report at `instant` (as written in DATE) given another temperature."""
+    lines = data.decode().splitlines()
+    for i, line in enumerate(lines):
+        fields = line.split("|")
+        if fields[2] == instant:
+            fields[11] = str(value)
+            lines[i] = "|".join(fields)
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_top_up_updates_the_hours_noaa_corrected_within_the_window_and_audits_each(ghcnh, located, clock):
+    clock.set(NOW)
+    building_weather_fetch(building=located)
+    located.refresh_from_db()
+    path = hourly_path(CHOSEN[0], 2026)
+    # The report of 2026-01-02 00:50 stands for 01:00 (report 24 of the file: 2.4 °C); NOAA now says 7.5 °C.
+    ghcnh.put(path, _corrected(ghcnh.files[f"/oa/ghcnh/hourly/{path}"], "2026-01-02T00:50:00", 7.5))
+    clock.set("2026-01-03T13:00:00+00:00")
+    record = building_weather_fetch(building=located)
+    assert (record.hours_added, record.hours_corrected) == (0, 1)
+    assert "1 stored hours corrected by NOAA were updated" in record.message
+    hour = hours_of(located).get(time=datetime(2026, 1, 2, 1, tzinfo=UTC))
+    assert hour.temperature_c == 7.5 and hours_of(located).count() == 60
+    (audit,) = AuditEvent.objects.filter(action="temperatures.corrected")
+    assert audit.after["changes"] == [{"time": "2026-01-02T01:00:00+00:00", "before": 2.4, "after": 7.5}]
+    # The same file again changes nothing and audits nothing more.
+    again = building_weather_fetch(building=located)
+    assert (again.hours_added, again.hours_corrected) == (0, 0)
+    assert AuditEvent.objects.filter(action="temperatures.corrected").count() == 1
+
+
+def test_a_correction_older_than_the_window_is_left_as_stored(ghcnh, located, clock, settings):
+    clock.set(NOW)
+    building_weather_fetch(building=located)
+    settings.WEATHER_CORRECTION_WINDOW_DAYS = 1  # the latest stored hour is 2026-01-02 12:00
+    path = hourly_path(CHOSEN[0], 2025)
+    ghcnh.put(path, _corrected(ghcnh.files[f"/oa/ghcnh/hourly/{path}"], "2025-12-31T05:51:00", 30.0))
+    record = building_weather_fetch(building=located)
+    assert record.hours_corrected == 0
+    assert hours_of(located).get(time=datetime(2025, 12, 31, 6, tzinfo=UTC)).temperature_c == 0.5
+
+
+def test_the_admin_lists_each_buildings_weather_read_only(ghcnh, located, clock, admin_client):
+    clock.set(NOW)
+    building_weather_fetch(building=located)
+    client = admin_client
+    page = client.get("/admin/metering/buildingweather/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    # 60 hours stored of the 720 in the 30 days to now.
+    assert located.name in text and CHOSEN[0] in text and "Fetched" in text and "8%" in text
+    assert "60 new hours stored from LA GUARDIA TEST." in text
+    record = BuildingWeather.objects.get(building=located)
+    assert client.get("/admin/metering/buildingweather/add/").status_code == 403
+    change = client.post(f"/admin/metering/buildingweather/{record.pk}/change/", {"status": "failed"})
+    assert change.status_code == 403 and BuildingWeather.objects.get(pk=record.pk).status == FetchStatus.OK
+
+
+def test_a_verifier_reads_the_weather_status_page(ghcnh, located, clock, client, verifier):
+    clock.set(NOW)
+    building_weather_fetch(building=located)
+    client.force_login(verifier)
+    page = client.get("/admin/metering/buildingweather/")
+    assert page.status_code == 200 and located.name in page.content.decode()
+    assert client.get("/admin/metering/buildingweather/add/").status_code == 403
 
 
 def test_fetching_again_changes_nothing(ghcnh, located, clock):

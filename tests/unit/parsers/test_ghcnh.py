@@ -25,6 +25,39 @@ def test_each_hour_takes_the_passed_observation_nearest_to_it():
     assert parsed.failed_quality == 2
 
 
+FULL_LAYOUT = SAMPLE.with_name("GHCNh_USW00099998_2023.psv")
+
+
+def test_a_file_in_the_published_layout_with_its_byte_order_mark_and_report_types():
+    """53 columns in NCEI's order (six per variable), a BOM, METAR, special and synoptic reports."""
+    parsed = parse_hourly_psv(FULL_LAYOUT.read_bytes())
+    # 01:00: the METAR of 00:53 (7 minutes off) beats the special of 01:20; 02:00: 01:53; 03:00: the synoptic
+    # report on the hour; 04:00: 03:53 failed the GHCNh check L; 05:00: 04:53 has no temperature; 06:00: 05:53 (9).
+    assert parsed.frame.to_dict("records") == [
+        {"ts": pd.Timestamp("2023-07-01T01:00Z"), "temperature_c": 24.4},
+        {"ts": pd.Timestamp("2023-07-01T02:00Z"), "temperature_c": 23.9},
+        {"ts": pd.Timestamp("2023-07-01T03:00Z"), "temperature_c": 23.1},
+        {"ts": pd.Timestamp("2023-07-01T06:00Z"), "temperature_c": 22.2},
+    ]
+    assert parsed.failed_quality == 1
+
+
+def test_without_date_the_instant_is_built_from_its_parts():
+    """NCEI's merged layout names the station Station_ID and gives the time in parts only."""
+    data = (
+        b"Station_ID|Station_name|Year|Month|Day|Hour|Minute|Latitude|Longitude|Elevation|temperature|"
+        b"temperature_Quality_Code\nUSW1|X|2023|7|1|0|53|35.4|-82.5|646.2|24.4|\n"
+    )
+    assert parse_hourly_psv(data).frame.to_dict("records") == [
+        {"ts": pd.Timestamp("2023-07-01T01:00Z"), "temperature_c": 24.4}
+    ]
+
+
+def test_a_station_list_with_a_byte_order_mark_keeps_its_header():
+    listed = parse_station_list(b"\xef\xbb\xbf" + station_list([("USW1", 40.0, -73.0, 3.0, "ONE")]))
+    assert [(s.station_id, s.country) for s in listed] == [("USW1", "US")]
+
+
 def test_a_tie_between_two_observations_goes_to_the_earlier():
     data = (
         b"STATION|DATE|temperature|temperature_Quality_Code\nX|2025-03-01T11:50:00|10.0|\nX|2025-03-01T12:10:00|12.0|\n"

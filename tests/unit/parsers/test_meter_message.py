@@ -1,13 +1,24 @@
+from datetime import UTC, datetime
+
 import pytest
 
-from metering.parsers import InvalidFile, message_items, reading_items
+from metering.parsers import InvalidFile, message_envelope, reading_items
+
+SIGNED = b'"sent_at": "2025-03-01T00:00:00+00:00", "nonce": "0123456789abcdef0123456789abcdef"'
+
+
+def message_items(payload: bytes, *, max_bytes: int) -> list:
+    return message_envelope(payload, max_bytes=max_bytes).items
 
 
 def test_a_batch_and_a_single_reading_give_the_items():
-    assert message_items(b'{"readings": [{"timestamp": "t", "kwh": 1}]}', max_bytes=100) == [
+    assert message_items(b'{"readings": [{"timestamp": "t", "kwh": 1}], ' + SIGNED + b"}", max_bytes=200) == [
         {"timestamp": "t", "kwh": 1}
     ]
-    assert message_items(b'{"timestamp": "t", "kwh": 1, "extra": 0}', max_bytes=100) == [{"timestamp": "t", "kwh": 1}]
+    single = b'{"timestamp": "t", "kwh": 1, "extra": 0, ' + SIGNED + b"}"
+    assert message_items(single, max_bytes=200) == [{"timestamp": "t", "kwh": 1}]
+    envelope = message_envelope(single, max_bytes=200)
+    assert envelope.sent_at == datetime(2025, 3, 1, tzinfo=UTC) and envelope.nonce == "0123456789abcdef" * 2
 
 
 @pytest.mark.parametrize(
@@ -16,7 +27,12 @@ def test_a_batch_and_a_single_reading_give_the_items():
         (b"\xff\xfe", "not UTF-8 JSON"),
         (b"{", "not UTF-8 JSON"),
         (b"[1]", "must be a JSON object"),
-        (b'{"readings": 3}', "readings: Must be a list"),
+        (b'{"readings": 3, ' + SIGNED + b"}", "readings: Must be a list"),
+        (b'{"readings": []}', "nonce: must be"),
+        (b'{"readings": [], "nonce": "short"}', "nonce: must be"),
+        (b'{"readings": [], "nonce": "0123456789abcdef"}', "sent_at: must be"),
+        (b'{"readings": [], "nonce": "0123456789abcdef", "sent_at": "2025-03-01T00:00:00"}', "sent_at: must be"),
+        (b'{"readings": [], "nonce": "0123456789abcdef", "sent_at": 1740787200}', "sent_at: must be"),
         (b"[" * 100_000 + b"]" * 100_000, "at most"),
     ],
 )
@@ -31,7 +47,7 @@ def test_deep_nesting_within_the_size_limit_is_refused_not_a_crash():
 
 
 def test_the_size_limit_is_inclusive():
-    payload = b'{"readings": []}'
+    payload = b'{"readings": [], ' + SIGNED + b"}"
     assert message_items(payload, max_bytes=len(payload)) == []
     with pytest.raises(InvalidFile, match=f"{len(payload)} bytes; at most {len(payload) - 1}"):
         message_items(payload, max_bytes=len(payload) - 1)

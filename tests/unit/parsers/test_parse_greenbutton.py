@@ -1,13 +1,14 @@
 """The Green Button parser on feeds written by tests.support.greenbutton (the shape of the Green Button Alliance's
 sample files) and on hand-made hostile XML."""
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from metering.parsers import InvalidFile, InvalidRows, PowerCeiling, UsagePointChoice
+from metering.parsers import BillingPeriods, InvalidFile, InvalidRows, PowerCeiling, UsagePointChoice
 from tests.support import parsing
 from tests.support.greenbutton import GAS, NET, REVERSE, Channel, Point, blocks_of, feed
 
@@ -16,7 +17,7 @@ NEW_YORK = "America/New_York"  # tz_offset -18000, the generator's default
 JAN_1 = "2024-01-01T05:00"
 
 
-def parse(data: bytes, tz: str = NEW_YORK, **options) -> pd.DataFrame:
+def parse(data: bytes, tz: str = NEW_YORK, **options):
     return parsing.parse_greenbutton(data, tz=tz, **options)
 
 
@@ -192,16 +193,44 @@ def test_the_finest_channel_is_taken_and_coarser_bins_of_the_same_energy_left_ou
     assert "2 channels of 3,600-second use ('A'; 'B')" in refused(twins)
 
 
-def test_billing_period_data_is_refused_with_the_way_in():
+def test_billing_period_data_is_read_as_periods_of_whole_local_days():
     month = 31 * 86_400
-    monthly = electricity(blocks_of(JAN_1, [900_000, 800_000], seconds=month), interval=month)
-    message = refused(monthly)
-    assert "billing-period data" in message and "as a bill" in message
-    summaries_only = feed(Point("Main", [], summaries=2))
-    assert "billing-period data" in refused(summaries_only)
+    # Local midnight of 1 January in New York, 31 days, then 28 days: hand-checked days and kWh.
+    monthly = electricity([[(1735707600, month, 900_000), (1735707600 + month, 28 * 86_400, 800_000)]], interval=month)
+    periods = parse(monthly)
+    assert isinstance(periods, BillingPeriods) and periods.current == 0
+    assert [(p.first_day, p.last_day, p.kwh) for p in periods.periods] == [
+        (date(2025, 1, 1), date(2025, 1, 31), 900.0),
+        (date(2025, 2, 1), date(2025, 2, 28), 800.0),
+    ]
+    # Summaries only: each summary's billingPeriod and overallConsumptionLastPeriod (768,032 Wh = 768.032 kWh).
+    summaries = parse(feed(Point("Main", [], summaries=2)))
+    assert isinstance(summaries, BillingPeriods)
+    read = [(p.first_day, p.kwh) for p in summaries.periods]
+    assert read == [(date(2024, 1, 1), 768.032), (date(2024, 1, 31), 768.032)]
     # A summary beside interval data is the same energy again: the intervals are taken, the summary left out.
     both = feed(Point("Main", [Channel(blocks_of(JAN_1, [100]))], summaries=1))
     assert parse(both)["kwh"].tolist() == [0.1]
+
+
+def test_billing_periods_read_at_an_hour_of_the_day_share_no_day_and_the_current_one_is_left_out():
+    start = int(pd.Timestamp("2025-01-01 14:30", tz="America/New_York").timestamp())  # read in the afternoon
+    ends = [start + 30 * 86_400, start + 61 * 86_400]
+    data = electricity([[(start, 30 * 86_400, 1_000), (ends[0], 31 * 86_400, 2_000)]], interval=30 * 86_400)
+    periods = parsing.parse_greenbutton(data, tz="America/New_York", latest=pd.Timestamp("2025-03-01", tz="UTC"))
+    # The afternoon read rounds to the next midnight; the second period ends after `latest`, so it is left out.
+    assert [(p.first_day, p.last_day) for p in periods.periods] == [(date(2025, 1, 2), date(2025, 1, 31))]
+    assert periods.current == 1
+
+
+def test_overlapping_billing_periods_are_errors_on_the_later_line_and_identical_ones_collapse():
+    month = 31 * 86_400
+    first = (1735707600, month, 900_000)
+    assert len(parse(electricity([[first], [first]], interval=month)).periods) == 1
+    errors = bad_rows(electricity([[first], [(1735707600 + 86_400 * 10, month, 5)]], interval=month))
+    assert errors.total == 1 and "overlaps the one on line" in errors.errors[0].message
+    negative = bad_rows(electricity([[(1735707600, month, -5)]], interval=month))
+    assert "negative" in negative.errors[0].message
 
 
 def test_identical_overlapping_blocks_collapse():
