@@ -16,6 +16,8 @@ from .models import Baseline
 
 # The longest run of months one MRV read, report or credit request covers.
 MAX_MONTHS = 120
+# The months the verifiers' queue looks through: the last year, the run the nightly recompute caches.
+QUEUE_MONTHS = 12
 
 
 def baselines_of(building: Building) -> QuerySet[Baseline]:
@@ -58,3 +60,35 @@ def cached_mrv_run(*, building: Building, first: pd.Period, last: pd.Period) -> 
     run = mrv_run(building=building, first=first, last=last, baseline=current_baseline(building))
     cache.set(key, run, timeout=MRV_CACHE_SECONDS)
     return run, False
+
+
+def flagged_months_awaiting_review() -> list[dict]:
+    """Every FLAGGED month no verifier has reviewed yet, oldest first: of each building with a baseline, the
+    complete months of the last year after the baseline's period (from the run the nightly recompute caches).
+
+    Each entry: building, month (a Period), since (the instant the month ended in the building's zone: it can
+    be reviewed from then on), missing_pct and anomalies."""
+    waiting = []
+    for building in Building.objects.filter(baselines__isnull=False).distinct().order_by("name", "pk"):
+        baseline, last = current_baseline(building), latest_complete_month(building)
+        if baseline is None or last is None:
+            continue
+        first = max(last - (QUEUE_MONTHS - 1), pd.Period(baseline.period_end, freq="M") + 1)
+        if first > last:
+            continue
+        reviewed = set(building.month_reviews.values_list("month", flat=True))
+        run, _ = cached_mrv_run(building=building, first=first, last=last)
+        for result in run.months:
+            month = pd.Period(result.period, freq="M")
+            if result.quality == "FLAGGED" and month.start_time.date() not in reviewed:
+                since = (month + 1).start_time.tz_localize(building.timezone).to_pydatetime()
+                waiting.append(
+                    {
+                        "building": building,
+                        "month": month,
+                        "since": since,
+                        "missing_pct": result.missing_pct,
+                        "anomalies": result.anomalies,
+                    }
+                )
+    return sorted(waiting, key=lambda entry: entry["since"])

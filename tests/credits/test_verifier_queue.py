@@ -1,0 +1,75 @@
+"""The verifiers' work queue on the admin index: pending blocks and FLAGGED months awaiting review, counted,
+aged and oldest first, each linked to where the verifier acts; facility managers never reach it."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from credits.models import CreditBlock
+from credits.selectors import verifier_queue
+from mrv.models import MonthReview
+from tests.credits.queue_data import FLAGGED_MONTH, building_with_work
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def work(owner):
+    return building_with_work(owner)
+
+
+def test_the_queue_counts_pending_blocks_and_unreviewed_flagged_months_with_their_age(work):
+    building, block = work
+    CreditBlock.objects.filter(pk=block.pk).update(created_at=timezone.now() - dt.timedelta(days=3, hours=2))
+    queue = verifier_queue()
+    assert queue["blocks_count"] == 1 and queue["blocks"][0]["block"] == block
+    assert queue["blocks"][0]["waiting_days"] == 3
+    assert queue["months_count"] == 1
+    (month,) = queue["months"]
+    assert (month["building"], str(month["month"])) == (building, FLAGGED_MONTH)
+    assert month["missing_pct"] == pytest.approx(100 * 3 / 31, abs=1e-3)
+    # Waiting since October ended in Kolkata: 1 November 2024 00:00 IST is 31 October 18:30 UTC.
+    assert month["since"] == dt.datetime(2024, 10, 31, 18, 30, tzinfo=dt.UTC)
+    assert month["waiting_days"] == (timezone.now() - month["since"]).days
+
+
+def test_the_oldest_waits_first(owner, make_user):
+    first, older = building_with_work(owner, "B second"), building_with_work(make_user(), "A first")
+    CreditBlock.objects.filter(pk=older[1].pk).update(created_at=timezone.now() - dt.timedelta(days=9))
+    blocks = [entry["block"] for entry in verifier_queue()["blocks"]]
+    assert blocks == [older[1], first[1]]
+
+
+def test_a_reviewed_month_leaves_the_queue(work, verifier, client):
+    building, _ = work
+    client.force_login(verifier)
+    decided = client.post(
+        "/admin/mrv/monthreview/add/",
+        {"building": building.pk, "month": "2024-10-01", "decision": "approve", "comment": "Logger outage."},
+    )
+    assert decided.status_code == 302
+    assert MonthReview.objects.count() == 1
+    assert verifier_queue()["months_count"] == 0
+
+
+def test_the_admin_index_shows_the_queue_linked_to_where_the_verifier_acts(work, verifier, client):
+    building, block = work
+    client.force_login(verifier)
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'id="verifier-queue"' in text
+    assert f'href="/admin/credits/creditblock/{block.pk}/change/"' in text
+    assert f'href="/admin/mrv/monthreview/add/?building={building.pk}&amp;month=2024-10-01"' in text
+    assert "Harbour View Offices: 2024-10, 9.7 % missing" in text
+    assert text.count('class="queue-count">1<') == 2
+    review = client.get(f"/admin/mrv/monthreview/add/?building={building.pk}&month=2024-10-01").content.decode()
+    assert "Tue 2024-10-08" in review and "Thu 2024-10-10" in review  # the evidence is already built
+
+
+def test_facility_managers_never_reach_the_queue(work, owner, client):
+    client.force_login(owner)
+    page = client.get("/admin/")
+    assert page.status_code == 302 and "/admin/login/" in page["Location"]
+    assert "Harbour View" not in client.get(page["Location"]).content.decode()
