@@ -70,9 +70,14 @@ class CreditBlockAdmin(admin.ModelAdmin):
         (None, {"fields": ["building", ("period_start", "period_end", "vintage"), "status", "requested"]}),
         (
             "Tonnes and credits",
-            {"fields": [("co2_saved_tons", "co2_credited_tons"), ("credits_requested", "credits_issued")]},
+            {
+                "fields": [
+                    ("co2_saved_tons", "co2_credited_tons"),
+                    ("credits_requested", "credits_issued"),
+                    "uncertainty_note",
+                ]
+            },
         ),
-        ("Uncertainty", {"fields": ["uncertainty_note"]}),
         (
             "Issuance",
             {
@@ -81,16 +86,19 @@ class CreditBlockAdmin(admin.ModelAdmin):
                     ("issuance_number", "serial_start", "serial_end"),
                     "verified",
                     "verification_comment",
-                ],
-                "classes": ["collapse"],
+                ]
             },
         ),
-        (
-            "Retirement",
-            {"fields": [("retired_quantity", "retired"), "beneficiary", "retirement_reason"], "classes": ["collapse"]},
-        ),
+        ("Retirement", {"fields": [("retired_quantity", "retired"), "beneficiary", "retirement_reason"]}),
         ("Records", {"fields": ["parent", "factors_used", "id"], "classes": ["collapse"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        """A pending block has no issuance or retirement yet: those sections start folded."""
+        if obj is None or obj.status != Status.PENDING:
+            return self.fieldsets
+        folded = {"Issuance", "Retirement"}
+        return [(name, {**opts, "classes": ["collapse"]} if name in folded else opts) for name, opts in self.fieldsets]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in CreditBlock._meta.fields] + ["factors_used", "requested", "verified", "retired"]
