@@ -3,12 +3,15 @@ aged and oldest first, each linked to where the verifier acts; facility managers
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from django.utils import timezone
 
 from credits.models import CreditBlock
 from credits.selectors import verifier_queue
+from credits.services import credits_request
 from mrv.models import MonthReview
+from mrv.services import month_review_record
 from tests.credits.queue_data import FLAGGED_MONTH, building_with_work
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +69,21 @@ def test_the_admin_index_shows_the_queue_linked_to_where_the_verifier_acts(work,
     assert text.count('class="queue-count">1<') == 2
     review = client.get(f"/admin/mrv/monthreview/add/?building={building.pk}&month=2024-10-01").content.decode()
     assert "Tue 2024-10-08" in review and "Thu 2024-10-10" in review  # the evidence is already built
+
+
+def test_the_evidence_page_links_each_flagged_month_to_its_review(work, owner, verifier, client):
+    building, _ = work
+    review = month_review_record(
+        reviewer=verifier, building=building, month=pd.Period(FLAGGED_MONTH, "M"), decision="approve", comment="Ok."
+    )
+    (october,) = credits_request(
+        actor=owner, building=building, period_start=dt.date(2024, 10, 1), period_end=dt.date(2024, 10, 31)
+    )
+    client.force_login(verifier)
+    text = client.get(f"/admin/credits/creditblock/{october.pk}/change/").content.decode()
+    assert f'href="/admin/mrv/monthreview/{review.pk}/change/"' in text
+    assert "Approved by verifier@example.test on " in text and "Asia/Kolkata</a>" in text
+    assert f'href="/portal/buildings/{building.pk}/"' in text
 
 
 def test_facility_managers_never_reach_the_queue(work, owner, client):

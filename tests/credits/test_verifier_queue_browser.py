@@ -70,6 +70,7 @@ def test_the_queue_leads_to_the_prefilled_review_and_to_the_approval(chromium, l
     expect(form.locator("#id_building")).to_have_value(str(building.pk))
     expect(form.locator("table.gaps")).to_contain_text("Tue 2024-10-08")
     expect(form.locator("table.gaps tbody tr")).to_have_count(3)
+    day.shot("month-review")
     form.locator("#id_decision").select_option("approve")
     form.locator("#id_comment").fill("Logger outage, the fill follows the model.")
     form.get_by_role("button", name="Save", exact=True).click()
