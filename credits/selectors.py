@@ -53,9 +53,18 @@ def pending_queue() -> QuerySet[CreditBlock]:
 
 def verifier_queue() -> dict:
     """What waits for a verifier, oldest first, each with how many days it has waited: the pending credit
-    blocks (waiting since they were requested) and the FLAGGED months nobody has reviewed (since they ended).
-    The admin index shows it; counts are the lengths of these lists."""
+    blocks (waiting since they were requested) and the FLAGGED months nobody has reviewed (since they ended),
+    with how many buildings were not looked through yet. The admin index shows it; counts are the lengths of
+    these lists."""
     now = timezone.now()
     blocks = [{"block": block, "waiting_days": days_since(block.created_at, now)} for block in pending_queue()]
-    months = [{**month, "waiting_days": days_since(month["since"], now)} for month in flagged_months_awaiting_review()]
-    return {"blocks": blocks, "months": months, "blocks_count": len(blocks), "months_count": len(months)}
+    flagged, not_computed = flagged_months_awaiting_review()
+    months = [{**month, "waiting_days": days_since(month["since"], now)} for month in flagged]
+    return {
+        "blocks": blocks,
+        "months": months,
+        "blocks_count": len(blocks),
+        "months_count": len(months),
+        # Buildings whose months are not computed yet (mrv.selectors.flagged_months_awaiting_review).
+        "buildings_not_computed": not_computed,
+    }

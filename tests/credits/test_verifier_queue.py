@@ -2,6 +2,7 @@
 aged and oldest first, each linked to where the verifier acts; facility managers never reach it."""
 
 import datetime as dt
+from unittest.mock import patch
 
 import pandas as pd
 import pytest
@@ -11,6 +12,7 @@ from credits.models import CreditBlock
 from credits.selectors import verifier_queue
 from credits.services import credits_request
 from mrv.models import MonthReview
+from mrv.selectors import flagged_months_awaiting_review
 from mrv.services import month_review_record
 from tests.credits.queue_data import FLAGGED_MONTH, building_with_work
 
@@ -42,6 +44,25 @@ def test_the_oldest_waits_first(owner, make_user):
     CreditBlock.objects.filter(pk=older[1].pk).update(created_at=timezone.now() - dt.timedelta(days=9))
     blocks = [entry["block"] for entry in verifier_queue()["blocks"]]
     assert blocks == [older[1], first[1]]
+
+
+def test_one_look_computes_a_bounded_number_of_buildings_and_counts_the_rest(owner, make_user):
+    for index in range(3):
+        building_with_work(make_user(), f"Office {index}")
+    months, not_computed = flagged_months_awaiting_review(compute_at_most=2)
+    assert (len(months), not_computed) == (2, 1)
+    months, not_computed = flagged_months_awaiting_review(compute_at_most=2)  # the two are cached now
+    assert (len(months), not_computed) == (3, 0)
+    assert [entry["building"].name for entry in months] == ["Office 0", "Office 1", "Office 2"]  # all ended alike
+
+
+def test_the_index_says_how_many_buildings_were_not_looked_through(work, make_user, verifier, client):
+    building_with_work(make_user(), "Second office")
+    client.force_login(verifier)
+    with patch("mrv.selectors.QUEUE_COLD_RUNS", 1):
+        text = client.get("/admin/").content.decode()
+    assert "1 building is not looked through yet" in text
+    assert "2 buildings" not in text
 
 
 def test_a_reviewed_month_leaves_the_queue(work, verifier, client):
