@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from django.utils import timezone
 
+from carbonexia.common.instants import format_instant
 from credits.models import CreditBlock
 from credits.selectors import verifier_queue
 from credits.services import credits_request
@@ -73,8 +74,11 @@ def test_a_reviewed_month_leaves_the_queue(work, verifier, client):
         {"building": building.pk, "month": "2024-10-01", "decision": "approve", "comment": "Logger outage."},
     )
     assert decided.status_code == 302
-    assert MonthReview.objects.count() == 1
+    review = MonthReview.objects.get()
     assert verifier_queue()["months_count"] == 0
+    # The list of reviews says when, in the building's zone and with its name.
+    listed = client.get("/admin/mrv/monthreview/").content.decode()
+    assert format_instant(review.created_at, "Asia/Kolkata") in listed and "Asia/Kolkata" in listed
 
 
 def test_the_admin_index_shows_the_queue_linked_to_where_the_verifier_acts(work, verifier, client):
