@@ -12,18 +12,23 @@ from tests.portal.test_browser import chromium, new_day  # noqa: F401  (the fixt
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture
+def block_to_verify(transactional_db, django_db_serialized_rollback, make_user):
+    """A verifier, and another user's building with a pending credit block."""
+    owner = make_user(email="owner@example.test")
+    verifier = make_user("verifier", email="verifier@example.test")
+    building, block = building_with_work(owner)
+    return verifier, owner, building, block
+
+
 @pytest.mark.parametrize("width", [1366, 390])
 def test_a_verifier_opens_the_building_read_only_from_the_evidence_page(
     chromium,  # noqa: F811
     live_server,
-    transactional_db,
-    django_db_serialized_rollback,
-    make_user,
+    block_to_verify,
     width,
 ):
-    owner = make_user(email=f"owner{width}@example.test")
-    verifier = make_user("verifier", email=f"verifier{width}@example.test")
-    building, block = building_with_work(owner)
+    verifier, owner, building, block = block_to_verify
     day = new_day(chromium, live_server, f"verifier-portal-{width}")
     page = day.page
     page.set_viewport_size({"width": width, "height": 844})
