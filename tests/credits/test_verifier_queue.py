@@ -12,6 +12,7 @@ from carbonexia.common.instants import format_instant
 from credits.models import CreditBlock
 from credits.selectors import verifier_queue
 from credits.services import credits_request
+from mrv import evidence
 from mrv.models import MonthReview
 from mrv.selectors import flagged_months_awaiting_review
 from mrv.services import month_review_record
@@ -116,3 +117,28 @@ def test_facility_managers_never_reach_the_queue(work, owner, client):
     page = client.get("/admin/")
     assert page.status_code == 302 and "/admin/login/" in page["Location"]
     assert "Harbour View" not in client.get(page["Location"]).content.decode()
+
+
+def _month(period, savings):
+    return {
+        "period": period,
+        "adjusted_baseline_kwh": 100.0,
+        "actual_kwh": 100.0 - (savings or 0),
+        "savings_kwh": savings,
+    }
+
+
+def test_the_evidence_charts_add_up_the_savings_and_rank_candidates_by_their_out_of_sample_error():
+    charts = evidence.savings_charts([_month("2024-04", 10.0), _month("2024-05", None), _month("2024-06", 5.0)])
+    cumulative = charts["cumulative"]
+    # 10, then a gap, then 10 + 5 = 15: two points on an axis whose ticks run to 15 in steps of 5 (10 alone would
+    # end the axis at 10, in steps of 2).
+    assert cumulative.count("<circle") == 2 and ">15<" in cumulative and ">20<" not in cumulative
+    assert 'aria-label="Adjusted baseline (kWh) and Actual (kWh)"' in charts["monthly"]
+    rows = [
+        {"method": "weather", "cv_rmse": 0.30, "oos_cv_rmse": 0.04, "chosen": False},
+        {"method": "static", "cv_rmse": 0.30, "oos_cv_rmse": None, "chosen": False},  # no out-of-sample figure
+    ]
+    chart = evidence.candidates_chart(rows)
+    # 4 % and 30 % against the 15 % monthly limit: the axis runs to 30 in steps of 10.
+    assert ">30<" in chart and ">40<" not in chart and ">weather<" in chart and ">static<" in chart

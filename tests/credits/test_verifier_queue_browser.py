@@ -1,11 +1,10 @@
 """The verifier's day in a real browser (Debian's Chromium through Playwright) against the live server: the work
 queue on the admin index with counts and age, the FLAGGED month's review opened from the queue already filled in
 (issue 16), the review saved without the "already exists" error (defect 1), and the approval from the evidence
-page at 1366 px with the button on screen and no sideways scroll (defect 2). The committed screenshots of the
-queue and the evidence page are written here."""
+page at 1366 px with the button on screen and no sideways scroll (defect 2). The screenshots of the queue and the
+evidence page committed under docs/screenshots/ are copies of the ones written here to test-artifacts/screenshots/."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,10 +14,9 @@ from credits.models import CreditBlock, Status
 from mrv.models import MonthReview
 from tests.conftest import PASSWORD
 from tests.credits.queue_data import building_with_work
-from tests.portal.test_browser import chromium, new_day  # noqa: F401  (the fixture is used by name)
+from tests.portal.test_browser import SHOTS, chromium, new_day  # noqa: F401  (the fixture is used by name)
 
 pytestmark = pytest.mark.browser
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -61,7 +59,7 @@ def test_the_queue_leads_to_the_prefilled_review_and_to_the_approval(chromium, l
     waited = (timezone.now() - dt.datetime(2024, 10, 31, 18, 30, tzinfo=dt.UTC)).days
     expect(months).to_contain_text(f"Harbour View Offices: 2024-10, 9.7 % missing waiting {waited} days")
     _no_sideways_scroll(page)
-    page.screenshot(path=DOCS_SHOTS / "verifier-queue-1366.png", full_page=False)
+    page.screenshot(path=SHOTS / "verifier-queue-1366.png", full_page=False)
 
     # The month opens already filled in, its missing days listed; nothing is typed but the decision.
     months.get_by_role("link", name="Harbour View Offices: 2024-10").click()
@@ -86,7 +84,7 @@ def test_the_queue_leads_to_the_prefilled_review_and_to_the_approval(chromium, l
     expect(page.locator("body")).not_to_contain_text('"calculation_version"')
     expect(page.get_by_role("link", name="The building in the portal (read-only)")).to_be_visible()
     page.locator("#evidence").evaluate("heading => heading.scrollIntoView()")
-    page.screenshot(path=DOCS_SHOTS / "evidence-1366.png", full_page=False)
+    page.screenshot(path=SHOTS / "evidence-1366.png", full_page=False)
     decision = page.locator("#decision")
     decision.get_by_label("Approve and issue").check()
     decision.get_by_role("button", name="Record decision").click()
@@ -104,7 +102,7 @@ def test_the_queue_fits_a_phone(chromium, live_server, work):  # noqa: F811
     day = _admin_day(chromium, live_server, verifier, 390, 844)
     expect(day.page.locator("#verifier-queue")).to_contain_text("waiting 3 days")
     _no_sideways_scroll(day.page)
-    day.page.screenshot(path=DOCS_SHOTS / "verifier-queue-390.png", full_page=False)
+    day.page.screenshot(path=SHOTS / "verifier-queue-390.png", full_page=False)
     assert not day.errors
 
 
