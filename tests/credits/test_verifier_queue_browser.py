@@ -29,7 +29,7 @@ def work(transactional_db, django_db_serialized_rollback, make_user):
     return verifier, building, block
 
 
-def _admin_day(chromium, live_server, verifier, width, height):  # noqa: F811
+def admin_day(chromium, live_server, verifier, width, height):  # noqa: F811
     day = new_day(chromium, live_server, f"verifier-{width}")
     day.page.set_viewport_size({"width": width, "height": height})
     day.open("/admin/login/")
@@ -47,7 +47,7 @@ def _no_sideways_scroll(page) -> None:
 
 def test_the_queue_leads_to_the_prefilled_review_and_to_the_approval(chromium, live_server, work):  # noqa: F811
     verifier, building, block = work
-    day = _admin_day(chromium, live_server, verifier, 1366, 800)
+    day = admin_day(chromium, live_server, verifier, 1366, 800)
     page = day.page
     queue = page.locator("#verifier-queue")
     blocks = queue.get_by_role("list", name="Credit blocks pending verification")
@@ -99,7 +99,7 @@ def test_the_queue_leads_to_the_prefilled_review_and_to_the_approval(chromium, l
 
 def test_the_queue_fits_a_phone(chromium, live_server, work):  # noqa: F811
     verifier, _, _ = work
-    day = _admin_day(chromium, live_server, verifier, 390, 844)
+    day = admin_day(chromium, live_server, verifier, 390, 844)
     expect(day.page.locator("#verifier-queue")).to_contain_text("waiting 3 days")
     _no_sideways_scroll(day.page)
     day.page.screenshot(path=SHOTS / "verifier-queue-390.png", full_page=False)
@@ -110,7 +110,7 @@ def test_defect_1_a_flagged_month_added_in_the_admin_is_saved_without_an_error(c
     """Admin → Month reviews → Add, the month typed by hand, Save: the review is stored and the page says so,
     not "Month review with this Building and Month already exists." (issue 16, defect 1)."""
     verifier, building, _ = work
-    day = _admin_day(chromium, live_server, verifier, 1366, 800)
+    day = admin_day(chromium, live_server, verifier, 1366, 800)
     page = day.page
     page.get_by_role("row", name="Month reviews").get_by_role("link", name="Add").click()
     form = page.locator("#monthreview_form")
@@ -131,7 +131,7 @@ def test_defect_2_approve_from_the_evidence_page_at_1366_with_the_button_on_scre
     """The Approve/Reject panel sat off-screen at 1366 px (the page 1645 px wide, the heading cut to "D", the help
     text one word a line): now the page is as wide as the window and the button lies within it."""
     verifier, _, block = work
-    day = _admin_day(chromium, live_server, verifier, 1366, 800)
+    day = admin_day(chromium, live_server, verifier, 1366, 800)
     page = day.page
     page.goto(f"{live_server.url}/admin/credits/creditblock/{block.pk}/change/")
     _no_sideways_scroll(page)

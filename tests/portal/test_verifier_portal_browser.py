@@ -5,37 +5,18 @@ import pytest
 from playwright.sync_api import expect
 
 from buildings.models import Building
-from tests.conftest import PASSWORD
-from tests.credits.queue_data import building_with_work
-from tests.portal.test_browser import chromium, new_day  # noqa: F401  (the fixture is used by name)
+from tests.credits.test_verifier_queue_browser import admin_day, work  # noqa: F401  (the fixture is used by name)
+from tests.portal.test_browser import chromium  # noqa: F401  (the fixture is used by name)
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def block_to_verify(transactional_db, django_db_serialized_rollback, make_user):
-    """A verifier, and another user's building with a pending credit block."""
-    owner = make_user(email="owner@example.test")
-    verifier = make_user("verifier", email="verifier@example.test")
-    building, block = building_with_work(owner)
-    return verifier, owner, building, block
-
-
 @pytest.mark.parametrize("width", [1366, 390])
-def test_a_verifier_opens_the_building_read_only_from_the_evidence_page(
-    chromium,  # noqa: F811
-    live_server,
-    block_to_verify,
-    width,
-):
-    verifier, owner, building, block = block_to_verify
-    day = new_day(chromium, live_server, f"verifier-portal-{width}")
+def test_a_verifier_opens_the_building_read_only_from_the_evidence_page(chromium, live_server, work, width):  # noqa: F811
+    verifier, building, block = work
+    owner = building.owner
+    day = admin_day(chromium, live_server, verifier, width, 844)
     page = day.page
-    page.set_viewport_size({"width": width, "height": 844})
-    day.open("/admin/login/")
-    page.locator("#id_username").fill(verifier.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
     day.open(f"/admin/credits/creditblock/{block.pk}/change/")
     page.get_by_role("link", name="The building in the portal (read-only)").click()
 
