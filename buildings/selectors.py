@@ -20,10 +20,15 @@ def building_for_read(*, user, building_id) -> Building:
     return building
 
 
+def may_change(*, user, building: Building) -> bool:
+    """Only a building's owner changes it; verifiers and admins who see it read it only."""
+    return building.owner_id == user.pk
+
+
 def building_for_write(*, user, building_id) -> Building:
     """The building when the caller owns it; 404 when they cannot see it, 403 when they only may read it."""
     building = building_for_read(user=user, building_id=building_id)
-    if building.owner_id != user.pk:
+    if not may_change(user=user, building=building):
         raise Forbidden("Only the building's owner may change its data.")
     return building
 

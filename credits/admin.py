@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
 from carbonexia.common.errors import ServiceError
+from carbonexia.common.instants import format_instant
 
 from .evidence import block_evidence
 from .models import CreditBlock, Status
@@ -48,7 +49,7 @@ class DecisionForm(forms.Form):
 class CreditBlockAdmin(admin.ModelAdmin):
     change_form_template = "admin/credits/creditblock/change_form.html"
     list_display = [
-        "created_at",
+        "requested",
         "building",
         "period_start",
         "period_end",
@@ -63,8 +64,58 @@ class CreditBlockAdmin(admin.ModelAdmin):
     ordering = ["created_at"]
     list_select_related = ["building"]
 
+    # The snapshot is read through the evidence below the fields (charts and tables), never shown as JSON; times
+    # are shown in the building's zone with its name (carbonexia.common.instants).
+    fieldsets = [
+        (None, {"fields": ["building", ("period_start", "period_end", "vintage"), "status", "requested"]}),
+        (
+            "Tonnes and credits",
+            {
+                "fields": [
+                    ("co2_saved_tons", "co2_credited_tons"),
+                    ("credits_requested", "credits_issued"),
+                    "uncertainty_note",
+                ]
+            },
+        ),
+        (
+            "Issuance",
+            {
+                "fields": [
+                    "serial",
+                    ("issuance_number", "serial_start", "serial_end"),
+                    "verified",
+                    "verification_comment",
+                ]
+            },
+        ),
+        ("Retirement", {"fields": [("retired_quantity", "retired"), "beneficiary", "retirement_reason"]}),
+        ("Records", {"fields": ["parent", "factors_used", "id"], "classes": ["collapse"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        """A pending block has no issuance or retirement yet: those sections start folded."""
+        if obj is None or obj.status != Status.PENDING:
+            return self.fieldsets
+        folded = {"Issuance", "Retirement"}
+        return [(name, {**opts, "classes": ["collapse"]} if name in folded else opts) for name, opts in self.fieldsets]
+
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in CreditBlock._meta.fields] + ["factors_used"]
+        return [field.name for field in CreditBlock._meta.fields] + ["factors_used", "requested", "verified", "retired"]
+
+    @admin.display(description="Requested", ordering="created_at")
+    def requested(self, block):
+        return f"{format_instant(block.created_at, block.building.timezone)} by {block.requested_by}"
+
+    @admin.display(description="Verified")
+    def verified(self, block):
+        if block.verified_at is None:
+            return "-"
+        return f"{format_instant(block.verified_at, block.building.timezone)} by {block.verified_by}"
+
+    @admin.display(description="Retired at")
+    def retired(self, block):
+        return format_instant(block.retired_at, block.building.timezone) or "-"
 
     def has_add_permission(self, request):
         return False

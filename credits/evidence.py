@@ -13,18 +13,29 @@ from .models import CreditBlock
 def block_evidence(block: CreditBlock) -> dict:
     snapshot = block.snapshot
     baseline = Baseline.objects.get(pk=snapshot["baseline"]["id"])  # baselines are never rewritten
+    candidates = evidence.candidate_rows(baseline)
+    reviews = {review.month: review for review in block.building.month_reviews.select_related("reviewer")}
     return {
         "months": snapshot["months"],
         "baseline": snapshot["baseline"],
         "g14": evidence.guideline_14(baseline),
-        "candidates": evidence.candidate_rows(baseline),
+        "candidates": candidates,
+        "charts": {
+            **evidence.savings_charts(snapshot["months"]),
+            "candidates": evidence.candidates_chart(candidates) if candidates else "",
+        },
         "chosen_because": baseline.method_reason,
         "granularity": snapshot["baseline"]["granularity"],
         "totals": snapshot["totals"],
         # The whole request this block came from (absent in blocks requested before one bound per period).
         "request": snapshot.get("request"),
         "factors": evidence.factors_used(snapshot["months"]),
-        "flagged": evidence.flagged_months_gaps(snapshot["months"]),
+        # Each FLAGGED month with the verifier's review of it (the page links to it, or to the review to make).
+        "flagged": [
+            {**month, "month_start": start, "review": reviews.get(start)}
+            for month in evidence.flagged_months_gaps(snapshot["months"])
+            for start in [pd.Period(month["period"], freq="M").start_time.date()]
+        ],
         "anomalies": evidence.anomaly_rows(
             block.building, pd.Period(block.period_start, freq="M"), pd.Period(block.period_end, freq="M")
         ),

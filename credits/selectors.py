@@ -1,9 +1,11 @@
 import pandas as pd
 from django.db.models import Max, QuerySet
+from django.utils import timezone
 
 from buildings.selectors import buildings_visible_to
 from carbonexia.common.errors import NotFound
-from mrv.selectors import current_baseline, latest_complete_month
+from carbonexia.common.instants import days_since
+from mrv.selectors import current_baseline, flagged_months_awaiting_review, latest_complete_month
 
 from .models import CreditBlock, Status
 
@@ -47,3 +49,22 @@ def next_free_credit_period(building) -> tuple[pd.Period, pd.Period] | None:
 def pending_queue() -> QuerySet[CreditBlock]:
     """What verifiers have to decide, oldest request first."""
     return CreditBlock.objects.filter(status=Status.PENDING).select_related("building").order_by("created_at")
+
+
+def verifier_queue() -> dict:
+    """What waits for a verifier, oldest first, each with how many days it has waited: the pending credit
+    blocks (waiting since they were requested) and the FLAGGED months nobody has reviewed (since they ended),
+    with how many buildings were not looked through yet. The admin index shows it; counts are the lengths of
+    these lists."""
+    now = timezone.now()
+    blocks = [{"block": block, "waiting_days": days_since(block.created_at, now)} for block in pending_queue()]
+    flagged, not_computed = flagged_months_awaiting_review()
+    months = [{**month, "waiting_days": days_since(month["since"], now)} for month in flagged]
+    return {
+        "blocks": blocks,
+        "months": months,
+        "blocks_count": len(blocks),
+        "months_count": len(months),
+        # Buildings whose months are not computed yet (mrv.selectors.flagged_months_awaiting_review).
+        "buildings_not_computed": not_computed,
+    }

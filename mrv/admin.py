@@ -6,6 +6,7 @@ from buildings.models import Building
 from carbonexia.common import calendar
 from carbonexia.common.admin import ReadOnlyAdminMixin
 from carbonexia.common.errors import ServiceError
+from carbonexia.common.instants import format_instant
 
 from .evidence import anomaly_rows, month_with_gaps
 from .models import Baseline, MonthReview
@@ -16,9 +17,14 @@ from .services import month_review_record
 class BaselineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Baselines are evidence: read-only, never rewritten."""
 
-    list_display = ["building", "method", "baseline_monthly_kwh", "period_start", "period_end", "valid", "created_at"]
+    list_display = ["building", "method", "baseline_monthly_kwh", "period_start", "period_end", "valid", "computed"]
     list_filter = ["method", "valid"]
     search_fields = ["building__name"]
+    list_select_related = ["building"]
+
+    @admin.display(description="Computed", ordering="created_at")
+    def computed(self, baseline):
+        return format_instant(baseline.created_at, baseline.building.timezone)
 
 
 class MonthReviewForm(forms.ModelForm):
@@ -72,9 +78,14 @@ class MonthReviewAdmin(admin.ModelAdmin):
 
     form = MonthReviewForm
     change_form_template = "admin/mrv/monthreview/change_form.html"
-    list_display = ["building", "month", "decision", "reviewer", "created_at"]
+    list_display = ["building", "month", "decision", "reviewer", "reviewed"]
     list_filter = ["decision"]
     search_fields = ["building__name", "comment"]
+    list_select_related = ["building", "reviewer"]
+
+    @admin.display(description="Reviewed", ordering="created_at")
+    def reviewed(self, review):
+        return format_instant(review.created_at, review.building.timezone)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -5,9 +5,11 @@ the days around each, the building's uploads and the audit trail about it."""
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import accumulate
 
 import pandas as pd
 from django.db.models import Model, Q, QuerySet
+from django.utils.safestring import SafeString, mark_safe
 
 from buildings.models import Building
 from carbonexia.audit.models import AuditEvent
@@ -73,6 +75,43 @@ def factors_used(months: Iterable[dict]) -> list[dict]:
         if factor["carried_forward"]:
             entry["carried_forward_months"].append(month["period"])
     return list(used.values())
+
+
+def savings_charts(months: Sequence[dict]) -> dict[str, SafeString]:
+    """A run of months (as ``MonthResult.as_dict()``) drawn for the PDF and the credit block's evidence: the
+    adjusted baseline against the metered kWh month by month, and the savings added up."""
+    labels = [m["period"] for m in months]
+    running = accumulate(m["savings_kwh"] or 0.0 for m in months)
+    cumulative = [total if m["savings_kwh"] is not None else None for m, total in zip(months, running, strict=True)]
+    # The chart helpers escape every label they draw.
+    return {
+        "monthly": mark_safe(
+            charts.bars_and_line(
+                labels=labels,
+                bars=[m["adjusted_baseline_kwh"] for m in months],
+                line=[m["actual_kwh"] for m in months],
+                bar_label="Adjusted baseline (kWh)",
+                line_label="Actual (kWh)",
+            )
+        ),
+        "cumulative": mark_safe(charts.line(labels=labels, values=cumulative, label="Cumulative savings (kWh)")),
+    }
+
+
+def candidates_chart(rows: Sequence[dict]) -> SafeString:
+    """Each candidate model's out-of-sample monthly CV(RMSE), in % (what the choice minimised; the in-sample
+    figure where none is known), against Guideline 14's monthly limit."""
+    limit = 100 * calc.GUIDELINE_14_LIMITS["monthly"][0]
+    cv = [100 * (row["cv_rmse"] if row.get("oos_cv_rmse") is None else row["oos_cv_rmse"]) for row in rows]
+    return mark_safe(
+        charts.bars_and_line(
+            labels=[row["method"] for row in rows],
+            bars=cv,
+            line=[limit] * len(rows),
+            bar_label="Out-of-sample CV(RMSE) %, monthly",
+            line_label="Guideline 14 monthly limit %",
+        )
+    )
 
 
 def quality_log(building: Building, months: Iterable[dict]) -> list[dict]:

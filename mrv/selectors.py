@@ -16,6 +16,10 @@ from .models import Baseline
 
 # The longest run of months one MRV read, report or credit request covers.
 MAX_MONTHS = 120
+# The months the verifiers' queue looks through: the last year, the run the nightly recompute caches; and how
+# many buildings whose run is not cached one look at the queue computes.
+QUEUE_MONTHS = 12
+QUEUE_COLD_RUNS = 3
 
 
 def baselines_of(building: Building) -> QuerySet[Baseline]:
@@ -58,3 +62,48 @@ def cached_mrv_run(*, building: Building, first: pd.Period, last: pd.Period) -> 
     run = mrv_run(building=building, first=first, last=last, baseline=current_baseline(building))
     cache.set(key, run, timeout=MRV_CACHE_SECONDS)
     return run, False
+
+
+def cached_mrv_run_only(*, building: Building, first: pd.Period, last: pd.Period) -> MrvRun | None:
+    """The cached MRV run for [first, last], or None when nothing computed it for the building's current data."""
+    return cache.get(mrv_cache_key(building=building, first=first, last=last))
+
+
+def flagged_months_awaiting_review(*, compute_at_most: int | None = None) -> tuple[list[dict], int]:
+    """Every FLAGGED month no verifier has reviewed yet, oldest first, and how many buildings could not be looked
+    through. Each building with a baseline is read in the last 12 complete months (the run the nightly recompute
+    caches, `mrv.recompute_building`), after its baseline's period. A building whose run is not cached is computed
+    here, at most `compute_at_most` (QUEUE_COLD_RUNS) of them per call, as each takes about a second; the others
+    are counted, and the next call or the nightly recompute finds them.
+
+    Each entry: building, month (a Period), since (the instant the month ended in the building's zone: it can
+    be reviewed from then on), missing_pct and anomalies."""
+    waiting, not_computed = [], 0
+    compute_at_most = QUEUE_COLD_RUNS if compute_at_most is None else compute_at_most
+    for building in Building.objects.filter(baselines__isnull=False).distinct().order_by("name", "pk"):
+        baseline, last = current_baseline(building), latest_complete_month(building)
+        if baseline is None or last is None:
+            continue
+        first = last - (QUEUE_MONTHS - 1)
+        run = cached_mrv_run_only(building=building, first=first, last=last)
+        if run is None and compute_at_most > 0:
+            compute_at_most -= 1
+            run, _ = cached_mrv_run(building=building, first=first, last=last)
+        if run is None:
+            not_computed += 1
+            continue
+        after_baseline = pd.Period(baseline.period_end, freq="M")
+        reviewed = set(building.month_reviews.values_list("month", flat=True))
+        for result in run.months:
+            month = pd.Period(result.period, freq="M")
+            if result.quality == "FLAGGED" and month > after_baseline and month.start_time.date() not in reviewed:
+                waiting.append(
+                    {
+                        "building": building,
+                        "month": month,
+                        "since": (month + 1).start_time.tz_localize(building.timezone).to_pydatetime(),
+                        "missing_pct": result.missing_pct,
+                        "anomalies": result.anomalies,
+                    }
+                )
+    return sorted(waiting, key=lambda entry: entry["since"]), not_computed

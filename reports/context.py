@@ -1,16 +1,13 @@
 """Everything an MRV report shows, read from the building's stored evidence for the report's period."""
 
 from datetime import datetime
-from itertools import accumulate
 
 import pandas as pd
-from django.utils.safestring import mark_safe
 
 from buildings.selectors import events_of
-from carbonexia.common import charts
 from credits.selectors import blocks_overlapping
 from mrv import calc, evidence
-from mrv.engine import MonthResult, MrvRun, mrv_run
+from mrv.engine import MrvRun, mrv_run
 from mrv.models import Baseline
 from mrv.selectors import current_baseline
 
@@ -58,7 +55,7 @@ def report_context(*, report: Report, generated_at: datetime) -> dict:
         "methodology": METHODOLOGY,
         "months": run.months,
         "kpis": _kpis(run),
-        "charts": _charts(run.months),
+        "charts": evidence.savings_charts(months),
         "baseline": _baseline(baseline),
         "uncertainty": run.totals["uncertainty"],
         "creditable": run.totals["creditable"],
@@ -86,25 +83,6 @@ def _kpis(run: MrvRun) -> dict:
         "months": len(run.months),
         "measured_months": len(measured),
         "eligible_months": sum(m.eligible for m in run.months),
-    }
-
-
-def _charts(months: list[MonthResult]) -> dict:
-    labels = [m.period for m in months]
-    running = accumulate(m.savings_kwh or 0.0 for m in months)
-    cumulative = [total if m.savings_kwh is not None else None for m, total in zip(months, running, strict=True)]
-    return {
-        # The chart helpers escape every label they draw.
-        "monthly": mark_safe(
-            charts.bars_and_line(
-                labels=labels,
-                bars=[m.adjusted_baseline_kwh for m in months],
-                line=[m.actual_kwh for m in months],
-                bar_label="Adjusted baseline (kWh)",
-                line_label="Actual (kWh)",
-            )
-        ),
-        "cumulative": mark_safe(charts.line(labels=labels, values=cumulative, label="Cumulative savings (kWh)")),
     }
 
 

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from buildings.selectors import building_for_read, building_for_write
+from buildings.selectors import building_for_read, building_for_write, may_change
 from metering.meters.selectors import dead_letters_of, meter_for_write, meters_of
 from metering.meters.services import meter_create, meter_delete
 
@@ -27,7 +27,7 @@ def meters(request, building_id):
         "building": building,
         "tab": "meters",
         "form": form,
-        "may_change": building.owner_id == request.user.pk,
+        "may_change": may_change(user=request.user, building=building),
         "created": saved.result if saved else None,
         "meters": meters_of(building),
         "dead_letters": dead_letters_of(building, limit=DEAD_LETTERS_SHOWN),
