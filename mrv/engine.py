@@ -5,6 +5,7 @@ module assembles each month's result and the period totals → `selectors` cache
 publishes one computed on purpose. Nothing here writes or publishes.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -208,9 +209,11 @@ def _gather(
     events = inputs.calc_events(building)
     adjusted, expected_use = {}, None
     if baseline is not None:
-        conditions = inputs.model_conditions(building=building, months=months, model=baseline.model, events=events)
-        adjusted = calc.adjusted_baselines_kwh(model=baseline.model, months=months, **conditions)
-        expected_use = calc.expected_use(model=baseline.model, months=months, **conditions)
+        model = baseline.model
+        conditions = inputs.model_conditions(building=building, months=months, model=model, events=events)
+        adjusted = calc.adjusted_baselines_kwh(model=model, months=months, **conditions)
+        # The model's shape is needed only where a month has gaps to fill: computed then, once.
+        expected_use = functools.partial(calc.expected_use, model=model, months=months, **conditions)
     approved = MonthReview.objects.filter(
         building=building, decision=Decision.APPROVE, month__range=(first_days[0], first_days[-1])
     ).values_list("month", flat=True)

@@ -4,12 +4,15 @@ Whole months come from SQL month buckets (sum and count); only months with gaps 
 readings, so a multi-year query stays close to the cost of the aggregation it rests on.
 """
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pandas as pd
+from django.core.cache import cache
 
-from buildings.models import Building
+from buildings.models import Building, WeatherStation
 from metering.bills.selectors import confirmed_bill_months
 from metering.readings.selectors import meter_bucket_totals, meter_interval, meter_series
 from metering.weather.selectors import station_daily_means, station_hourly_means
@@ -18,6 +21,7 @@ from mrv import calc
 # A daily meter's readings are 23–25 h apart around clock changes; anything sparser is not daily.
 DST_SHIFT = pd.Timedelta(hours=1)
 DAILY_METER_SPACING = pd.Timedelta(days=1) + DST_SHIFT
+STATION_HOURS_CACHE_SECONDS = 24 * 3600
 
 
 def months_between(first: pd.Period, last: pd.Period) -> list[pd.Period]:
@@ -29,11 +33,16 @@ def span_of(building: Building, months: list[pd.Period]) -> tuple[pd.Timestamp, 
 
 
 def month_qualities(
-    *, building: Building, months: list[pd.Period], expected_use: calc.ExpectedUse | None = None
+    *,
+    building: Building,
+    months: list[pd.Period],
+    expected_use: calc.ExpectedUse | Callable[[], calc.ExpectedUse | None] | None = None,
 ) -> dict[pd.Period, calc.MonthQuality | None]:
     """Each month's quality and kWh total: from meter readings, else from confirmed utility bills; None
     where the month has neither. Gaps are filled in the shape of ``expected_use`` (the baseline model's),
-    else of the readings' own weekly profile over the month and the weeks around it."""
+    else of the readings' own weekly profile over the month and the weeks around it. ``expected_use`` may
+    be a function that computes it: it is then called once, and only when some month has gaps."""
+    shape = expected_use if not callable(expected_use) else functools.cache(expected_use)
     starts, ends = calc.months_bounds(months, building.timezone)
     totals = meter_bucket_totals(building=building, interval="month", start=starts[0], end=ends[-1])
     interval = meter_interval(building=building, before=ends[-1])
@@ -55,7 +64,11 @@ def month_qualities(
             around = pd.Timedelta(days=calc.CONTEXT_DAYS)
             raw = meter_series(building=building, start=month_start - around, end=month_end + around)
             qualities[month] = calc.assess_month(
-                readings=raw, month=month, timezone=building.timezone, interval=interval, expected_use=expected_use
+                readings=raw,
+                month=month,
+                timezone=building.timezone,
+                interval=interval,
+                expected_use=shape() if callable(shape) else shape,
             )
     return _from_bills(building, qualities)
 
@@ -125,7 +138,14 @@ def hourly_temperatures(*, building: Building, start: pd.Timestamp, end: pd.Time
     station = building.weather_station
     if station is None:
         return None
-    means = station_hourly_means(station=station, start=start, end=end, timezone=building.timezone)
+    version = WeatherStation.objects.filter(pk=station.pk).values_list("data_version", flat=True).get()
+    # Years of hours take longer to load than the rest of a savings run: they are cached under the station's own
+    # data version, so a new meter reading (a new building data version) does not read them again.
+    key = f"station-hours:{station.pk}:{version}:{building.timezone}:{start.isoformat()}:{end.isoformat()}"
+    means = cache.get(key)
+    if means is None:
+        means = station_hourly_means(station=station, start=start, end=end, timezone=building.timezone)
+        cache.set(key, means, timeout=STATION_HOURS_CACHE_SECONDS)
     return None if means.empty else means
 
 

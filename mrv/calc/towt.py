@@ -85,7 +85,8 @@ class TowtModel:
         index = _checked_hourly_index(hourly_temperature_c, what="temperatures")
         temperatures = hourly_temperature_c.to_numpy(dtype=float)
         predicted = np.full(len(index), np.nan)
-        tow, months = time_of_week(index), np.asarray(index.month)
+        wall = wall_clock(index)  # a zone-aware index computes its local fields anew for each one asked
+        tow, months = time_of_week(wall), np.asarray(wall.month)
         for month, segment in self.segments.items():
             rows = months == month
             predicted[rows] = segment.predict(tow[rows], temperatures[rows])
@@ -230,6 +231,12 @@ def _checked_hourly_index(series: pd.Series, *, what: str) -> pd.DatetimeIndex:
         raise CalcInputError(f"The hourly {what} need timestamps.")
     if index.has_duplicates:
         raise CalcInputError(f"The hourly {what} have more than one value for some hours.")
-    if len(index) and ((index.minute != 0).any() or (index.second != 0).any() or (index.microsecond != 0).any()):
+    wall = wall_clock(index)
+    if len(index) and (wall != wall.floor("h")).any():
         raise CalcInputError(f"The hourly {what} must be stamped on the hour of the building's local time.")
     return index
+
+
+def wall_clock(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """The index's local wall-clock times, naive."""
+    return index.tz_localize(None) if index.tz is not None else index

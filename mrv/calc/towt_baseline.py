@@ -31,7 +31,15 @@ from mrv.calc.candidates import Candidate, candidate_of
 from mrv.calc.errors import CalcInputError
 from mrv.calc.fit_stats import fit_statistics, guideline_14_failures
 from mrv.calc.out_of_sample import cv_rmse_of_monthly_totals
-from mrv.calc.towt import TowtFit, TowtModel, _checked_hourly_index, fit_segment, fit_towt, segment_weights
+from mrv.calc.towt import (
+    TowtFit,
+    TowtModel,
+    _checked_hourly_index,
+    fit_segment,
+    fit_towt,
+    segment_weights,
+    wall_clock,
+)
 from mrv.calc.towt_adjusted import local_hours_in_days
 from mrv.calc.towt_features import HOURS_PER_WEEK, time_of_week
 from mrv.calc.uncertainty import BaselineUncertainty, lag1_autocorrelation
@@ -152,7 +160,7 @@ def _assessed(hours: pd.DataFrame, fit: TowtFit, *, oos_cv_rmse: float | None) -
 
 
 def _daily_uncertainty(index: pd.DatetimeIndex, kwh: np.ndarray, fit: TowtFit) -> BaselineUncertainty | None:
-    dates = _wall_clock(index).normalize()
+    dates = wall_clock(index).normalize()
     day, days = pd.factorize(dates)
     counts = np.bincount(day)
     complete = counts == local_hours_in_days(pd.DatetimeIndex(days), index.tz)
@@ -192,9 +200,5 @@ def _month_names(months: list[int]) -> str:
     return ", ".join(pd.Timestamp(2000, month, 1).month_name() for month in months)
 
 
-def _wall_clock(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
-    return index.tz_localize(None) if index.tz is not None else index
-
-
 def _periods(index: pd.DatetimeIndex) -> pd.PeriodIndex:
-    return _wall_clock(index).to_period("M")
+    return wall_clock(index).to_period("M")
