@@ -17,6 +17,7 @@ A time of week with no baseline hour in a segment has no α; hours that fall on 
 (NaN), like a calendar month with no segment at all. Missing hours are simply absent from the fit.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -25,6 +26,7 @@ import pandas as pd
 
 from mrv.calc.errors import CalcInputError
 from mrv.calc.towt_features import (
+    BIN_ENDPOINTS_C,
     HOURS_PER_WEEK,
     occupied_times_of_week,
     temperature_bin_features,
@@ -113,13 +115,20 @@ class _SegmentSolution:
 
 
 def fit_segment(
-    *, month: int, usage_kwh: np.ndarray, temperature_c: np.ndarray, tow: np.ndarray, weights: np.ndarray
+    *,
+    month: int,
+    usage_kwh: np.ndarray,
+    temperature_c: np.ndarray,
+    tow: np.ndarray,
+    weights: np.ndarray,
+    endpoints: Sequence[float] = BIN_ENDPOINTS_C,
 ) -> _SegmentSolution:
-    """Fit the model for calendar ``month`` on the rows given (weights > 0)."""
+    """Fit the model for calendar ``month`` on the rows given (weights > 0), with the temperature bins of
+    ``endpoints`` that hold enough hours."""
     occupied = occupied_times_of_week(usage_kwh=usage_kwh, temperature_c=temperature_c, tow=tow, weights=weights)
     occupied_rows = occupied[tow]
-    occupied_edges = valid_bin_endpoints(temperature_c[occupied_rows])
-    unoccupied_edges = valid_bin_endpoints(temperature_c[~occupied_rows])
+    occupied_edges = valid_bin_endpoints(temperature_c[occupied_rows], endpoints)
+    unoccupied_edges = valid_bin_endpoints(temperature_c[~occupied_rows], endpoints)
     n_occupied = len(occupied_edges) + 1
     pieces = np.zeros((len(usage_kwh), n_occupied + len(unoccupied_edges) + 1))
     pieces[occupied_rows, :n_occupied] = temperature_bin_features(temperature_c[occupied_rows], occupied_edges)
@@ -189,7 +198,13 @@ class TowtFit:
         return total
 
 
-def fit_towt(*, usage_kwh: np.ndarray, temperature_c: np.ndarray, index: pd.DatetimeIndex) -> TowtFit:
+def fit_towt(
+    *,
+    usage_kwh: np.ndarray,
+    temperature_c: np.ndarray,
+    index: pd.DatetimeIndex,
+    endpoints: Sequence[float] = BIN_ENDPOINTS_C,
+) -> TowtFit:
     """Fit a segment for every calendar month with baseline hours in its three-month window."""
     tow, months = time_of_week(index), np.asarray(index.month)
     fitted = np.full(len(index), np.nan)
@@ -205,6 +220,7 @@ def fit_towt(*, usage_kwh: np.ndarray, temperature_c: np.ndarray, index: pd.Date
             temperature_c=temperature_c[rows],
             tow=tow[rows],
             weights=weights[rows],
+            endpoints=endpoints,
         )
         positions = np.flatnonzero(months[rows] == month)
         own = rows[positions]

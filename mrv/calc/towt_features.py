@@ -28,6 +28,9 @@ def fahrenheit_to_celsius(value_f: float) -> float:
 
 
 BIN_ENDPOINTS_C: tuple[float, ...] = tuple(fahrenheit_to_celsius(f) for f in (30, 45, 55, 65, 75, 90))
+# Every 5 °F over the same range: a kink in the response (a balance point) inside one of CalTRACK's 10-15 °F
+# bins is bent into a straight line there, which a hotter or colder reporting year then extrapolates.
+FINE_BIN_ENDPOINTS_C: tuple[float, ...] = tuple(fahrenheit_to_celsius(f) for f in range(30, 95, 5))
 MIN_HOURS_PER_BIN = 20
 OCCUPANCY_HEATING_BASE_C = fahrenheit_to_celsius(50)  # 10 °C
 OCCUPANCY_COOLING_BASE_C = fahrenheit_to_celsius(65)  # 18.33 °C
