@@ -38,8 +38,13 @@ OCCUPIED_UNDERPREDICTED_SHARE = 0.65
 
 
 def time_of_week(index: pd.DatetimeIndex) -> np.ndarray:
-    """0 for Monday 00:00-01:00 … 167 for Sunday 23:00-24:00, read on the index's own wall clock."""
-    return np.asarray(index.dayofweek * 24 + index.hour, dtype=np.intp)
+    """0 for Monday 00:00-01:00 … 167 for Sunday 23:00-24:00, read on the index's own wall clock.
+
+    Counted on whole hours since 1970-01-01 (a Thursday, day 3 of the week), which is several times faster
+    than pandas' dayofweek and hour fields."""
+    wall = index.tz_localize(None) if index.tz is not None else index
+    hours = wall.as_unit("ns").to_numpy().astype("int64") // 3_600_000_000_000
+    return np.asarray(((hours // 24 + 3) % 7) * 24 + hours % 24, dtype=np.intp)
 
 
 def temperature_bin_features(temperature_c: np.ndarray, endpoints: Sequence[float]) -> np.ndarray:
