@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from accounts.forms import LoginForm as AccountLoginForm
 from buildings.models import ELEVATION_RANGE_M, BuildingType, EventType, WeatherStation
 from buildings.selectors import stations_visible_to
+from carbonexia.common import calendar as calendar_span
 from carbonexia.common.errors import ServiceError
 from carbonexia.common.timezones import known_timezones
 from carbonexia.events import EVENT_TYPES
@@ -296,6 +297,9 @@ class BaselineForm(PortalForm):
             self.add_error("static_kwh", "Required for the static method.")
         data["method"] = data.get("method") or None
         start, end = data.get("baseline_start"), data.get("baseline_end")
+        for name, day, which in (("baseline_start", start, "first"), ("baseline_end", end, "last")):
+            if day and not calendar_span.within(day):
+                self.add_error(name, f"The {which} day must be between {calendar_span.FIRST} and {calendar_span.LAST}.")
         if "baseline_start" in data and "baseline_end" in data:  # both given as dates, or both left empty
             if start and not end:
                 self.add_error("baseline_end", "Give the last day too, or leave both days empty.")

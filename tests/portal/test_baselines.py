@@ -79,6 +79,11 @@ def test_exact_days_are_fitted_as_the_api_fits_them(portal, as_owner, unmeasured
         ({"baseline_start": "2023-03-01"}, 422, "Give the last day too, or leave both days empty."),
         ({"baseline_end": "2024-02-29"}, 422, "Give the first day too, or leave both days empty."),
         (
+            {"baseline_start": "3165-11-02", "baseline_end": "3166-01-01"},
+            422,
+            "The first day must be between 1900-01-01 and 2199-12-31.",
+        ),
+        (
             {"baseline_start": "2024-03-01", "baseline_end": "2024-02-29"},
             422,
             "The last day must not be before the first day.",
