@@ -7,7 +7,7 @@ readings, so a multi-year query stays close to the cost of the aggregation it re
 import functools
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 from django.core.cache import cache
@@ -18,10 +18,13 @@ from metering.readings.selectors import meter_bucket_totals, meter_interval, met
 from metering.weather.selectors import station_daily_means, station_hourly_means
 from mrv import calc
 
+from .models import CALCULATION_VERSION
+
 # A daily meter's readings are 23–25 h apart around clock changes; anything sparser is not daily.
 DST_SHIFT = pd.Timedelta(hours=1)
 DAILY_METER_SPACING = pd.Timedelta(days=1) + DST_SHIFT
-STATION_HOURS_CACHE_SECONDS = 24 * 3600
+STATION_CACHE_SECONDS = 24 * 3600
+T = TypeVar("T")
 
 
 def months_between(first: pd.Period, last: pd.Period) -> list[pd.Period]:
@@ -138,15 +141,30 @@ def hourly_temperatures(*, building: Building, start: pd.Timestamp, end: pd.Time
     station = building.weather_station
     if station is None:
         return None
-    version = WeatherStation.objects.filter(pk=station.pk).values_list("data_version", flat=True).get()
-    # Years of hours take longer to load than the rest of a savings run: they are cached under the station's own
-    # data version, so a new meter reading (a new building data version) does not read them again.
-    key = f"station-hours:{station.pk}:{version}:{building.timezone}:{start.isoformat()}:{end.isoformat()}"
-    means = cache.get(key)
-    if means is None:
-        means = station_hourly_means(station=station, start=start, end=end, timezone=building.timezone)
-        cache.set(key, means, timeout=STATION_HOURS_CACHE_SECONDS)
+    # Years of hours take longer to load than the rest of a savings run.
+    means = station_cached(
+        building,
+        f"hours:{start.isoformat()}:{end.isoformat()}",
+        lambda: station_hourly_means(station=station, start=start, end=end, timezone=building.timezone),
+    )
     return None if means.empty else means
+
+
+def station_cached(building: Building, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, cached under the building's weather station, the station's own data version and the
+    building's zone: for what rests on the station's temperatures alone (and on what is never rewritten, such
+    as a stored baseline), which a new meter reading, a new data version of the building only, leaves as it was.
+    Computed each time for a building without a station."""
+    station = building.weather_station
+    if station is None:
+        return compute()
+    version = WeatherStation.objects.filter(pk=station.pk).values_list("data_version", flat=True).get()
+    key = f"station:{CALCULATION_VERSION}:{station.pk}:{version}:{building.timezone}:{name}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=STATION_CACHE_SECONDS)
+    return cast(T, found)
 
 
 def model_conditions(*, building: Building, months: list[pd.Period], model: dict, events) -> dict[str, Any]:
