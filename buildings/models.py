@@ -40,6 +40,9 @@ class WeatherStation(BaseModel):
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     # The public station this one mirrors ("ghcnh:USW00014732"); empty for a station its owner fills by hand.
     source_id = models.CharField(max_length=40, blank=True, editable=False)
+    # Bumped with every change to the station's temperatures (`station_data_changed`): what is read from them
+    # is cached under it, across the data versions of the buildings linked to the station.
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name", "id"]

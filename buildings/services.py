@@ -63,7 +63,8 @@ def building_data_changed(building: Building) -> None:
 
 
 def station_data_changed(station: WeatherStation) -> None:
-    """New weather changes the MRV inputs of every building linked to the station."""
+    """New weather changes the station's own data version and the MRV inputs of every building linked to it."""
+    WeatherStation.objects.filter(pk=station.pk).update(data_version=F("data_version") + 1)
     Building.objects.filter(weather_station=station).update(data_version=F("data_version") + 1)
 
 

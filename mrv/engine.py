@@ -5,6 +5,8 @@ module assembles each month's result and the period totals → `selectors` cache
 publishes one computed on purpose. Nothing here writes or publishes.
 """
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -206,11 +208,7 @@ def _gather(
     months = inputs.months_between(first, last)
     first_days = [calc.first_day(month) for month in months]
     events = inputs.calc_events(building)
-    adjusted, expected_use = {}, None
-    if baseline is not None:
-        conditions = inputs.model_conditions(building=building, months=months, model=baseline.model, events=events)
-        adjusted = calc.adjusted_baselines_kwh(model=baseline.model, months=months, **conditions)
-        expected_use = calc.expected_use(model=baseline.model, months=months, **conditions)
+    adjusted, expected_use = _adjusted(building=building, months=months, baseline=baseline, events=events)
     approved = MonthReview.objects.filter(
         building=building, decision=Decision.APPROVE, month__range=(first_days[0], first_days[-1])
     ).values_list("month", flat=True)
@@ -229,6 +227,32 @@ def _gather(
         ),
         zone=building.timezone,
     )
+
+
+def _adjusted(
+    *, building: Building, months: list[pd.Period], baseline: Baseline | None, events: list[calc.ProjectEvent]
+) -> tuple[dict, Callable[[], calc.ExpectedUse | None] | None]:
+    """Each month's adjusted baseline (or why it has none), and a function giving the model's shape for the gap
+    fill: needed only where a month has gaps, so computed then, once."""
+    if baseline is None:
+        return {}, None
+    model = baseline.model
+    conditions = functools.cache(
+        lambda: inputs.model_conditions(building=building, months=months, model=model, events=events)
+    )
+
+    def adjust() -> dict:
+        return calc.adjusted_baselines_kwh(model=model, months=months, **conditions())
+
+    def expected_use() -> calc.ExpectedUse | None:
+        return calc.expected_use(model=model, months=months, **conditions())
+
+    if model.get("granularity") != "hourly":
+        return adjust(), expected_use
+    # An hourly (towt) model reads the station's hours and the stored baseline, nothing of the building's own data.
+    return inputs.station_cached(
+        building, f"towt-adjusted:{baseline.pk}:{months[0]}:{months[-1]}", adjust
+    ), expected_use
 
 
 def _assemble_month(

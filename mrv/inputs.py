@@ -4,20 +4,27 @@ Whole months come from SQL month buckets (sum and count); only months with gaps 
 readings, so a multi-year query stays close to the cost of the aggregation it rests on.
 """
 
+import functools
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pandas as pd
+from django.core.cache import cache
 
-from buildings.models import Building
+from buildings.models import Building, WeatherStation
 from metering.bills.selectors import confirmed_bill_months
 from metering.readings.selectors import meter_bucket_totals, meter_interval, meter_series
 from metering.weather.selectors import station_daily_means, station_hourly_means
 from mrv import calc
 
+from .models import CALCULATION_VERSION
+
 # A daily meter's readings are 23–25 h apart around clock changes; anything sparser is not daily.
 DST_SHIFT = pd.Timedelta(hours=1)
 DAILY_METER_SPACING = pd.Timedelta(days=1) + DST_SHIFT
+STATION_CACHE_SECONDS = 24 * 3600
+T = TypeVar("T")
 
 
 def months_between(first: pd.Period, last: pd.Period) -> list[pd.Period]:
@@ -29,11 +36,16 @@ def span_of(building: Building, months: list[pd.Period]) -> tuple[pd.Timestamp, 
 
 
 def month_qualities(
-    *, building: Building, months: list[pd.Period], expected_use: calc.ExpectedUse | None = None
+    *,
+    building: Building,
+    months: list[pd.Period],
+    expected_use: calc.ExpectedUse | Callable[[], calc.ExpectedUse | None] | None = None,
 ) -> dict[pd.Period, calc.MonthQuality | None]:
     """Each month's quality and kWh total: from meter readings, else from confirmed utility bills; None
     where the month has neither. Gaps are filled in the shape of ``expected_use`` (the baseline model's),
-    else of the readings' own weekly profile over the month and the weeks around it."""
+    else of the readings' own weekly profile over the month and the weeks around it. ``expected_use`` may
+    be a function that computes it: it is then called once, and only when some month has gaps."""
+    shape = expected_use if not callable(expected_use) else functools.cache(expected_use)
     starts, ends = calc.months_bounds(months, building.timezone)
     totals = meter_bucket_totals(building=building, interval="month", start=starts[0], end=ends[-1])
     interval = meter_interval(building=building, before=ends[-1])
@@ -55,7 +67,11 @@ def month_qualities(
             around = pd.Timedelta(days=calc.CONTEXT_DAYS)
             raw = meter_series(building=building, start=month_start - around, end=month_end + around)
             qualities[month] = calc.assess_month(
-                readings=raw, month=month, timezone=building.timezone, interval=interval, expected_use=expected_use
+                readings=raw,
+                month=month,
+                timezone=building.timezone,
+                interval=interval,
+                expected_use=shape() if callable(shape) else shape,
             )
     return _from_bills(building, qualities)
 
@@ -125,8 +141,30 @@ def hourly_temperatures(*, building: Building, start: pd.Timestamp, end: pd.Time
     station = building.weather_station
     if station is None:
         return None
-    means = station_hourly_means(station=station, start=start, end=end, timezone=building.timezone)
+    # Years of hours take longer to load than the rest of a savings run.
+    means = station_cached(
+        building,
+        f"hours:{start.isoformat()}:{end.isoformat()}",
+        lambda: station_hourly_means(station=station, start=start, end=end, timezone=building.timezone),
+    )
     return None if means.empty else means
+
+
+def station_cached(building: Building, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, cached under the building's weather station, the station's own data version and the
+    building's zone: for what rests on the station's temperatures alone (and on what is never rewritten, such
+    as a stored baseline), which a new meter reading, a new data version of the building only, leaves as it was.
+    Computed each time for a building without a station."""
+    station = building.weather_station
+    if station is None:
+        return compute()
+    version = WeatherStation.objects.filter(pk=station.pk).values_list("data_version", flat=True).get()
+    key = f"station:{CALCULATION_VERSION}:{station.pk}:{version}:{building.timezone}:{name}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=STATION_CACHE_SECONDS)
+    return cast(T, found)
 
 
 def model_conditions(*, building: Building, months: list[pd.Period], model: dict, events) -> dict[str, Any]:

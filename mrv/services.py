@@ -104,10 +104,14 @@ def _stored_inputs(
     if last < first:
         raise Invalid("The baseline window ends before it starts.", errors={"baseline_end": ["Before baseline_start."]})
     monthly, daily_kwh, warnings, month_sources = _from_readings(building, first, last)
+    windowed = _windowed(monthly, first, last)
+    warnings += [
+        f"{month} is left out of the baseline: the window holds under half its days." for month in windowed.dropped
+    ]
     return _BaselineInputs(
         first=first,
         last=last,
-        monthly=monthly,
+        monthly=windowed,
         daily_kwh=daily_kwh,
         warnings=warnings,
         sources={"source": "meter readings", "months": month_sources},
@@ -117,6 +121,14 @@ def _stored_inputs(
         if hourly
         else None,
     )
+
+
+def _windowed(monthly: dict[str, float], first: date, last: date) -> calc.WindowedMonths:
+    """The months' kWh as the exact window holds them: a month it cuts prorated by days, or left out."""
+    try:
+        return calc.windowed_months(monthly, first=first, last=last)
+    except calc.CalcInputError as error:  # every month left out
+        raise Invalid(str(error), code="no_baseline_data") from None
 
 
 def _local_midnight(building: Building, day: date) -> pd.Timestamp:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from accounts.forms import LoginForm as AccountLoginForm
 from buildings.models import ELEVATION_RANGE_M, BuildingType, EventType, WeatherStation
 from buildings.selectors import stations_visible_to
+from carbonexia.common import calendar as calendar_span
 from carbonexia.common.errors import ServiceError
 from carbonexia.common.timezones import known_timezones
 from carbonexia.events import EVENT_TYPES
@@ -297,11 +298,19 @@ class BaselineForm(PortalForm):
     static_kwh = forms.FloatField(
         label="Static kWh per month", min_value=0, max_value=1e12, required=False, help_text="For the static method."
     )
-    baseline_start = MonthField(required=False, label="First month")
-    baseline_end = MonthField(
+    # Exact days, both included, as the API takes them: a window may start or end within a month.
+    baseline_start = forms.DateField(
         required=False,
-        label="Last month",
-        help_text="Leave both months empty for the 12 complete months before the first retrofit.",
+        label="First day",
+        widget=DateInput(),
+        error_messages={"invalid": "Enter the first day as a date, e.g. 2023-03-15."},
+    )
+    baseline_end = forms.DateField(
+        required=False,
+        label="Last day",
+        widget=DateInput(),
+        error_messages={"invalid": "Enter the last day as a date, e.g. 2024-03-14."},
+        help_text="Both days are included. Leave both empty for the 12 complete months before the first retrofit.",
     )
 
     def clean(self):
@@ -309,6 +318,17 @@ class BaselineForm(PortalForm):
         if data.get("method") == Method.STATIC and data.get("static_kwh") is None:
             self.add_error("static_kwh", "Required for the static method.")
         data["method"] = data.get("method") or None
+        start, end = data.get("baseline_start"), data.get("baseline_end")
+        for name, day, which in (("baseline_start", start, "first"), ("baseline_end", end, "last")):
+            if day and not calendar_span.within(day):
+                self.add_error(name, f"The {which} day must be between {calendar_span.FIRST} and {calendar_span.LAST}.")
+        if "baseline_start" in data and "baseline_end" in data:  # both given as dates, or both left empty
+            if start and not end:
+                self.add_error("baseline_end", "Give the last day too, or leave both days empty.")
+            elif end and not start:
+                self.add_error("baseline_start", "Give the first day too, or leave both days empty.")
+            elif start and end and end < start:
+                self.add_error("baseline_end", "The last day must not be before the first day.")
         return data
 
 

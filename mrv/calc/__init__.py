@@ -74,6 +74,8 @@ Baselines (baselines, candidates, baseline_choice, out_of_sample, adjusted_basel
     choose_candidate(candidates) -> (Candidate, chosen_because)   # lowest oos_cv_rmse among G14 passes
     leave_one_month_out(*, design, usage_per_day, weights, month) -> float | None   # the criterion
     historical_baseline(*, monthly_kwh) / static_baseline(*, static_kwh)
+    windowed_months(monthly_kwh, *, first, last) -> WindowedMonths   # monthly_kwh of an exact-day window:
+        # a cut month prorated by days and fitted on the window's days; under half its days in it: dropped
     occupancy_baseline(*, monthly_kwh, daily_occupancy)
     weather_baseline(*, daily_temperature_c, monthly_kwh=None, daily_kwh=None, settings=CALTRACK_SETTINGS)
     regression_baseline(*, daily_temperature_c, daily_occupancy, monthly_kwh=None, daily_kwh=None, ...)
@@ -170,6 +172,7 @@ from mrv.calc.fit_stats import (
     passes_guideline_14,
 )
 from mrv.calc.gap_fill import ExpectedUse, FilledMonth, GapSpan, fill_gaps
+from mrv.calc.monthly_inputs import MIN_WINDOW_SHARE, WindowedMonths, windowed_months
 from mrv.calc.months import first_day, last_day
 from mrv.calc.occupancy import daily_occupancy
 from mrv.calc.out_of_sample import leave_one_month_out
@@ -220,6 +223,9 @@ __all__ = [
     "CreditableAllocation",
     "Eligibility",
     "ExpectedUse",
+    "MIN_WINDOW_SHARE",
+    "WindowedMonths",
+    "windowed_months",
     "expected_use",
     "FilledMonth",
     "FitStats",

@@ -35,7 +35,7 @@ from mrv.calc.baseline_result import BaselineResult, assessed, flat_warning
 from mrv.calc.changepoint import CALTRACK_SETTINGS, ChangePointSettings, fit_billing_periods
 from mrv.calc.daily_baselines import daily_changepoint_baseline, daytype_baseline
 from mrv.calc.errors import CalcInputError
-from mrv.calc.monthly_inputs import as_monthly_kwh, daily_frame
+from mrv.calc.monthly_inputs import as_monthly_kwh, daily_frame, month_days, window_frame
 from mrv.calc.out_of_sample import cv_rmse_of_monthly_totals, leave_one_month_out
 
 __all__ = ["BaselineResult", "daily_changepoint_baseline", "daytype_baseline"]  # re-exported for callers
@@ -54,8 +54,8 @@ def historical_baseline(*, monthly_kwh: MonthlyKwh) -> BaselineResult:
         monthly = monthly.iloc[-HISTORICAL_MAX_MONTHS:]
     elif len(monthly) < HISTORICAL_MAX_MONTHS:
         warnings.append(f"based on {len(monthly)} month(s); {HISTORICAL_MAX_MONTHS} are recommended")
-    kwh = monthly.to_numpy()
-    mean = float(monthly.mean())
+    kwh = _whole_month_kwh(monthly, monthly_kwh)
+    mean = float(kwh.mean())
     n = len(kwh)
     # Each month held out is predicted by the mean of the others.
     others_mean = (kwh.sum() - kwh) / (n - 1) if n > 1 else kwh
@@ -83,8 +83,8 @@ def static_baseline(*, static_kwh: float) -> BaselineResult:
 def occupancy_baseline(*, monthly_kwh: MonthlyKwh, daily_occupancy: pd.Series) -> BaselineResult:
     monthly = as_monthly_kwh(monthly_kwh)
     months = cast(pd.PeriodIndex, monthly.index)
-    frame, position = daily_frame(months, {"occupancy": daily_occupancy})
-    occupied_days = _occupied_days(frame["occupancy"].to_numpy(), position, months)
+    frame, position = window_frame(monthly_kwh, *daily_frame(months, {"occupancy": daily_occupancy}))
+    occupied_days = _occupied_days(frame["occupancy"].to_numpy(), position, month_days(monthly_kwh, months))
     if occupied_days.sum() <= 0:
         raise CalcInputError("Occupancy is zero throughout the baseline, so it cannot scale energy use.")
     kwh = monthly.to_numpy()
@@ -95,7 +95,7 @@ def occupancy_baseline(*, monthly_kwh: MonthlyKwh, daily_occupancy: pd.Series) -
     predicted_out = np.nan_to_num(others_rate * occupied_days)
     return assessed(
         method="occupancy",
-        baseline_monthly_kwh=float(monthly.mean()),
+        baseline_monthly_kwh=float(_whole_month_kwh(monthly, monthly_kwh).mean()),
         observed=kwh,
         predicted=rate * occupied_days,
         n_parameters=1,
@@ -156,10 +156,10 @@ def _billing_changepoint_baseline(
 ) -> BaselineResult:
     monthly = as_monthly_kwh(monthly_kwh)
     months = cast(pd.PeriodIndex, monthly.index)
-    frame, position = daily_frame(months, columns)
+    frame, position = window_frame(monthly_kwh, *daily_frame(months, columns))
     temperatures = frame["temperature"].to_numpy()
     extra = {name: frame[name].to_numpy() for name in columns if name != "temperature"}
-    days = months.days_in_month.to_numpy()
+    days = month_days(monthly_kwh, months)
     kwh = monthly.to_numpy()
     changepoint = fit_billing_periods(
         period_kwh=kwh,
@@ -179,7 +179,7 @@ def _billing_changepoint_baseline(
     )
     return assessed(
         method=method,
-        baseline_monthly_kwh=float(monthly.mean()),
+        baseline_monthly_kwh=float(_whole_month_kwh(monthly, monthly_kwh).mean()),
         observed=kwh,
         predicted=changepoint.fitted * days,
         n_parameters=changepoint.n_parameters,
@@ -196,9 +196,16 @@ def _required(monthly_kwh: MonthlyKwh | None) -> MonthlyKwh:
     return monthly_kwh
 
 
-def _occupied_days(occupancy: np.ndarray, position: np.ndarray, months: pd.PeriodIndex) -> np.ndarray:
+def _occupied_days(occupancy: np.ndarray, position: np.ndarray, days: np.ndarray) -> np.ndarray:
     """Days × mean occupancy per month, the mean taken over the days that have a value."""
-    sums = np.bincount(position, weights=occupancy, minlength=len(months))
-    counts = np.bincount(position, minlength=len(months))
-    occupied: np.ndarray = sums / counts * months.days_in_month.to_numpy()
+    sums = np.bincount(position, weights=occupancy, minlength=len(days))
+    counts = np.bincount(position, minlength=len(days))
+    occupied: np.ndarray = sums / counts * days
     return occupied
+
+
+def _whole_month_kwh(monthly: pd.Series, monthly_kwh: MonthlyKwh) -> np.ndarray:
+    """Each month's kWh, a month the baseline window cuts (WindowedMonths) at its kWh per day × its days."""
+    months = cast(pd.PeriodIndex, monthly.index)
+    whole: np.ndarray = monthly.to_numpy() / month_days(monthly_kwh, months) * months.days_in_month.to_numpy()
+    return whole

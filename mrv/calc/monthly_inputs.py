@@ -2,17 +2,83 @@
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from mrv.calc.errors import CalcInputError
+from mrv.calc.months import first_day, last_day
 
 # CalTRACK 2.0 §2.2.3.2: temperature data must cover 90 % of each billing period. We apply the same
 # rule to daily occupancy and daily kWh.
 MIN_COVERAGE = 0.9
 _YEAR_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+# A month the baseline window cuts is used only when the window holds at least half of its days: below that, its
+# kWh (a bill's or a month's total, spread evenly over the month's days) would speak mostly for days outside.
+MIN_WINDOW_SHARE = 0.5
+
+
+class WindowedMonths(dict[str, float]):
+    """kWh per month ("YYYY-MM") of a baseline window of exact days, ``first`` to ``last`` (both included).
+
+    A month the window cuts holds its kWh prorated by days: the month's kWh × the window's days in it / its
+    days (use is taken as even over the month, all that a monthly total or a bill can say). The monthly
+    models fit such a month as a billing period of the window's days alone (their temperatures and occupancy);
+    the historical mean counts it at its kWh per day × the month's days. A month the window holds for less
+    than MIN_WINDOW_SHARE of its days is left out; ``dropped`` names those months.
+    """
+
+    def __init__(self, kwh: Mapping[str, float], *, first: date, last: date, dropped: tuple[str, ...] = ()):
+        super().__init__(kwh)
+        self.first, self.last, self.dropped = first, last, dropped
+
+    def window_days(self, months: pd.PeriodIndex) -> np.ndarray:
+        """The window's days in each month."""
+        spans = [(min(last_day(month), self.last) - max(first_day(month), self.first)).days + 1 for month in months]
+        days: np.ndarray = np.maximum(np.asarray(spans, dtype=float), 0.0)
+        return days
+
+    def holds(self, dates: pd.DatetimeIndex) -> np.ndarray:
+        """Whether each (naive) date lies in the window."""
+        return np.asarray((dates >= pd.Timestamp(self.first)) & (dates <= pd.Timestamp(self.last)))
+
+
+def windowed_months(monthly_kwh: Mapping[str, float], *, first: date, last: date) -> WindowedMonths:
+    """The months' kWh as the exact window [first, last] holds them (``WindowedMonths``)."""
+    if last < first:
+        raise CalcInputError("The baseline window ends before it starts.")
+    monthly = as_monthly_kwh(monthly_kwh)
+    months = cast(pd.PeriodIndex, monthly.index)
+    probe = WindowedMonths({}, first=first, last=last)
+    share = probe.window_days(months) / months.days_in_month.to_numpy()
+    kept = share >= MIN_WINDOW_SHARE
+    cut = zip(months[kept], monthly[kept], share[kept], strict=True)
+    prorated = {str(month): float(kwh * part) for month, kwh, part in cut}
+    dropped = tuple(str(month) for month in months[~kept])
+    if not prorated:
+        raise CalcInputError(
+            f"The baseline window holds at least {MIN_WINDOW_SHARE:.0%} of the days of no month given."
+        )
+    return WindowedMonths(prorated, first=first, last=last, dropped=dropped)
+
+
+def month_days(monthly_kwh: Mapping[str, float] | pd.Series, months: pd.PeriodIndex) -> np.ndarray:
+    """The days each month's kWh stands for: the window's days in it for ``WindowedMonths``, else all its days."""
+    if isinstance(monthly_kwh, WindowedMonths):
+        return monthly_kwh.window_days(months)
+    return months.days_in_month.to_numpy().astype(float)
+
+
+def window_frame(
+    monthly_kwh: Mapping[str, float] | pd.Series, frame: pd.DataFrame, position: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The days of ``frame`` (and their positions) that the kWh stand for: those in the window, if any."""
+    if not isinstance(monthly_kwh, WindowedMonths):
+        return frame, position
+    inside = monthly_kwh.holds(cast(pd.DatetimeIndex, frame.index))
+    return frame[inside], position[inside]
 
 
 def as_monthly_kwh(monthly_kwh: pd.Series | Mapping[str, float]) -> pd.Series:

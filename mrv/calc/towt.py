@@ -17,6 +17,7 @@ A time of week with no baseline hour in a segment has no α; hours that fall on 
 (NaN), like a calendar month with no segment at all. Missing hours are simply absent from the fit.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -25,6 +26,7 @@ import pandas as pd
 
 from mrv.calc.errors import CalcInputError
 from mrv.calc.towt_features import (
+    BIN_ENDPOINTS_C,
     HOURS_PER_WEEK,
     occupied_times_of_week,
     temperature_bin_features,
@@ -85,7 +87,8 @@ class TowtModel:
         index = _checked_hourly_index(hourly_temperature_c, what="temperatures")
         temperatures = hourly_temperature_c.to_numpy(dtype=float)
         predicted = np.full(len(index), np.nan)
-        tow, months = time_of_week(index), np.asarray(index.month)
+        wall = wall_clock(index)  # a zone-aware index computes its local fields anew for each one asked
+        tow, months = time_of_week(wall), np.asarray(wall.month)
         for month, segment in self.segments.items():
             rows = months == month
             predicted[rows] = segment.predict(tow[rows], temperatures[rows])
@@ -112,13 +115,20 @@ class _SegmentSolution:
 
 
 def fit_segment(
-    *, month: int, usage_kwh: np.ndarray, temperature_c: np.ndarray, tow: np.ndarray, weights: np.ndarray
+    *,
+    month: int,
+    usage_kwh: np.ndarray,
+    temperature_c: np.ndarray,
+    tow: np.ndarray,
+    weights: np.ndarray,
+    endpoints: Sequence[float] = BIN_ENDPOINTS_C,
 ) -> _SegmentSolution:
-    """Fit the model for calendar ``month`` on the rows given (weights > 0)."""
+    """Fit the model for calendar ``month`` on the rows given (weights > 0), with the temperature bins of
+    ``endpoints`` that hold enough hours."""
     occupied = occupied_times_of_week(usage_kwh=usage_kwh, temperature_c=temperature_c, tow=tow, weights=weights)
     occupied_rows = occupied[tow]
-    occupied_edges = valid_bin_endpoints(temperature_c[occupied_rows])
-    unoccupied_edges = valid_bin_endpoints(temperature_c[~occupied_rows])
+    occupied_edges = valid_bin_endpoints(temperature_c[occupied_rows], endpoints)
+    unoccupied_edges = valid_bin_endpoints(temperature_c[~occupied_rows], endpoints)
     n_occupied = len(occupied_edges) + 1
     pieces = np.zeros((len(usage_kwh), n_occupied + len(unoccupied_edges) + 1))
     pieces[occupied_rows, :n_occupied] = temperature_bin_features(temperature_c[occupied_rows], occupied_edges)
@@ -188,7 +198,13 @@ class TowtFit:
         return total
 
 
-def fit_towt(*, usage_kwh: np.ndarray, temperature_c: np.ndarray, index: pd.DatetimeIndex) -> TowtFit:
+def fit_towt(
+    *,
+    usage_kwh: np.ndarray,
+    temperature_c: np.ndarray,
+    index: pd.DatetimeIndex,
+    endpoints: Sequence[float] = BIN_ENDPOINTS_C,
+) -> TowtFit:
     """Fit a segment for every calendar month with baseline hours in its three-month window."""
     tow, months = time_of_week(index), np.asarray(index.month)
     fitted = np.full(len(index), np.nan)
@@ -204,6 +220,7 @@ def fit_towt(*, usage_kwh: np.ndarray, temperature_c: np.ndarray, index: pd.Date
             temperature_c=temperature_c[rows],
             tow=tow[rows],
             weights=weights[rows],
+            endpoints=endpoints,
         )
         positions = np.flatnonzero(months[rows] == month)
         own = rows[positions]
@@ -230,6 +247,12 @@ def _checked_hourly_index(series: pd.Series, *, what: str) -> pd.DatetimeIndex:
         raise CalcInputError(f"The hourly {what} need timestamps.")
     if index.has_duplicates:
         raise CalcInputError(f"The hourly {what} have more than one value for some hours.")
-    if len(index) and ((index.minute != 0).any() or (index.second != 0).any() or (index.microsecond != 0).any()):
+    wall = wall_clock(index)
+    if len(index) and (wall != wall.floor("h")).any():
         raise CalcInputError(f"The hourly {what} must be stamped on the hour of the building's local time.")
     return index
+
+
+def wall_clock(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """The index's local wall-clock times, naive."""
+    return index.tz_localize(None) if index.tz is not None else index

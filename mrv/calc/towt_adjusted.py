@@ -10,7 +10,7 @@ import pandas as pd
 from mrv.calc.errors import CalcInputError
 from mrv.calc.gap_fill import ExpectedUse
 from mrv.calc.monthly_inputs import MIN_COVERAGE
-from mrv.calc.towt import TowtModel
+from mrv.calc.towt import TowtModel, wall_clock
 
 
 def towt_adjusted_kwh(
@@ -30,7 +30,9 @@ def towt_adjusted_kwh(
     temperatures = hourly_temperature_c.dropna()
     predicted = TowtModel.from_dict(model["towt"]).predict(hourly_temperature_c=temperatures)
     index = pd.DatetimeIndex(predicted.index)
-    position = periods.get_indexer(_wall_clock(index).to_period("M"))
+    wall = wall_clock(index)
+    # Months counted from year 0, on numbers: building a Period for each hour takes longer than predicting it.
+    position = pd.Index(periods.year * 12 + periods.month).get_indexer(wall.year * 12 + wall.month)
     inside = position >= 0
     known = inside & predicted.notna().to_numpy()
     hours = _hours_in_months(periods, index.tz)
@@ -61,16 +63,16 @@ def towt_expected_use(*, model: dict[str, Any], hourly_temperature_c: pd.Series)
     predicted = TowtModel.from_dict(model["towt"]).predict(hourly_temperature_c=hourly_temperature_c.dropna())
     index = pd.DatetimeIndex(predicted.index)
     known = predicted.dropna()
-    dates = _wall_clock(pd.DatetimeIndex(known.index)).normalize()
+    dates = wall_clock(pd.DatetimeIndex(known.index)).normalize()
     by_date = known.groupby(dates).agg(["sum", "count"])
     whole = by_date["count"].to_numpy() == local_hours_in_days(pd.DatetimeIndex(by_date.index), index.tz)
-    by_hour = pd.Series(predicted.to_numpy(), index=_wall_clock(index)).groupby(level=0).mean()  # a clock
+    by_hour = pd.Series(predicted.to_numpy(), index=wall_clock(index)).groupby(level=0).mean()  # a clock
     # change repeats one local hour
 
     def slot_kwh(starts: pd.DatetimeIndex) -> np.ndarray:
         interval = pd.Series(starts).diff().median() if len(starts) > 1 else pd.Timedelta(hours=1)
         share = interval / pd.Timedelta(hours=1)
-        return np.asarray(by_hour.reindex(_wall_clock(starts).floor("h")).to_numpy() * share, dtype=float)
+        return np.asarray(by_hour.reindex(wall_clock(starts).floor("h")).to_numpy() * share, dtype=float)
 
     return ExpectedUse(slot_kwh=slot_kwh, daily_kwh=by_date["sum"][whole], daily_knows_day_types=True)
 
@@ -83,10 +85,6 @@ def local_hours_in_days(days: pd.DatetimeIndex, tz: Any) -> np.ndarray:
     starts = days.tz_localize(tz, ambiguous=first_hour, nonexistent="shift_forward")
     ends = (days + pd.Timedelta(days=1)).tz_localize(tz, ambiguous=first_hour, nonexistent="shift_forward")
     return np.asarray((ends - starts) / pd.Timedelta(hours=1), dtype=int)
-
-
-def _wall_clock(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
-    return index.tz_localize(None) if index.tz is not None else index
 
 
 def _hours_in_months(periods: pd.PeriodIndex, tz: Any) -> np.ndarray:

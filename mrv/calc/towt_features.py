@@ -28,6 +28,9 @@ def fahrenheit_to_celsius(value_f: float) -> float:
 
 
 BIN_ENDPOINTS_C: tuple[float, ...] = tuple(fahrenheit_to_celsius(f) for f in (30, 45, 55, 65, 75, 90))
+# Every 5 °F over the same range: a kink in the response (a balance point) inside one of CalTRACK's 10-15 °F
+# bins is bent into a straight line there, which a hotter or colder reporting year then extrapolates.
+FINE_BIN_ENDPOINTS_C: tuple[float, ...] = tuple(fahrenheit_to_celsius(f) for f in range(30, 95, 5))
 MIN_HOURS_PER_BIN = 20
 OCCUPANCY_HEATING_BASE_C = fahrenheit_to_celsius(50)  # 10 °C
 OCCUPANCY_COOLING_BASE_C = fahrenheit_to_celsius(65)  # 18.33 °C
@@ -35,8 +38,13 @@ OCCUPIED_UNDERPREDICTED_SHARE = 0.65
 
 
 def time_of_week(index: pd.DatetimeIndex) -> np.ndarray:
-    """0 for Monday 00:00-01:00 … 167 for Sunday 23:00-24:00, read on the index's own wall clock."""
-    return np.asarray(index.dayofweek * 24 + index.hour, dtype=np.intp)
+    """0 for Monday 00:00-01:00 … 167 for Sunday 23:00-24:00, read on the index's own wall clock.
+
+    Counted on whole hours since 1970-01-01 (a Thursday, day 3 of the week), which is several times faster
+    than pandas' dayofweek and hour fields."""
+    wall = index.tz_localize(None) if index.tz is not None else index
+    hours = wall.as_unit("ns").to_numpy().astype("int64") // 3_600_000_000_000
+    return np.asarray(((hours // 24 + 3) % 7) * 24 + hours % 24, dtype=np.intp)
 
 
 def temperature_bin_features(temperature_c: np.ndarray, endpoints: Sequence[float]) -> np.ndarray:

@@ -7,6 +7,7 @@ import pytest
 
 from metering.bills.selectors import BillMonth, confirmed_bill_months
 from mrv import calc
+from mrv.models import Baseline
 from tests.metering import bill_rows
 from tests.mrv import builders
 
@@ -105,3 +106,54 @@ def test_reporting_months_covered_by_bills_show_in_savings(as_owner, billed_buil
     assert may["missing_pct"] == pytest.approx(100 * 2 / 31, abs=1e-3)
     assert (june_result["quality"], june_result["actual_kwh"]) == ("OK", pytest.approx(30 * 96 * 10.0))
     assert july["quality"] == "REJECTED" and "There are no meter readings for this month." in july["reasons"]
+
+
+@pytest.fixture
+def mid_month_bills(owner):
+    """Bills read on the 15th: 100, then 200, then 300 kWh a day, so April and May each straddle two bills."""
+    b = builders.building(owner)
+    for start, end, per_day in (
+        (date(2024, 3, 15), date(2024, 4, 14), 100),
+        (date(2024, 4, 15), date(2024, 5, 14), 200),
+        (date(2024, 5, 15), date(2024, 6, 14), 300),
+    ):
+        bill_rows.confirmed_bill(b, kwh=per_day * ((end - start).days + 1), period_start=start, period_end=end)
+    return b
+
+
+@pytest.mark.django_db
+def test_a_window_that_cuts_billed_months_prorates_them_by_its_days(as_owner, mid_month_bills):
+    b = mid_month_bills
+    body = {"building_id": str(b.pk), "method": "historical"}
+    response = as_owner.post(
+        "/baseline/calculate", {**body, "baseline_start": "2024-04-10", "baseline_end": "2024-05-20"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    result = response.json()
+    # April: 14 days x 100 + 16 x 200 = 4,600 kWh; the window holds 10-30 April, 21 of 30 days: 4,600 x 21/30.
+    # May: 14 days x 200 + 17 x 300 = 7,900 kWh; the window holds 1-20 May, 20 of 31 days: 7,900 x 20/31.
+    stored = Baseline.objects.get(pk=result["baseline_id"]).inputs["monthly_kwh"]
+    assert stored == {"2024-04": pytest.approx(3220.0), "2024-05": pytest.approx(7900 * 20 / 31)}
+    # The historical mean counts each at its kWh per day x the month's days: (4,600 + 7,900) / 2.
+    assert result["baseline_monthly_kwh"] == pytest.approx(6250.0)
+    assert (result["period_start"], result["period_end"]) == ("2024-04-10", "2024-05-20")
+
+    # 1-10 May is 10 of 31 days, under half: May is left out, and the warning says so.
+    short = as_owner.post(
+        "/baseline/calculate", {**body, "baseline_start": "2024-04-10", "baseline_end": "2024-05-10"}, format="json"
+    ).json()
+    assert short["baseline_monthly_kwh"] == pytest.approx(4600.0)
+    assert "2024-05 is left out of the baseline: the window holds under half its days." in short["warnings"]
+
+
+@pytest.mark.django_db
+def test_a_window_holding_under_half_of_every_month_is_refused(as_owner, mid_month_bills):
+    b = mid_month_bills
+    response = as_owner.post(
+        "/baseline/calculate",
+        {"building_id": str(b.pk), "baseline_start": "2024-04-20", "baseline_end": "2024-05-10"},
+        format="json",
+    )
+    assert response.status_code == 422
+    assert "holds at least 50% of the days of no month" in response.json()["detail"]
+    assert not Baseline.objects.filter(building=b).exists()

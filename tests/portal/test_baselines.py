@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from mrv.models import Baseline
@@ -40,9 +42,31 @@ def test_computing_a_baseline_shows_its_fit_verdict_and_model(portal, unmeasured
 
 def test_a_static_baseline_is_not_judged_by_guideline_14(portal, unmeasured):
     url = f"/portal/buildings/{unmeasured.pk}/baselines/"
-    form = {"method": "static", "static_kwh": "150000", "baseline_start": "2023-03", "baseline_end": "2024-02"}
+    form = {"method": "static", "static_kwh": "150000", "baseline_start": "2023-03-01", "baseline_end": "2024-02-29"}
     html = portal.post(url, form, follow=True).content.decode()
     assert "Not applicable" in html and "a static baseline has no fit statistics" in html.lower()
+
+
+def test_exact_days_are_fitted_as_the_api_fits_them(portal, as_owner, unmeasured):
+    """The form takes the first and last day as dates and calls the service the API calls: a window cut
+    mid-month gives the same baseline through either."""
+    url = f"/portal/buildings/{unmeasured.pk}/baselines/"
+    days = {"baseline_start": "2023-03-15", "baseline_end": "2024-03-03"}
+    page = portal.get(url).content.decode()
+    assert 'type="date" name="baseline_start"' in page and 'type="date" name="baseline_end"' in page
+    html = portal.post(url, {"method": "weather", "static_kwh": "", **days}, follow=True).content.decode()
+    from_portal = Baseline.objects.get(building=unmeasured)
+    assert (from_portal.period_start.isoformat(), from_portal.period_end.isoformat()) == ("2023-03-15", "2024-03-03")
+    assert from_portal.fit["n"] == 355  # exactly the days of the window, both included
+    assert "Weather normalised over 2023-03-15 to 2024-03-03" in html
+    body = as_owner.post(
+        "/baseline/calculate", {"building_id": str(unmeasured.pk), "method": "weather", **days}, format="json"
+    ).json()
+    assert (body["baseline_monthly_kwh"], body["fit"], body["model"]) == (
+        from_portal.baseline_monthly_kwh,
+        from_portal.fit,
+        from_portal.model,
+    )
 
 
 @pytest.mark.parametrize(
@@ -50,14 +74,28 @@ def test_a_static_baseline_is_not_judged_by_guideline_14(portal, unmeasured):
     [
         ({"method": "static"}, 422, "Required for the static method."),
         ({"method": "guess"}, 422, "Select a valid choice."),
-        ({"baseline_start": "2023-13"}, 422, "Enter a month as YYYY-MM."),
-        ({"baseline_start": "2023-03"}, 422, "Required with the other."),
-        ({"baseline_start": "2024-03", "baseline_end": "2023-03"}, 422, "Before baseline_start."),
+        ({"baseline_start": "2023-13-01"}, 422, "Enter the first day as a date, e.g. 2023-03-15."),
+        ({"baseline_start": "2023-03", "baseline_end": "2024-02-29"}, 422, "Enter the first day as a date"),
+        ({"baseline_start": "2023-03-01"}, 422, "Give the last day too, or leave both days empty."),
+        ({"baseline_end": "2024-02-29"}, 422, "Give the first day too, or leave both days empty."),
+        (
+            {"baseline_start": "3165-11-02", "baseline_end": "3166-01-01"},
+            422,
+            "The first day must be between 1900-01-01 and 2199-12-31.",
+        ),
+        (
+            {"baseline_start": "2024-03-01", "baseline_end": "2024-02-29"},
+            422,
+            "The last day must not be before the first day.",
+        ),
     ],
 )
-def test_bad_baseline_input_is_shown_inline_and_stores_nothing(portal, unmeasured, form, status, message):
+def test_bad_baseline_input_is_shown_inline_in_words_and_stores_nothing(portal, unmeasured, form, status, message):
     response = portal.post(f"/portal/buildings/{unmeasured.pk}/baselines/", form)
-    assert response.status_code == status and message in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == status and message in html
+    errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, flags=re.S)
+    assert errors and not any("baseline_" in error for error in errors)  # said in words, not field names
     assert not Baseline.objects.exists()
 
 
