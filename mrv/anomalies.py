@@ -3,6 +3,7 @@ overlaps, and cached under the building's data version like MRV runs (a new read
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -76,17 +77,23 @@ def thresholds() -> calc.AnomalyThresholds:
 
 
 def building_anomalies(
-    *, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None
+    *,
+    building: Building,
+    first: pd.Period,
+    last: pd.Period,
+    baseline: Baseline | None,
+    key: Callable[..., str] = mrv_cache_key,
 ) -> list[FoundAnomaly]:
     """Meter anomalies that start in the months [first, last] (in the building's zone), then the residual shift
     of the reporting period when it overlaps them; in time order.
 
     Each month is judged on its own readings with the PROFILE_CONTEXT before it (so its result never depends
     on which other months were asked for together) and cached on its own; months not in the cache are read
-    from the database in one query. The shift is judged over the whole reporting period so far.
+    from the database in one query. The shift is judged over the whole reporting period so far. `key` makes the
+    cache keys (a batch recompute passes one that reads nothing per key).
     """
     months = list(pd.period_range(first, last, freq="M"))
-    keys = {month: mrv_cache_key(building=building, first=month, last=month, kind="anomalies") for month in months}
+    keys = {month: key(building=building, first=month, last=month, kind="anomalies") for month in months}
     cached = cache.get_many(list(keys.values()))
     missing = [month for month in months if keys[month] not in cached]
     if missing:
@@ -96,7 +103,9 @@ def building_anomalies(
     found = [anomaly for month in months for anomaly in cached[keys[month]]]
     start, end = calc.month_bounds(first, building.timezone)[0], calc.month_bounds(last, building.timezone)[1]
     found += [
-        shift for shift in _shifts(building=building, baseline=baseline) if shift.start < end and shift.end > start
+        shift
+        for shift in _shifts(building=building, baseline=baseline, key=key)
+        if shift.start < end and shift.end > start
     ]
     return sorted(found, key=lambda anomaly: (anomaly.start, anomaly.kind))
 
@@ -166,16 +175,16 @@ def _detect(*, building: Building, months: list[pd.Period]) -> dict[pd.Period, l
     return found
 
 
-def _shifts(*, building: Building, baseline: Baseline | None) -> list[FoundAnomaly]:
+def _shifts(*, building: Building, baseline: Baseline | None, key: Callable[..., str]) -> list[FoundAnomaly]:
     """The residual shift of the reporting period so far (cached), as a list of none or one."""
     window = _reporting_window(building, baseline)
     if baseline is None or window is None:
         return []
-    key = mrv_cache_key(building=building, first=window[0], last=window[-1], kind=f"shift-{baseline.pk}")
-    found = cache.get(key)
+    shift_key = key(building=building, first=window[0], last=window[-1], kind=f"shift-{baseline.pk}")
+    found = cache.get(shift_key)
     if found is None:
         found = _detect_shift(building=building, baseline=baseline, months=window)
-        cache.set(key, found, timeout=MRV_CACHE_SECONDS)
+        cache.set(shift_key, found, timeout=MRV_CACHE_SECONDS)
     return found
 
 
@@ -183,7 +192,10 @@ def _reporting_window(building: Building, baseline: Baseline | None) -> list[pd.
     """The months after the baseline and after the retrofit's completion that have ended."""
     if baseline is None:
         return None
-    completed = [event.end_date or event.start_date for event in building.events.filter(event_type=EventType.RETROFIT)]
+    # Filtered here, not in SQL, so that a batch's prefetched events serve it.
+    completed = [
+        event.end_date or event.start_date for event in building.events.all() if event.event_type == EventType.RETROFIT
+    ]
     after = max([baseline.period_end, *completed])
     first = pd.Period(after, freq="M") + 1
     last = running_month(building, now()) - 1
