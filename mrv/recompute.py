@@ -185,12 +185,14 @@ def _month_totals(
 ) -> dict[str, dict[pd.Period, tuple[float, int]]]:
     """kWh and reading count per calendar month of each building's zone over its window: one time_bucket query."""
     ids = list(windows)
+    # Grouped on the raw uuid and bucket (cheap to hash per row), converted once per group outside.
     rows = _rows(
-        "SELECT w.id::text, EXTRACT(EPOCH FROM time_bucket('1 month'::interval, r.time, w.tz))::float8, "
-        "sum(r.value_kwh), count(*) "
+        "SELECT building_id::text, EXTRACT(EPOCH FROM bucket)::float8, kwh, n FROM ("
+        "SELECT r.building_id, time_bucket('1 month'::interval, r.time, w.tz) AS bucket, "
+        "sum(r.value_kwh) AS kwh, count(*) AS n "
         "FROM unnest(%s::uuid[], %s::timestamptz[], %s::timestamptz[], %s::text[]) AS w(id, start_at, end_at, tz) "
         f"JOIN {READINGS} r ON r.building_id = w.id AND r.time >= w.start_at AND r.time < w.end_at "
-        "GROUP BY 1, 2",
+        "GROUP BY 1, 2) AS months",
         [
             ids,
             [windows[pk][0].to_pydatetime() for pk in ids],
@@ -199,9 +201,16 @@ def _month_totals(
         ],
     )
     totals: dict[str, dict[pd.Period, tuple[float, int]]] = {pk: {} for pk in ids}
-    for pk, bucket, kwh, count in rows:
-        month = instants([bucket]).tz_convert(buildings[pk].timezone).tz_localize(None).to_period("M")[0]
-        totals[pk][month] = (kwh, count)
+    if not rows:
+        return totals
+    frame = pd.DataFrame(rows, columns=["building", "bucket", "kwh", "count"])
+    frame["bucket"] = instants(frame["bucket"])
+    for building, months in frame.groupby("building", sort=False):
+        pk = str(building)
+        local = pd.DatetimeIndex(months["bucket"]).tz_convert(buildings[pk].timezone).tz_localize(None)
+        # Plain floats and ints, as the per-building read gives them.
+        sums = zip(months["kwh"].tolist(), months["count"].tolist(), strict=True)
+        totals[pk] = dict(zip(local.to_period("M"), sums, strict=True))
     return totals
 
 
