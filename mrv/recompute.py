@@ -25,7 +25,7 @@ from metering.readings.timeseries import instants
 from mrv import calc
 
 from . import inputs
-from .anomalies import anomalies_by_month, building_anomalies
+from .anomalies import anomalies_by_month, anomaly_cache_keys, building_anomalies
 from .cache_keys import MRV_CACHE_SECONDS, KeyState, factors_fingerprint, running_month
 from .engine import MrvRun, PeriodInputs, run_from_inputs
 from .models import Baseline, Decision, MonthReview
@@ -98,6 +98,19 @@ class _Batch:
         self.totals = _month_totals(buildings, windows)
         self.intervals = _intervals(buildings, {pk: end for pk, (_, end) in windows.items()})
         self.approved = _approved(list(buildings))
+        self.anomalies_read = cache.get_many(
+            [
+                key
+                for pk, months in spans.items()
+                for key in anomaly_cache_keys(
+                    building=buildings[pk],
+                    first=months[0],
+                    last=months[-1],
+                    baseline=self.baselines.get(pk),
+                    key=self.keys[pk].key,
+                )
+            ]
+        )
         self._temperatures: dict[tuple, Any] = {}
         self._factors: dict[tuple, dict[date, FactorChoice | None]] = {}
 
@@ -111,7 +124,12 @@ class _Batch:
             adjusted = calc.adjusted_baselines_kwh(model=baseline.model, months=months, **conditions)
             expected_use = calc.expected_use(model=baseline.model, months=months, **conditions)
         found = building_anomalies(
-            building=building, first=months[0], last=months[-1], baseline=baseline, key=self.keys[pk].key
+            building=building,
+            first=months[0],
+            last=months[-1],
+            baseline=baseline,
+            key=self.keys[pk].key,
+            read=self.anomalies_read,
         )
         gathered = PeriodInputs(
             months=months,
