@@ -361,3 +361,6 @@ ANOMALY_ZERO_RUN_HOURS = env_float("ANOMALY_ZERO_RUN_HOURS", 2.0)
 ANOMALY_SHIFT_STATISTIC = env_float("ANOMALY_SHIFT_STATISTIC", 6.0)
 ANOMALY_SHIFT_MIN_PCT = env_float("ANOMALY_SHIFT_MIN_PCT", 5.0)
 ANOMALY_SHIFT_MIN_DAYS = env_int("ANOMALY_SHIFT_MIN_DAYS", 14)
+
+# --- Portfolio recompute (mrv.recompute): buildings per Celery task, their inputs read together -----------
+MRV_RECOMPUTE_BATCH_SIZE = env_int("MRV_RECOMPUTE_BATCH_SIZE", 50)

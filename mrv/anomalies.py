@@ -3,6 +3,7 @@ overlaps, and cached under the building's data version like MRV runs (a new read
 
 import logging
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from metering.readings.selectors import meter_interval, meter_series
 from mrv import calc
 
 from . import inputs
-from .cache_keys import MRV_CACHE_SECONDS, mrv_cache_key, mrv_cache_keys, running_month
+from .cache_keys import MRV_CACHE_SECONDS, key_state, running_month
 from .models import Baseline
 
 logger = logging.getLogger(__name__)
@@ -76,19 +77,30 @@ def thresholds() -> calc.AnomalyThresholds:
 
 
 def building_anomalies(
-    *, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None
+    *,
+    building: Building,
+    first: pd.Period,
+    last: pd.Period,
+    baseline: Baseline | None,
+    key: Callable[..., str] | None = None,
+    read: Mapping[str, Any] | None = None,
 ) -> list[FoundAnomaly]:
     """Meter anomalies that start in the months [first, last] (in the building's zone), then the residual shift
     of the reporting period when it overlaps them; in time order.
 
     Each month is judged on its own readings with the PROFILE_CONTEXT before it (so its result never depends
     on which other months were asked for together) and cached on its own; months not in the cache are read
-    from the database in one query. The shift is judged over the whole reporting period so far.
+    from the database in one query. The shift is judged over the whole reporting period so far. `key` makes the
+    cache keys (by default from the building's state read once; a batch recompute passes its own) and `read` is what a batch already read
+    of `anomaly_cache_keys` (a key missing from it is a miss).
     """
     months = list(pd.period_range(first, last, freq="M"))
-    spans = [(month, month) for month in months]
-    keys = dict(zip(months, mrv_cache_keys(building=building, spans=spans, kind="anomalies"), strict=True))
-    cached = cache.get_many(list(keys.values()))
+    key = key or key_state(building).key
+    keys = {month: key(building=building, first=month, last=month, kind="anomalies") for month in months}
+    if read is None:
+        cached = cache.get_many(list(keys.values()))
+    else:
+        cached = {k: read[k] for k in keys.values() if k in read}
     missing = [month for month in months if keys[month] not in cached]
     if missing:
         computed = {keys[month]: found for month, found in _detect(building=building, months=missing).items()}
@@ -97,9 +109,21 @@ def building_anomalies(
     found = [anomaly for month in months for anomaly in cached[keys[month]]]
     start, end = calc.month_bounds(first, building.timezone)[0], calc.month_bounds(last, building.timezone)[1]
     found += [
-        shift for shift in _shifts(building=building, baseline=baseline) if shift.start < end and shift.end > start
+        shift
+        for shift in _shifts(building=building, baseline=baseline, key=key, read=read)
+        if shift.start < end and shift.end > start
     ]
     return sorted(found, key=lambda anomaly: (anomaly.start, anomaly.kind))
+
+
+def anomaly_cache_keys(
+    *, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None, key: Callable[..., str]
+) -> list[str]:
+    """The cache keys `building_anomalies` reads for these months, so that a batch reads all of them at once."""
+    months = pd.period_range(first, last, freq="M")
+    keys = [key(building=building, first=month, last=month, kind="anomalies") for month in months]
+    shift = _shift_key(building=building, baseline=baseline, key=key)
+    return keys if shift is None else [*keys, shift[1]]
 
 
 def describe(anomaly: FoundAnomaly, timezone: str) -> str:
@@ -167,16 +191,28 @@ def _detect(*, building: Building, months: list[pd.Period]) -> dict[pd.Period, l
     return found
 
 
-def _shifts(*, building: Building, baseline: Baseline | None) -> list[FoundAnomaly]:
-    """The residual shift of the reporting period so far (cached), as a list of none or one."""
+def _shift_key(
+    *, building: Building, baseline: Baseline | None, key: Callable[..., str]
+) -> tuple[list[pd.Period], str] | None:
+    """The reporting period so far and the cache key of its residual shift; None before there is one."""
     window = _reporting_window(building, baseline)
     if baseline is None or window is None:
+        return None
+    return window, key(building=building, first=window[0], last=window[-1], kind=f"shift-{baseline.pk}")
+
+
+def _shifts(
+    *, building: Building, baseline: Baseline | None, key: Callable[..., str], read: Mapping[str, Any] | None
+) -> list[FoundAnomaly]:
+    """The residual shift of the reporting period so far (cached), as a list of none or one."""
+    shift = _shift_key(building=building, baseline=baseline, key=key)
+    if baseline is None or shift is None:
         return []
-    key = mrv_cache_key(building=building, first=window[0], last=window[-1], kind=f"shift-{baseline.pk}")
-    found = cache.get(key)
+    window, shift_key = shift
+    found = cache.get(shift_key) if read is None else read.get(shift_key)
     if found is None:
         found = _detect_shift(building=building, baseline=baseline, months=window)
-        cache.set(key, found, timeout=MRV_CACHE_SECONDS)
+        cache.set(shift_key, found, timeout=MRV_CACHE_SECONDS)
     return found
 
 
@@ -184,7 +220,10 @@ def _reporting_window(building: Building, baseline: Baseline | None) -> list[pd.
     """The months after the baseline and after the retrofit's completion that have ended."""
     if baseline is None:
         return None
-    completed = [event.end_date or event.start_date for event in building.events.filter(event_type=EventType.RETROFIT)]
+    # Filtered here, not in SQL, so that a batch's prefetched events serve it.
+    completed = [
+        event.end_date or event.start_date for event in building.events.all() if event.event_type == EventType.RETROFIT
+    ]
     after = max([baseline.period_end, *completed])
     first = pd.Period(after, freq="M") + 1
     last = running_month(building, now()) - 1

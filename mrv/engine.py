@@ -84,12 +84,20 @@ class _PeriodInputs:
     zone: str  # the building's time zone
 
 
+PeriodInputs = _PeriodInputs  # the name mrv.recompute builds them by
+
+
 def mrv_run(
     *, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None, now: datetime | None = None
 ) -> MrvRun:
     """Each month of [first, last] assembled; a month still running at `now` (default: the clock) in the building's
     zone is never eligible."""
     gathered = _gather(building=building, first=first, last=last, baseline=baseline, now=now or timezone.now())
+    return run_from_inputs(building=building, baseline=baseline, gathered=gathered)
+
+
+def run_from_inputs(*, building: Building, baseline: Baseline | None, gathered: PeriodInputs) -> MrvRun:
+    """The run assembled from its gathered inputs (by `mrv_run`, or for a batch of buildings by mrv.recompute)."""
     months = [
         _assemble_month(month, first_day, gathered=gathered, baseline=baseline)
         for month, first_day in zip(gathered.months, gathered.first_days, strict=True)

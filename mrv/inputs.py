@@ -48,12 +48,31 @@ def month_qualities(
     shape = expected_use if not callable(expected_use) else functools.cache(expected_use)
     starts, ends = calc.months_bounds(months, building.timezone)
     totals = meter_bucket_totals(building=building, interval="month", start=starts[0], end=ends[-1])
-    interval = meter_interval(building=building, before=ends[-1])
-    if interval is None:
-        return _from_bills(building, dict.fromkeys(months))
     found = {
         bucket.tz_localize(None).to_period("M"): (kwh, count) for bucket, kwh, count in totals.itertuples(index=False)
     }
+    return qualities_from_totals(
+        building=building,
+        months=months,
+        found=found,
+        interval=meter_interval(building=building, before=ends[-1]),
+        expected_use=expected_use,
+    )
+
+
+def qualities_from_totals(
+    *,
+    building: Building,
+    months: list[pd.Period],
+    found: dict[pd.Period, tuple[float, int]],
+    interval: pd.Timedelta | None,
+    expected_use: calc.ExpectedUse | None,
+) -> dict[pd.Period, calc.MonthQuality | None]:
+    """`month_qualities` from the month totals (kWh, readings) already read (`found`, by month) and the meter's
+    interval; only months with gaps read their raw readings."""
+    if interval is None:
+        return _from_bills(building, dict.fromkeys(months))
+    starts, ends = calc.months_bounds(months, building.timezone)
     expected = calc.expected_readings_per_month(months=months, timezone=building.timezone, interval=interval)
     qualities: dict[pd.Period, calc.MonthQuality | None] = {}
     for month, month_start, month_end, complete_count in zip(months, starts, ends, expected, strict=True):

@@ -1,6 +1,8 @@
 """Reads of baselines and MRV results. MRV runs are cached under the building's data version; a read
 never publishes an event (services.mrv_recompute is the computation that announces itself)."""
 
+from datetime import datetime
+
 import pandas as pd
 from django.core.cache import cache
 from django.db.models import Max, QuerySet
@@ -36,6 +38,11 @@ def latest_complete_month(building: Building) -> pd.Period | None:
     were refused."""
     now = timezone.now()
     latest = MeterReading.objects.filter(building=building, time__lte=now).aggregate(last=Max("time"))["last"]
+    return complete_month_of(building, latest=latest, now=now)
+
+
+def complete_month_of(building: Building, *, latest: datetime | None, now: datetime) -> pd.Period | None:
+    """`latest_complete_month` from the instant of the building's latest reading up to `now` (None without one)."""
     if latest is None:
         return None
     month = pd.Timestamp(latest).tz_convert(building.timezone).tz_localize(None).to_period("M")

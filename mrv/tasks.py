@@ -1,31 +1,27 @@
-"""Portfolio-wide MRV: one task per building, fanned out as a Celery chord with a summary at the end."""
+"""Portfolio-wide MRV: one task per batch of MRV_RECOMPUTE_BATCH_SIZE buildings (mrv.recompute), fanned out as a
+Celery chord with a summary at the end."""
 
 import pandas as pd
 from celery import chord, shared_task
+from django.conf import settings
 
 from buildings.models import Building
 
 from .anomalies import building_anomalies
-from .selectors import current_baseline, latest_complete_month
-from .services import mrv_recompute
-
-MONTHS = 12
+from .recompute import mrv_recompute_batch, mrv_recompute_one
+from .selectors import current_baseline
 
 
 @shared_task(name="mrv.recompute_building", acks_late=True, soft_time_limit=120, time_limit=180)
 def recompute_building(building_id: str) -> dict:
     """Computes, caches and announces the building's last 12 complete months; idempotent by construction."""
-    building = Building.objects.filter(pk=building_id).first()
-    last = latest_complete_month(building) if building else None
-    if building is None or last is None:
-        return {"building_id": building_id, "computed": False, "savings_kwh": 0.0, "co2_saved_kg": 0.0}
-    run = mrv_recompute(building=building, first=last - (MONTHS - 1), last=last)
-    return {
-        "building_id": building_id,
-        "computed": True,
-        "savings_kwh": run.totals["savings_kwh"],
-        "co2_saved_kg": run.totals["co2_saved_kg"],
-    }
+    return mrv_recompute_one(building_id)
+
+
+@shared_task(name="mrv.recompute_batch", acks_late=True, soft_time_limit=600, time_limit=660)
+def recompute_batch(building_ids: list[str]) -> list[dict]:
+    """`recompute_building` for a batch of buildings, their inputs read together; idempotent likewise."""
+    return mrv_recompute_batch(building_ids=building_ids)
 
 
 @shared_task(name="mrv.detect_anomalies", acks_late=True, soft_time_limit=120, time_limit=180)
@@ -44,7 +40,8 @@ def detect_anomalies(building_id: str, first: str, last: str) -> int:
 
 
 @shared_task(name="mrv.portfolio_summary")
-def portfolio_summary(results: list[dict]) -> dict:
+def portfolio_summary(batches: list[list[dict]]) -> dict:
+    results = [result for batch in batches for result in batch]
     computed = [r for r in results if r["computed"]]
     return {
         "buildings": len(results),
@@ -62,4 +59,6 @@ def portfolio_recompute() -> str:
 
 def portfolio_chord():
     ids = [str(pk) for pk in Building.objects.order_by("pk").values_list("pk", flat=True)]
-    return chord(recompute_building.s(building_id) for building_id in ids)(portfolio_summary.s())
+    size = settings.MRV_RECOMPUTE_BATCH_SIZE
+    batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+    return chord(recompute_batch.s(batch) for batch in batches)(portfolio_summary.s())

@@ -68,7 +68,12 @@ def meter_interval(*, building, before: datetime | None = None, sample: int = 10
     times = list(recent.order_by("-time").values_list(EpochSeconds("time"), flat=True)[:sample])
     if len(times) < 2 and recent is not readings:
         times = list(readings.order_by("-time").values_list(EpochSeconds("time"), flat=True)[:sample])
-    if len(times) < 2:
+    return modal_spacing(times)
+
+
+def modal_spacing(latest_first_epoch_seconds) -> pd.Timedelta | None:
+    """The most common spacing of readings given newest first (as `EpochSeconds`); None with fewer than two."""
+    if len(latest_first_epoch_seconds) < 2:
         return None
-    spacing = -pd.Series(instants(times)).diff().dropna()
+    spacing = -pd.Series(instants(latest_first_epoch_seconds)).diff().dropna()
     return spacing.mode().iloc[0]

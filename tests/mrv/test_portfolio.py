@@ -26,7 +26,8 @@ def _all_cached(buildings) -> bool:
 
 
 @pytest.mark.django_db
-def test_the_portfolio_fan_out_computes_and_caches_every_building(owner, tasks_in_process, capsys):
+def test_the_portfolio_fan_out_computes_and_caches_every_building(owner, tasks_in_process, capsys, settings):
+    settings.MRV_RECOMPUTE_BATCH_SIZE = 3  # two batches, the second of one building
     buildings = _portfolio(owner)
     call_command("recompute_mrv", "--wait", "60")
     out = capsys.readouterr().out

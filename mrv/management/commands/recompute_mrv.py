@@ -5,7 +5,7 @@ from mrv.tasks import portfolio_chord
 
 
 class Command(BaseCommand):
-    help = "Recomputes the last 12 months of MRV for every building, one Celery task per building."
+    help = "Recomputes the last 12 months of MRV for every building, one Celery task per batch of buildings."
 
     def add_arguments(self, parser):
         parser.add_argument(
