@@ -16,6 +16,8 @@ from carbonexia.events import EVENT_TYPES
 from mrv.models import Method
 from mrv.selectors import MAX_MONTHS
 
+from .portfolio import DEFAULT_SORT, SORT_KEYS
+
 EVENT_LABELS = {
     "ocr_completed": "A utility bill was read",
     "baseline_computed": "A baseline was computed",
@@ -115,6 +117,27 @@ class PeriodForm(PortalForm):
             else:
                 data["period_end"] = last_day(end)
         return data
+
+
+class PortfolioForm(PortalForm):
+    """The portfolio's filters and order, read from the query string so a view is a link."""
+
+    q = forms.CharField(required=False, max_length=200, label="Name contains")
+    type = forms.ChoiceField(required=False, label="Type", choices=[("", "Every type"), *BuildingType.choices])
+    issues = forms.BooleanField(required=False, label="Only buildings with open issues")
+    sort = forms.ChoiceField(
+        required=False, choices=[(name, name) for key in SORT_KEYS for name in (key, f"-{key}")], widget=forms.HiddenInput
+    )
+
+    def choices(self) -> dict:
+        """The valid choices, each unusable one left at its default (the page says which were ignored)."""
+        data = self.cleaned_data if self.is_bound else {}
+        return {
+            "search": data.get("q") or "",
+            "building_type": data.get("type") or "",
+            "has_issues": bool(data.get("issues")),
+            "sort": data.get("sort") or DEFAULT_SORT,
+        }
 
 
 class LoginForm(AccountLoginForm):
