@@ -126,7 +126,9 @@ class PortfolioForm(PortalForm):
     type = forms.ChoiceField(required=False, label="Type", choices=[("", "Every type"), *BuildingType.choices])
     issues = forms.BooleanField(required=False, label="Only buildings with open issues")
     sort = forms.ChoiceField(
-        required=False, choices=[(name, name) for key in SORT_KEYS for name in (key, f"-{key}")], widget=forms.HiddenInput
+        required=False,
+        choices=[(name, name) for key in SORT_KEYS for name in (key, f"-{key}")],
+        widget=forms.HiddenInput,
     )
 
     def choices(self) -> dict:

@@ -25,7 +25,7 @@ from metering.readings.models import MeterReading
 from mrv import calc
 from mrv.anomalies import building_anomalies
 from mrv.engine import MonthResult, period_totals
-from mrv.models import Baseline, MonthReview
+from mrv.models import Baseline
 from mrv.selectors import cached_mrv_run, current_baseline, latest_complete_month
 
 logger = logging.getLogger(__name__)
