@@ -11,10 +11,13 @@ zone (the MRV months are local months). The last twelve months end with the late
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from django.db.models import Max, QuerySet
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from buildings.models import Building
 from buildings.selectors import buildings_visible_to
@@ -51,6 +54,15 @@ class PortfolioRow:
     flagged_months: list[str] = field(default_factory=list)  # FLAGGED and not yet reviewed by a verifier
     open_anomalies: int = 0
     error: str = ""
+
+    @property
+    def age(self) -> str:
+        """How old the latest reading (or confirmed bill) is, in its largest unit ("3 days"); empty without data."""
+        latest = self.last_reading
+        if latest is None and self.last_bill_day is not None:  # the end of the bill's last day, in the building's zone
+            day_after = self.last_bill_day + timedelta(days=1)
+            latest = datetime.combine(day_after, time(), tzinfo=ZoneInfo(self.building.timezone))
+        return timesince(latest, timezone.now(), depth=1) if latest else ""
 
     @property
     def ytd_first(self) -> pd.Period | None:

@@ -18,28 +18,10 @@ def _chosen(request) -> tuple[PortfolioForm, dict]:
     return form, form.choices()
 
 
-# The table's columns in order: the sort key (portal.portfolio.SORT_KEYS), the heading, whether it holds numbers.
-COLUMNS = [
-    ("name", "Building", False),
-    ("type", "Type", False),
-    ("ytd_kwh", "Year to date (kWh)", True),
-    ("kwh_12m", "12 months (kWh)", True),
-    ("eui", "EUI (kWh/sq ft, kWh/m²)", True),
-    ("savings_kwh", "Savings (kWh)", True),
-    ("saved_share", "Saved", True),
-    ("co2", "CO2e avoided (t)", True),
-    ("issued", "Credits issued", True),
-    ("pending", "Pending", True),
-    ("retired", "Retired", True),
-    ("last_reading", "Latest data", False),
-    ("issues", "Open issues", False),
-]
-
-
 def _columns(request, current: str) -> list[dict]:
     """Each column's heading and link: sorted by it ascending, or descending when it already is ascending."""
     columns = []
-    for key, label, numeric in COLUMNS:
+    for key, label, numeric, _ in PortfolioForm.COLUMNS:
         query = request.GET.copy()
         query["sort"] = f"-{key}" if current == key else key
         columns.append({"label": label, "num": numeric, "query": query.urlencode(), "order": _order(current, key)})
@@ -61,7 +43,6 @@ def portfolio_page(request):
         "rows": rows,
         "columns": _columns(request, chosen["sort"]),
         "csv_query": request.GET.urlencode(),
-        "now": timezone.now(),
     }
     return render(request, "portal/portfolio/page.html", context, status=400 if form.errors else 200)
 
