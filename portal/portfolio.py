@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -159,7 +160,7 @@ def _intensity(row: PortfolioRow) -> float | None:
 
 
 # Every column the page and its CSV sort by; a value of None sorts last in either direction.
-SORT_KEYS: dict[str, Callable[[PortfolioRow], object]] = {
+SORT_KEYS: dict[str, Callable[[PortfolioRow], Any]] = {
     "name": lambda row: row.building.name.casefold(),
     "type": lambda row: row.building.get_building_type_display(),
     "ytd_kwh": lambda row: row.ytd_kwh,
@@ -184,7 +185,7 @@ def sorted_rows(rows: list[PortfolioRow], sort: str) -> list[PortfolioRow]:
     by_name = sorted(rows, key=SORT_KEYS[DEFAULT_SORT])
     known = [row for row in by_name if key(row) is not None]
     unknown = [row for row in by_name if key(row) is None]
-    return sorted(known, key=key, reverse=descending) + unknown  # type: ignore[arg-type]
+    return sorted(known, key=key, reverse=descending) + unknown
 
 
 def portfolio(*, user, search: str = "", building_type: str = "", has_issues: bool = False, sort: str = DEFAULT_SORT):

@@ -71,6 +71,15 @@ def _log_in(day, email: str) -> None:
     expect(day.page.get_by_role("link", name="Portfolio")).to_be_visible()
 
 
+@pytest.fixture
+def signed_in(chromium, live_server, transactional_db, django_db_serialized_rollback, three_buildings, request):  # noqa: F811
+    """The owner of the three buildings, logged in to a browser of their own."""
+    owner, office, store = three_buildings
+    day = new_day(chromium, live_server, request.node.name)
+    _log_in(day, owner.email)
+    return day, owner, office, store
+
+
 def _names(page) -> list[str]:
     return page.locator("table.portfolio tbody th").all_inner_texts()
 
@@ -79,18 +88,10 @@ def _no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_the_portfolio_sorts_filters_and_downloads_with_its_choices_in_the_url(
-    chromium,  # noqa: F811
-    live_server,
-    transactional_db,
-    django_db_serialized_rollback,
-    three_buildings,
-):
-    owner, _, _ = three_buildings
-    day = new_day(chromium, live_server, "portfolio")
+def test_the_portfolio_sorts_filters_and_downloads_with_its_choices_in_the_url(signed_in):
+    day, owner, _, _ = signed_in
     page = day.page
     page.set_viewport_size({"width": 1366, "height": HEIGHTS[1366]})
-    _log_in(day, owner.email)
     page.get_by_role("link", name="Portfolio").click()
     expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
     assert _names(page) == ["Bayside Store", "Canal Depot", "Harbour View Offices"]
@@ -150,19 +151,10 @@ def _issued(owner) -> int:
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_the_dashboard_shows_the_credit_position_and_keeps_its_month_in_the_url(
-    chromium,  # noqa: F811
-    live_server,
-    transactional_db,
-    django_db_serialized_rollback,
-    three_buildings,
-    width,
-):
-    owner, office, _ = three_buildings
-    day = new_day(chromium, live_server, f"portfolio-dashboard-{width}")
+def test_the_dashboard_shows_the_credit_position_and_keeps_its_month_in_the_url(signed_in, width):
+    day, owner, office, _ = signed_in
     page = day.page
     page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
-    _log_in(day, owner.email)
     day.open(f"/portal/buildings/{office.pk}/")
     expect(page.get_by_role("heading", name="2025-03 at a glance")).to_be_visible()
     position = page.locator("dl.credit-position")
@@ -198,17 +190,9 @@ def test_the_dashboard_shows_the_credit_position_and_keeps_its_month_in_the_url(
     assert not day.errors
 
 
-def test_the_readings_interval_is_kept_in_the_url(
-    chromium,  # noqa: F811
-    live_server,
-    transactional_db,
-    django_db_serialized_rollback,
-    three_buildings,
-):
-    owner, _, store = three_buildings
-    day = new_day(chromium, live_server, "portfolio-readings")
+def test_the_readings_interval_is_kept_in_the_url(signed_in):
+    day, _, _, store = signed_in
     page = day.page
-    _log_in(day, owner.email)
     day.open(f"/portal/buildings/{store.pk}/data/")
     readings = page.locator("#readings")
     expect(readings.locator("figcaption")).to_contain_text("kWh per day")
