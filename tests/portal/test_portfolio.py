@@ -42,12 +42,13 @@ def auckland(owner, clock):
     return building
 
 
-def _block(building, status, *, requested, issued=None, parent=None):
+def _block(building, status, *, requested, issued=None, parent=None, quarter=2):
+    """A block of the given quarter of 2024 (live requests of one building never overlap)."""
     return CreditBlock.objects.create(
         building=building,
         parent=parent,
-        period_start=date(2024, 4, 1),
-        period_end=date(2024, 9, 30),
+        period_start=date(2024, 3 * quarter - 2, 1),
+        period_end=date(2024, 3 * quarter, 30),
         vintage=2024,
         status=status,
         co2_saved_tons=requested,
@@ -98,8 +99,8 @@ def test_credit_positions_count_issued_retired_and_pending(owner):
     building = make_building(owner)
     parent = _block(building, Status.ISSUED, requested=10, issued=7)  # 3 of its 10 were retired
     _block(building, Status.RETIRED, requested=3, issued=3, parent=parent)
-    _block(building, Status.PENDING, requested=5)
-    _block(building, Status.REJECTED, requested=9)
+    _block(building, Status.PENDING, requested=5, quarter=3)
+    _block(building, Status.REJECTED, requested=9, quarter=4)
     position = credit_position(building)
     assert position == CreditPosition(issued=10, retired=3, pending=5)
     assert position.held == 7
