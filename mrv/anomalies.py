@@ -19,7 +19,7 @@ from metering.readings.selectors import meter_interval, meter_series
 from mrv import calc
 
 from . import inputs
-from .cache_keys import MRV_CACHE_SECONDS, mrv_cache_key, running_month
+from .cache_keys import MRV_CACHE_SECONDS, mrv_cache_key, mrv_cache_keys, running_month
 from .models import Baseline
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,8 @@ def building_anomalies(
     from the database in one query. The shift is judged over the whole reporting period so far.
     """
     months = list(pd.period_range(first, last, freq="M"))
-    keys = {month: mrv_cache_key(building=building, first=month, last=month, kind="anomalies") for month in months}
+    spans = [(month, month) for month in months]
+    keys = dict(zip(months, mrv_cache_keys(building=building, spans=spans, kind="anomalies"), strict=True))
     cached = cache.get_many(list(keys.values()))
     missing = [month for month in months if keys[month] not in cached]
     if missing:

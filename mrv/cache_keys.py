@@ -26,10 +26,20 @@ def _factors_fingerprint() -> str:
     return f"{summary['n']}-{summary['last']}-{summary['changed']}"
 
 
-def mrv_cache_key(*, building: Building, first: pd.Period, last: pd.Period, kind: str = "mrv") -> str:
-    """The cache key of what `kind` computed for [first, last] from the building's data as it is now."""
+def mrv_cache_keys(*, building: Building, spans: list[tuple[pd.Period, pd.Period]], kind: str = "mrv") -> list[str]:
+    """The cache keys of what `kind` computed for each span [first, last] from the building's data as it is now;
+    the building's data version and the factors are read once for them all."""
     version = Building.objects.filter(pk=building.pk).values_list("data_version", flat=True).get()
     # The running month is part of the key: when a month ends, runs that cover it can become eligible.
     running = running_month(building, timezone.now())
-    parts = (CALCULATION_VERSION, building.pk, version, _factors_fingerprint(), running, first, last)
-    return f"{kind}:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+    state = (CALCULATION_VERSION, building.pk, version, _factors_fingerprint(), running)
+    return [
+        f"{kind}:" + hashlib.sha256(":".join(map(str, (*state, first, last))).encode()).hexdigest()
+        for first, last in spans
+    ]
+
+
+def mrv_cache_key(*, building: Building, first: pd.Period, last: pd.Period, kind: str = "mrv") -> str:
+    """The cache key of what `kind` computed for [first, last] from the building's data as it is now."""
+    (key,) = mrv_cache_keys(building=building, spans=[(first, last)], kind=kind)
+    return key

@@ -16,7 +16,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from django.db.models import Max, QuerySet
+from django.core.cache import cache
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.timesince import timesince
 
@@ -28,6 +29,7 @@ from metering.bills.models import UtilityBill
 from metering.readings.models import MeterReading
 from mrv import calc
 from mrv.anomalies import building_anomalies
+from mrv.cache_keys import MRV_CACHE_SECONDS, mrv_cache_key
 from mrv.engine import MonthResult, period_totals
 from mrv.models import Baseline
 from mrv.selectors import cached_mrv_run, current_baseline, latest_complete_month
@@ -95,26 +97,57 @@ def _metered_kwh(months: Iterable[MonthResult]) -> float | None:
     return sum(known) if known else None
 
 
+@dataclass(frozen=True)
+class _Measured:
+    """What the building's twelve months measured; cached under the building's data version, like the run."""
+
+    ytd_kwh: float | None
+    kwh_12m: float | None
+    every_month_metered: bool
+    savings_kwh: float | None
+    saved_share: float | None
+    co2_saved_kg: float | None
+    flagged_months: tuple[str, ...]
+    open_anomalies: int
+
+
+def _measure(building: Building, baseline: Baseline | None, first: pd.Period, last: pd.Period) -> _Measured:
+    run, _ = cached_mrv_run(building=building, first=first, last=last)
+    totals = period_totals(months=run.months, baseline=baseline)
+    reviewed = {str(pd.Period(day, freq="M")) for day in building.month_reviews.values_list("month", flat=True)}
+    found = building_anomalies(building=building, first=first, last=last, baseline=baseline)
+    return _Measured(
+        ytd_kwh=_metered_kwh(m for m in run.months if pd.Period(m.period, freq="M").year == last.year),
+        kwh_12m=_metered_kwh(run.months),
+        every_month_metered=all(month.actual_kwh is not None for month in run.months),
+        savings_kwh=totals.savings_kwh if totals else None,
+        saved_share=(
+            calc.saved_share(savings_kwh=totals.savings_kwh, adjusted_baseline_kwh=totals.adjusted_baseline_kwh)
+            if totals
+            else None
+        ),
+        co2_saved_kg=totals.co2_saved_kg if totals else None,
+        flagged_months=tuple(m.period for m in run.months if m.quality == "FLAGGED" and m.period not in reviewed),
+        open_anomalies=sum(1 for anomaly in found if anomaly.open),
+    )
+
+
 def _figures(row: PortfolioRow) -> None:
     building, last = row.building, latest_complete_month(row.building)
     if last is None:
         return
     row.first, row.last = last - (MONTHS - 1), last
-    run, _ = cached_mrv_run(building=building, first=row.first, last=last)
-    row.kwh_12m = _metered_kwh(run.months)
-    row.ytd_kwh = _metered_kwh(m for m in run.months if pd.Period(m.period, freq="M").year == last.year)
-    if all(month.actual_kwh is not None for month in run.months):
-        row.intensity = calc.energy_use_intensity(kwh=row.kwh_12m, area_sqft=building.area_sqft)
-    totals = period_totals(months=run.months, baseline=row.baseline)
-    if totals is not None:
-        row.savings_kwh, row.co2_saved_kg = totals.savings_kwh, totals.co2_saved_kg
-        row.saved_share = calc.saved_share(
-            savings_kwh=totals.savings_kwh, adjusted_baseline_kwh=totals.adjusted_baseline_kwh
-        )
-    reviewed = {str(pd.Period(day, freq="M")) for day in building.month_reviews.values_list("month", flat=True)}
-    row.flagged_months = [m.period for m in run.months if m.quality == "FLAGGED" and m.period not in reviewed]
-    found = building_anomalies(building=building, first=row.first, last=last, baseline=row.baseline)
-    row.open_anomalies = sum(1 for anomaly in found if anomaly.open)
+    key = mrv_cache_key(building=building, first=row.first, last=last, kind="portfolio")
+    measured = cache.get(key)
+    if measured is None:
+        measured = _measure(building, row.baseline, row.first, last)
+        cache.set(key, measured, timeout=MRV_CACHE_SECONDS)
+    row.ytd_kwh, row.kwh_12m = measured.ytd_kwh, measured.kwh_12m
+    row.savings_kwh, row.saved_share = measured.savings_kwh, measured.saved_share
+    row.co2_saved_kg = measured.co2_saved_kg
+    row.flagged_months, row.open_anomalies = list(measured.flagged_months), measured.open_anomalies
+    if measured.every_month_metered:
+        row.intensity = calc.energy_use_intensity(kwh=measured.kwh_12m, area_sqft=building.area_sqft)
 
 
 def _row(building: Building, *, credits: CreditPosition, last_reading, last_bill_day) -> PortfolioRow:
@@ -130,26 +163,18 @@ def _row(building: Building, *, credits: CreditPosition, last_reading, last_bill
 
 def portfolio_rows(buildings: QuerySet[Building]) -> list[PortfolioRow]:
     """A row per building of `buildings` (already scoped to the user), in the queryset's order."""
-    buildings = buildings.select_related("weather_station")
+    latest = MeterReading.objects.filter(building=OuterRef("pk")).order_by("-time").values("time")[:1]
+    billed = UtilityBill.objects.filter(building=OuterRef("pk"), confirmed=True).order_by("-confirmed_period_end")
     positions = credit_positions(buildings)
-    last_readings = dict(
-        MeterReading.objects.filter(building__in=buildings)
-        .values("building_id")
-        .annotate(last=Max("time"))
-        .values_list("building_id", "last")
-    )
-    last_bills = dict(
-        UtilityBill.objects.filter(building__in=buildings, confirmed=True)
-        .values("building_id")
-        .annotate(last=Max("confirmed_period_end"))
-        .values_list("building_id", "last")
+    buildings = buildings.select_related("weather_station").annotate(
+        last_reading=Subquery(latest), last_bill_day=Subquery(billed.values("confirmed_period_end")[:1])
     )
     return [
         _row(
             building,
             credits=positions.get(building.pk, CreditPosition()),
-            last_reading=last_readings.get(building.pk),
-            last_bill_day=last_bills.get(building.pk),
+            last_reading=building.last_reading,
+            last_bill_day=building.last_bill_day,
         )
         for building in buildings
     ]
