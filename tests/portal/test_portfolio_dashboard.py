@@ -65,3 +65,14 @@ def test_charts_without_values_are_a_sentence_not_an_axis(portal, owner):
 
 def test_another_manager_cannot_open_the_dashboard(outsider_portal, measured):
     assert outsider_portal.get(f"/portal/buildings/{measured.pk}/").status_code == 404
+
+
+def test_the_readings_interval_comes_from_the_url_also_when_back_asks_for_the_whole_page(portal, measured):
+    url = f"/portal/buildings/{measured.pk}/data/?interval=month"
+    partial = portal.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in partial and 'hx-push-url="true"' in partial and "kWh per month" in partial
+    restore = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    page = portal.get(url, headers=restore).content.decode()
+    assert "<html" in page and '<option value="month" selected>' in page
+    odd = portal.get(url.replace("month", "century")).content.decode()  # a bad choice: said, and the default drawn
+    assert "Select a valid choice" in odd and "kWh per day" in odd
