@@ -23,7 +23,6 @@ from django.utils.timesince import timesince
 
 from buildings.models import Building
 from buildings.selectors import buildings_visible_to
-from carbonexia.common.errors import ServiceError
 from credits.selectors import CreditPosition, credit_positions
 from metering.bills.models import UtilityBill
 from metering.readings.models import MeterReading
@@ -155,7 +154,9 @@ def _row(building: Building, *, credits: CreditPosition, last_reading, last_bill
     row.baseline = current_baseline(building)
     try:
         _figures(row)
-    except (ServiceError, ValueError, ArithmeticError):  # one building's data never takes the page down
+    # Whatever one building's stored data does to its figures (a refusal, bad numbers, a malformed stored model),
+    # the page still shows every other building; the error is logged with its traceback.
+    except Exception:
         logger.exception("The portfolio could not compute building %s.", building.pk)
         row.error = "Its figures could not be computed"
     return row

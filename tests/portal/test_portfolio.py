@@ -9,10 +9,13 @@ import pandas as pd
 import pytest
 
 from buildings.models import Building, BuildingType
+from buildings.services import building_data_changed
 from credits.models import CreditBlock, Status
 from credits.selectors import CreditPosition, credit_position
 from metering.readings.services import meter_readings_ingest
 from mrv import calc
+from mrv.models import Baseline, MonthReview
+from mrv.services import baseline_calculate
 from portal import portfolio as portfolio_module
 from portal.portfolio import portfolio
 from tests.metering.bill_rows import confirmed_bill
@@ -205,6 +208,19 @@ def test_broken_tenants_data_never_breaks_the_page(owner, portal, auckland, monk
     assert all(name in html for name in ("No readings", "Bills only", "bill to 2025-05-31", "Absurd"))
     rows = {row.building.name: row for row in portfolio(user=owner)}
     assert rows["Absurd"].kwh_12m == pytest.approx(61 * 1e9) and rows["Absurd"].intensity is None
+    # A stored baseline whose model cannot be read: that row says so, the page still answers.
+    Baseline.objects.create(
+        building=absurd,
+        method="historical",
+        baseline_monthly_kwh=1.0,
+        period_start=date(2024, 5, 1),
+        period_end=date(2024, 6, 30),
+        valid=True,
+        created_by=owner,
+    )
+    building_data_changed(absurd)
+    response = portal.get("/portal/portfolio/?q=absurd")
+    assert response.status_code == 200 and "Its figures could not be computed" in response.content.decode()
 
 
 def test_cached_figures_follow_new_readings_and_a_new_floor_area(owner, auckland):
@@ -215,6 +231,32 @@ def test_cached_figures_follow_new_readings_and_a_new_floor_area(owner, auckland
     (row,) = portfolio(user=owner)
     assert row.ytd_kwh == pytest.approx(181 * 24 + 100)
     assert row.intensity.kwh_per_sqft == pytest.approx((365 * 24 + 100) / 4380)
+
+
+def test_issues_name_a_failing_baseline_and_only_the_flagged_months_not_yet_reviewed(owner, verifier, auckland):
+    (row,) = portfolio(user=owner)
+    flagged = row.flagged_months
+    assert flagged  # the same 24 kWh every day: a stuck register
+    baseline = baseline_calculate(
+        actor=owner,
+        building=auckland,
+        method="static",
+        static_kwh=700.0,
+        baseline_start=date(2024, 7, 1),
+        baseline_end=date(2024, 12, 31),
+    )
+    Baseline.objects.filter(pk=baseline.pk).update(valid=False)  # as if it had failed Guideline 14
+    MonthReview.objects.create(
+        building=auckland,
+        month=pd.Period(flagged[0], freq="M").start_time.date(),
+        decision="approve",
+        comment="A flat load: the shop runs a cold store.",
+        reviewer=verifier,
+    )
+    building_data_changed(auckland)
+    (row,) = portfolio(user=owner)
+    assert row.issues[0] == "Baseline fails Guideline 14"
+    assert row.flagged_months == flagged[1:]
 
 
 def test_every_sort_key_is_a_column_and_a_choice():
