@@ -1,11 +1,13 @@
+from dataclasses import dataclass
+
 import pandas as pd
-from django.db.models import Max, QuerySet
+from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
 from buildings.selectors import buildings_visible_to
 from carbonexia.common.errors import NotFound
 from carbonexia.common.instants import days_since
-from mrv.selectors import current_baseline, flagged_months_awaiting_review, latest_complete_month
+from mrv.selectors import cached_mrv_run, current_baseline, flagged_months_awaiting_review, latest_complete_month
 
 from .models import CreditBlock, Status
 
@@ -68,3 +70,67 @@ def verifier_queue() -> dict:
         # Buildings whose months are not computed yet (mrv.selectors.flagged_months_awaiting_review).
         "buildings_not_computed": not_computed,
     }
+
+
+@dataclass(frozen=True)
+class CreditPosition:
+    """A building's credits by where they stand: `issued` counts every credit ever issued (those since retired
+    included), `retired` those retired, `pending` those requested and awaiting a verifier."""
+
+    issued: int = 0
+    retired: int = 0
+    pending: int = 0
+
+    @property
+    def held(self) -> int:
+        """Issued and not retired: what the owner may still retire."""
+        return self.issued - self.retired
+
+
+def credit_positions(buildings) -> dict:
+    """Each building's CreditPosition by building id, in one query; a building without blocks is absent."""
+    sums: dict = {}
+    rows = (
+        CreditBlock.objects.filter(building__in=buildings)
+        .exclude(status=Status.REJECTED)
+        .values("building_id", "status")
+        .annotate(requested=Sum("credits_requested"), issued=Sum("credits_issued"))
+    )
+    for row in rows:
+        counts = sums.setdefault(row["building_id"], {"issued": 0, "retired": 0, "pending": 0})
+        if row["status"] == Status.PENDING:
+            counts["pending"] += row["requested"] or 0
+        else:  # ISSUED or RETIRED: a retired part is a block of its own, split off its issued parent
+            counts["issued"] += row["issued"] or 0
+            if row["status"] == Status.RETIRED:
+                counts["retired"] += row["issued"] or 0
+    return {building_id: CreditPosition(**counts) for building_id, counts in sums.items()}
+
+
+def credit_position(building) -> CreditPosition:
+    return credit_positions([building]).get(building.pk, CreditPosition())
+
+
+@dataclass(frozen=True)
+class Creditable:
+    """What a credit request of the next free months would credit (`mrv.engine.period_creditable`)."""
+
+    first: pd.Period
+    last: pd.Period
+    co2_creditable_tons: float
+    credits: int
+
+
+def creditable_now(building) -> Creditable | None:
+    """The creditable tonnes and whole credits of the months a request could cover today (the credits page's
+    default period), from the cached MRV run; None when no month is free to request."""
+    period = next_free_credit_period(building)
+    if period is None:
+        return None
+    run, _ = cached_mrv_run(building=building, first=period[0], last=period[1])
+    return Creditable(
+        first=period[0],
+        last=period[1],
+        co2_creditable_tons=run.totals["co2_creditable_tons"],
+        credits=run.totals["creditable"]["credits"],
+    )

@@ -91,8 +91,8 @@ def building_anomalies(
     Each month is judged on its own readings with the PROFILE_CONTEXT before it (so its result never depends
     on which other months were asked for together) and cached on its own; months not in the cache are read
     from the database in one query. The shift is judged over the whole reporting period so far. `key` makes the
-    cache keys (by default from the building's state read once; a batch recompute passes its own) and `read` is what a batch already read
-    of `anomaly_cache_keys` (a key missing from it is a miss).
+    cache keys (by default from the building's state read once; a batch recompute passes its own) and `read` is
+    what a batch already read of `anomaly_cache_keys` (a key missing from it is a miss).
     """
     months = list(pd.period_range(first, last, freq="M"))
     key = key or key_state(building).key

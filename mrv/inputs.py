@@ -56,7 +56,7 @@ def month_qualities(
         months=months,
         found=found,
         interval=meter_interval(building=building, before=ends[-1]),
-        expected_use=expected_use,
+        expected_use=shape,
     )
 
 
@@ -66,10 +66,10 @@ def qualities_from_totals(
     months: list[pd.Period],
     found: dict[pd.Period, tuple[float, int]],
     interval: pd.Timedelta | None,
-    expected_use: calc.ExpectedUse | None,
+    expected_use: calc.ExpectedUse | Callable[[], calc.ExpectedUse | None] | None,
 ) -> dict[pd.Period, calc.MonthQuality | None]:
     """`month_qualities` from the month totals (kWh, readings) already read (`found`, by month) and the meter's
-    interval; only months with gaps read their raw readings."""
+    interval; only months with gaps read their raw readings (and call `expected_use` when it is a function)."""
     if interval is None:
         return _from_bills(building, dict.fromkeys(months))
     starts, ends = calc.months_bounds(months, building.timezone)
@@ -90,7 +90,7 @@ def qualities_from_totals(
                 month=month,
                 timezone=building.timezone,
                 interval=interval,
-                expected_use=shape() if callable(shape) else shape,
+                expected_use=expected_use() if callable(expected_use) else expected_use,
             )
     return _from_bills(building, qualities)
 

@@ -8,6 +8,7 @@ and the meters' intervals from one LATERAL query. Elsewhere (SQLite) each buildi
 `mrv_recompute_one`, which the batch must equal number for number (tests/mrv/test_batch_recompute.py).
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -122,7 +123,10 @@ class _Batch:
         if baseline is not None:
             conditions = self._conditions(building, months, baseline.model, events)
             adjusted = calc.adjusted_baselines_kwh(model=baseline.model, months=months, **conditions)
-            expected_use = calc.expected_use(model=baseline.model, months=months, **conditions)
+            # The model's shape is needed only where a month has gaps: computed then, once (as engine._adjusted).
+            expected_use = functools.cache(
+                functools.partial(calc.expected_use, model=baseline.model, months=months, **conditions)
+            )
         found = building_anomalies(
             building=building,
             first=months[0],

@@ -18,6 +18,8 @@ from metering.uploads.models import DateOrder
 from mrv.models import Method
 from mrv.selectors import MAX_MONTHS
 
+from .portfolio import DEFAULT_SORT
+
 EVENT_LABELS = {
     "ocr_completed": "A utility bill was read",
     "baseline_computed": "A baseline was computed",
@@ -117,6 +119,50 @@ class PeriodForm(PortalForm):
             else:
                 data["period_end"] = last_day(end)
         return data
+
+
+class PortfolioForm(PortalForm):
+    """The portfolio's filters and order, read from the query string so a view is a link."""
+
+    # The table's columns in order: sort key (portal.portfolio.SORT_KEYS), heading, numeric, the two orders in words.
+    COLUMNS = (
+        ("name", "Building", False, ("A to Z", "Z to A")),
+        ("type", "Type", False, ("A to Z", "Z to A")),
+        ("ytd_kwh", "YTD kWh", True, ("lowest first", "highest first")),
+        ("kwh_12m", "12 months kWh", True, ("lowest first", "highest first")),
+        ("eui", "EUI kWh/ft² · /m²", True, ("lowest first", "highest first")),
+        ("savings_kwh", "Savings kWh", True, ("lowest first", "highest first")),
+        ("saved_share", "Saved", True, ("lowest first", "highest first")),
+        ("co2", "CO2e avoided t", True, ("lowest first", "highest first")),
+        ("issued", "Credits issued", True, ("fewest first", "most first")),
+        ("pending", "Pending", True, ("fewest first", "most first")),
+        ("retired", "Retired", True, ("fewest first", "most first")),
+        ("last_reading", "Latest reading", False, ("oldest first", "newest first")),
+        ("issues", "Open issues", False, ("fewest first", "most first")),
+    )
+
+    q = forms.CharField(required=False, max_length=200, label="Name contains")
+    type = forms.ChoiceField(required=False, label="Type", choices=[("", "Every type"), *BuildingType.choices])
+    issues = forms.BooleanField(required=False, label="Only buildings with open issues")
+    sort = forms.ChoiceField(
+        required=False,
+        label="Sort by",
+        choices=[
+            (name, f"{heading}, {words}")
+            for key, heading, _, orders in COLUMNS
+            for name, words in zip((key, f"-{key}"), orders, strict=True)
+        ],
+    )
+
+    def choices(self) -> dict:
+        """The valid choices, each unusable one left at its default (the page says which were ignored)."""
+        data = self.cleaned_data if self.is_bound else {}
+        return {
+            "search": data.get("q") or "",
+            "building_type": data.get("type") or "",
+            "has_issues": bool(data.get("issues")),
+            "sort": data.get("sort") or DEFAULT_SORT,
+        }
 
 
 class LoginForm(AccountLoginForm):

@@ -9,7 +9,7 @@ from metering.readings.selectors import readings_page
 from metering.uploads.models import UploadKind
 from mrv.engine import MonthResult, MrvRun
 from mrv.models import Baseline
-from mrv.selectors import cached_mrv_run, latest_complete_month
+from mrv.selectors import MAX_MONTHS, cached_mrv_run, latest_complete_month
 from reports.selectors import reports_visible_to
 
 RECENT = 10
@@ -66,3 +66,35 @@ def bills_of(building):
 
 def reports_of(*, user, building):
     return reports_visible_to(user).filter(building=building).order_by("-created_at")[:RECENT]
+
+
+def long_run(building, baseline: Baseline | None, last: pd.Period) -> MrvRun:
+    """One cached run for the dashboard's long-range charts: from January of the year before `last` or from the
+    first reporting month (the one after the baseline's last), whichever is earlier, to `last`; at most
+    MAX_MONTHS long."""
+    first = pd.Period(year=last.year - 1, month=1, freq="M")
+    if baseline is not None:
+        first = min(first, pd.Period(baseline.period_end, freq="M") + 1)
+    first = max(first, last - (MAX_MONTHS - 1))
+    run, _ = cached_mrv_run(building=building, first=first, last=last)
+    return run
+
+
+def reporting_months(run: MrvRun, baseline: Baseline | None) -> list[MonthResult]:
+    """The run's months after the baseline's last month: the reporting period so far."""
+    if baseline is None:
+        return []
+    after = str(pd.Period(baseline.period_end, freq="M"))
+    return [month for month in run.months if month.period > after]
+
+
+def year_over_year(run: MrvRun, last: pd.Period) -> dict[str, list[float | None]]:
+    """Metered kWh per calendar month of `last`'s year and of the year before, January to December (months not
+    yet reached, or not in the run, are None)."""
+    kwh = {month.period: month.actual_kwh for month in run.months}
+    return {
+        str(year): [
+            kwh.get(f"{year}-{month:02d}") if f"{year}-{month:02d}" <= str(last) else None for month in range(1, 13)
+        ]
+        for year in (last.year - 1, last.year)
+    }

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import LoginForm
-from .views import accounts, baselines, bills, buildings, credits, data, meters, reports, webhooks
+from .views import accounts, baselines, bills, buildings, credits, data, meters, portfolio, reports, webhooks
 
 app_name = "portal"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", accounts.register, name="register"),
     path("", buildings.building_list, name="buildings"),
+    path("portfolio/", portfolio.portfolio_page, name="portfolio"),
+    path("portfolio.csv", portfolio.portfolio_csv, name="portfolio-csv"),
     path("buildings/new/", buildings.building_create, name="building-create"),
     path(f"{BUILDING}/", buildings.dashboard, name="dashboard"),
     path(f"{BUILDING}/settings/", buildings.building_edit, name="building-edit"),

@@ -14,6 +14,7 @@ from html import escape
 MARGIN = (56, 14, 12, 34)  # left, top, right, bottom, in SVG user units
 BAR_SHARE = 0.6
 MAX_X_LABELS = 12
+X_LABEL_SPACING = 40  # the least room one x label takes: a narrow chart labels fewer categories
 FONT = 'font-family="DejaVu Sans, sans-serif" font-size="9"'
 BAR_COLOUR = "#9db8d9"
 LINE_COLOUR = "#1d5e3a"
@@ -64,7 +65,8 @@ class _Plot:
             parts.append(f'<line x1="{self.left}" y1="{y}" x2="{_num(right)}" y2="{y}" stroke="{colour}"/>')
             label = short_number(tick)
             parts.append(f'<text x="{self.left - 4}" y="{y}" dy="3" text-anchor="end" {FONT}>{label}</text>')
-        every = math.ceil(len(labels) / MAX_X_LABELS)
+        room = max(1, int(self.plot_width // X_LABEL_SPACING))
+        every = math.ceil(len(labels) / min(MAX_X_LABELS, room))
         baseline = _num(self.top + self.plot_height + 12)
         for index, label in enumerate(labels):
             if index % every == 0:
@@ -75,6 +77,11 @@ class _Plot:
 
 def _num(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def has_values(*series: Sequence[float | None]) -> bool:
+    """Whether there is anything to draw: a chart of unknowns would be an empty 0–1 axis, so say so in words."""
+    return any(value is not None for values in series for value in values)
 
 
 def _ticks_for(*series: Sequence[float | None]) -> list[float]:

@@ -102,6 +102,10 @@ Savings (savings)
     savings_totals(*, months, uncertainty, confidence=0.9) -> SavingsTotals(..., savings_kwh, co2_saved_kg,
                    co2_saved_tons, fsu, co2_credited_tons, uncertainty_note)
 
+Intensity (intensity): a period's kWh per floor area and the share of the baseline it saved
+    energy_use_intensity(*, kwh, area_sqft) -> Intensity(kwh_per_sqft, kwh_per_m2) | None   # 1 m² = 10.7639 sq ft
+    saved_share(*, savings_kwh, adjusted_baseline_kwh) -> float | None
+
 Creditable tonnes (creditable)
     creditable_allocation(*, months, uncertainty, confidence=0.9) -> CreditableAllocation | None
         (totals, co2_creditable_tons: Decimal, credits, vintages: (VintageShare(vintage, months, savings_kwh,
@@ -172,6 +176,7 @@ from mrv.calc.fit_stats import (
     passes_guideline_14,
 )
 from mrv.calc.gap_fill import ExpectedUse, FilledMonth, GapSpan, fill_gaps
+from mrv.calc.intensity import SQFT_PER_M2, Intensity, energy_use_intensity, saved_share
 from mrv.calc.monthly_inputs import MIN_WINDOW_SHARE, WindowedMonths, windowed_months
 from mrv.calc.months import first_day, last_day
 from mrv.calc.occupancy import daily_occupancy
@@ -196,6 +201,10 @@ from mrv.calc.towt_baseline import towt_baseline, towt_candidate, towt_hourly_kw
 from mrv.calc.uncertainty import BaselineUncertainty, fsu, lag1_autocorrelation, savings_lower_bound
 
 __all__ = [
+    "SQFT_PER_M2",
+    "Intensity",
+    "energy_use_intensity",
+    "saved_share",
     "ANOMALY_KINDS",
     "ANOMALY_SEVERE",
     "Anomaly",

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 
 from buildings import services
 from buildings.selectors import building_for_read, building_for_write, buildings_visible_to
+from credits.selectors import credit_position, creditable_now
 from metering.weather.selectors import building_weather
 from mrv.evidence import anomaly_rows
 from mrv.selectors import current_baseline, latest_complete_month
@@ -14,17 +15,22 @@ from mrv.selectors import current_baseline, latest_complete_month
 from .. import charts
 from ..access import portal_view, submitted
 from ..forms import BuildingForm, MonthForm, PortalForm
-from ..selectors import latest_month_of, year_to
+from ..selectors import latest_month_of, long_run, reporting_months, year_over_year, year_to
 from ..submit import submit
 
 PAGE_SIZE = 20
 
 
-# The chart module escapes every label it draws, so its SVG is safe to mark as such.
-def baseline_chart(months, marks=None, **labels) -> str:
-    """What the baseline expects against what was metered, month by month."""
-    return mark_safe(
-        charts.baseline_vs_actual(
+def _safe(chart: dict[str, str] | None) -> dict | None:
+    # The chart module escapes every label it draws, so its SVG is safe to mark as such.
+    return {size: mark_safe(svg) for size, svg in chart.items()} if chart else None
+
+
+def baseline_chart(months, marks=None, **labels) -> dict | None:
+    """What the baseline expects against what was metered, month by month, at both widths."""
+    return _safe(
+        charts.both_widths(
+            charts.baseline_vs_actual,
             periods=[month.period for month in months],
             baseline=[month.adjusted_baseline_kwh for month in months],
             actual=[month.actual_kwh for month in months],
@@ -34,12 +40,24 @@ def baseline_chart(months, marks=None, **labels) -> str:
     )
 
 
-def savings_chart(months) -> str:
-    return mark_safe(
-        charts.cumulative_savings(
-            periods=[month.period for month in months], savings=[month.savings_kwh for month in months]
-        )
-    )
+def _dashboard_charts(building, baseline, run) -> dict:
+    long = long_run(building, baseline, pd.Period(run.months[-1].period, freq="M"))
+    return {
+        "monthly": baseline_chart(run.months, marks=[month.anomalies for month in run.months]),
+        "cumulative": _safe(
+            charts.both_widths(
+                charts.cumulative_savings,
+                periods=[month.period for month in run.months],
+                savings=[month.savings_kwh for month in run.months],
+            )
+        ),
+        "reporting": baseline_chart(reporting_months(long, baseline)),
+        "years": _safe(
+            charts.both_widths(
+                charts.year_over_year, years=year_over_year(long, pd.Period(run.months[-1].period, freq="M"))
+            )
+        ),
+    }
 
 
 @portal_view
@@ -100,17 +118,22 @@ def dashboard(request, building_id):
     form = MonthForm(request.GET or None)
     chosen = form.cleaned_data["month"] if form.is_valid() else None
     last = pd.Period(chosen, freq="M") if chosen else latest_complete_month(building)
-    context = {"building": building, "form": form, "baseline": current_baseline(building), "tab": "dashboard"}
+    baseline = current_baseline(building)
+    context = {
+        "building": building,
+        "form": form,
+        "baseline": baseline,
+        "tab": "dashboard",
+        "position": credit_position(building),
+        "creditable": creditable_now(building),
+    }
     if last is not None:
         run = year_to(building, last)
         context.update(
             month=run.months[-1],
             months=run.months,
             totals=run.totals,
-            charts={
-                "monthly": baseline_chart(run.months, marks=[month.anomalies for month in run.months]),
-                "cumulative": savings_chart(run.months),
-            },
+            charts=_dashboard_charts(building, baseline, run),
             anomalies=anomaly_rows(building, last - 11, last),
         )
     return render(request, "portal/buildings/dashboard.html", context, status=form.status)

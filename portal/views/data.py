@@ -64,7 +64,8 @@ def _page(request, building, *, status: int = 200, **forms):
 @portal_view
 def data(request, building_id):
     building = building_for_read(user=request.user, building_id=building_id)
-    if request.htmx:  # the interval was changed: only the chart
+    # The interval was changed: only the chart (its URL is pushed, so Back may later ask for the whole page).
+    if request.htmx and not request.htmx.history_restore_request:
         return render(request, "portal/data/_readings.html", _readings(building, ReadingsForm(request.GET or None)))
     return _page(request, building)
 

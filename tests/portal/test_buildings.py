@@ -113,7 +113,9 @@ def test_the_list_shows_each_buildings_latest_month(portal, owner, measured):
 def test_the_dashboard_summarises_the_latest_month_with_charts_and_calendar(portal, measured):
     html = portal.get(f"/portal/buildings/{measured.pk}/").content.decode()
     assert "2025-03 at a glance" in html and "The twelve months to 2025-03" in html
-    assert html.count("<svg") == 2 and 'aria-label="Adjusted baseline (kWh) and Actual (kWh)"' in html
+    # Four charts (twelve months, cumulative savings, the reporting period, this year over last), each with the
+    # copy drawn for a phone.
+    assert html.count("<svg") == 8 and 'aria-label="Adjusted baseline (kWh) and Actual (kWh)"' in html
     calendar = re.search(r'<ol class="calendar">(.*?)</ol>', html, re.S).group(1)
     months = re.findall(r'quality-(\w+)"><span class="month">([\d-]+)</span> <span class="label">(\w+)<', calendar)
     assert [month for _, month, _ in months] == [str(p) for p in pd.period_range("2024-04", "2025-03", freq="M")]
