@@ -12,17 +12,9 @@ from buildings.models import ELEVATION_RANGE_M, BuildingType, EventType, Weather
 from buildings.selectors import stations_visible_to
 from carbonexia.common.errors import ServiceError
 from carbonexia.common.timezones import known_timezones
-from carbonexia.events import EVENT_TYPES
+from carbonexia.events import EVENT_LABELS, EVENT_TYPES
 from mrv.models import Method
 from mrv.selectors import MAX_MONTHS
-
-EVENT_LABELS = {
-    "ocr_completed": "A utility bill was read",
-    "baseline_computed": "A baseline was computed",
-    "mrv_calculated": "Savings were calculated",
-    "report_ready": "A report is ready",
-    "credits_issued": "Credits were issued",
-}
 
 
 class PortalForm(forms.Form):
@@ -329,7 +321,7 @@ class BillConfirmForm(PortalForm):
 class WebhookForm(PortalForm):
     url = forms.CharField(label="URL", max_length=2000, widget=forms.URLInput, help_text="http or https.")
     events = forms.MultipleChoiceField(
-        choices=[(event, EVENT_LABELS.get(event, event)) for event in EVENT_TYPES], widget=forms.CheckboxSelectMultiple
+        choices=[(event, EVENT_LABELS[event]) for event in EVENT_TYPES], widget=forms.CheckboxSelectMultiple
     )
 
 

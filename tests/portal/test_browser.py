@@ -259,7 +259,7 @@ def test_a_facility_managers_day(
     # A webhook: its secret is shown once.
     page.get_by_role("link", name="Webhooks").click()
     page.get_by_label("URL").fill("https://hooks.harbourview.test/carbonexia")
-    page.get_by_label("Credits were issued").check()
+    page.get_by_label("Credits issued").check()
     page.get_by_role("button", name="Add the webhook").click()
     expect(page.get_by_label("Signing secret")).to_have_value(re.compile("^whsec_"))
     day.shot("webhook-secret")
