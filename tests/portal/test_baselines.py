@@ -52,7 +52,7 @@ def test_a_static_baseline_is_not_judged_by_guideline_14(portal, unmeasured):
         ({"method": "guess"}, 422, "Select a valid choice."),
         ({"baseline_start": "2023-13"}, 422, "Enter a month as YYYY-MM."),
         ({"baseline_start": "2023-03"}, 422, "Required with the other."),
-        ({"baseline_start": "2024-03", "baseline_end": "2023-03"}, 422, "Before baseline_start."),
+        ({"baseline_start": "2024-03", "baseline_end": "2023-03"}, 422, "Before the first month."),
     ],
 )
 def test_bad_baseline_input_is_shown_inline_and_stores_nothing(portal, unmeasured, form, status, message):
