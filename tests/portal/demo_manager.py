@@ -32,6 +32,20 @@ class DemoManager:
     webhook: Webhook
 
 
+def read_bill(building: Building, *, filename: str, **figures) -> UtilityBill:
+    """A bill of the building that was read (as OCR would leave it), with the figures given."""
+    upload = Upload.objects.create(
+        kind=UploadKind.BILL,
+        building=building,
+        uploaded_by=building.owner,
+        filename=filename,
+        size_bytes=1,
+        sha256="0",
+        status=UploadStatus.COMPLETED,
+    )
+    return UtilityBill.objects.create(upload=upload, building=building, status=UploadStatus.COMPLETED, **figures)
+
+
 def demo_manager(make_user) -> DemoManager:
     owner, verifier = make_user(email="demo@example.test"), make_user(role=Role.VERIFIER)
     building = demo_building_load(owner=owner)
@@ -46,19 +60,9 @@ def demo_manager(make_user) -> DemoManager:
         generated_at=now,
         page_count=6,
     )
-    upload = Upload.objects.create(
-        kind=UploadKind.BILL,
-        building=building,
-        uploaded_by=owner,
+    bill = read_bill(
+        building,
         filename="march-2025-bill.pdf",
-        size_bytes=1,
-        sha256="0",
-        status=UploadStatus.COMPLETED,
-    )
-    bill = UtilityBill.objects.create(
-        upload=upload,
-        building=building,
-        status=UploadStatus.COMPLETED,
         kwh=124_000,
         billing_days=31,
         meter_number="DL-4471902",

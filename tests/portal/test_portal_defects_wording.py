@@ -4,9 +4,8 @@ floor area reads as people write it while the stored value stays exact."""
 import pytest
 
 from buildings.models import ProjectEvent
-from metering.bills.models import UtilityBill
-from metering.uploads.models import Upload, UploadKind, UploadStatus
 from tests.metering.helpers import make_building
+from tests.portal.demo_manager import read_bill
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +21,7 @@ def test_an_event_ending_before_it_starts_is_refused_with_the_forms_labels(porta
 
 def test_bill_figures_out_of_order_are_refused_with_the_forms_labels(portal, owner):
     building = make_building(owner)
-    upload = Upload.objects.create(
-        kind=UploadKind.BILL,
-        building=building,
-        uploaded_by=owner,
-        filename="march.pdf",
-        size_bytes=1,
-        sha256="0",
-        status=UploadStatus.COMPLETED,
-    )
-    bill = UtilityBill.objects.create(upload=upload, building=building, status=UploadStatus.COMPLETED, kwh=9000)
+    bill = read_bill(building, filename="march.pdf", kwh=9000)
     figures = {"kwh": "9000", "period_start": "2025-03-31", "period_end": "2025-03-01"}
     response = portal.post(f"/portal/buildings/{building.pk}/bills/{bill.upload_id}/", figures)
     html = response.content.decode()
