@@ -87,7 +87,13 @@ def test_a_webhooks_secret_can_be_copied_and_its_events_read_in_words(browsing, 
     assert not day.errors
 
 
-def test_without_script_the_secret_is_plain_selectable_text(chromium, live_server, make_user, transactional_db):  # noqa: F811
+def test_without_script_the_secret_is_plain_selectable_text(
+    chromium,  # noqa: F811
+    live_server,
+    make_user,
+    transactional_db,
+    django_db_serialized_rollback,
+):
     owner = make_user(email="noscript@harbourview.test")
     context = chromium.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
