@@ -74,7 +74,8 @@ def credit_request_preview(building, first: pd.Period, last: pd.Period) -> Reque
 
 def next_free_credit_period(building) -> tuple[pd.Period, pd.Period] | None:
     """The first run of eligible months after the baseline and every live credit request (up to the latest complete
-    month, at most MAX_MONTHS): a period a request would not refuse, or None when there is no such period."""
+    month, at most MAX_MONTHS), when a request of it would be accepted; else None, so a form is never pre-filled
+    with a period credits_request refuses."""
     last, baseline = latest_complete_month(building), current_baseline(building)
     if last is None or baseline is None:
         return None
