@@ -44,6 +44,7 @@ def credits(request, building_id):
     if request.htmx and request.method == "GET":  # the months were changed: only the eligibility preview
         return render(request, "portal/credits/_eligibility.html", {"building": building, **preview})
     context = {"building": building, "form": form, "blocks": blocks_of(building), "tab": "credits", **preview}
+    context["proposed"] = default
     return render(request, "portal/credits/page.html", context, status=form.status)
 
 

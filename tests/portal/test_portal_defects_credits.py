@@ -25,6 +25,7 @@ def test_the_proposed_period_leaves_out_the_retrofit_month_and_is_accepted(porta
     html = _page(portal, measured)
     assert 'value="2024-04"' in html and 'value="2025-03"' in html and 'value="2024-03"' not in html
     assert "All 12 months can earn credits." in html and "cannot earn credits" not in html
+    assert "No period is proposed" not in html
     accepted = portal.post(
         f"/portal/buildings/{measured.pk}/credits/", {"period_start": "2024-04", "period_end": "2025-03"}
     )
@@ -45,6 +46,7 @@ def test_nothing_is_proposed_when_no_month_after_the_baseline_can_earn_credits(p
     assert next_free_credit_period(measured) is None
     html = _page(portal, measured)
     assert 'name="period_start" ' in html and 'value="2024-' not in html
+    assert "No period is proposed" in html
 
 
 def test_reasons_read_in_words_without_the_raw_status(portal, measured):
