@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Where `make run` serves: PORT or HOST:PORT, as runserver takes it (e.g. make run HOST_PORT=0.0.0.0:8001).
 HOST_PORT ?= 127.0.0.1:8000
 # Tests use their own Celery queue so a developer's running worker never takes their tasks.
 TEST_QUEUE := carbonexia-test-$(shell date +%s%N)
@@ -25,7 +26,7 @@ install-dev: $(VENV)/.dev
 run: install
 	@mkdir -p var/media
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --address $(HOST_PORT)
 	$(PY) manage.py runserver $(HOST_PORT)
 
 services: install-dev

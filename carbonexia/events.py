@@ -11,6 +11,17 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 EVENT_TYPES = ("ocr_completed", "baseline_computed", "mrv_calculated", "report_ready", "credits_issued")
+# Sent to one webhook on its owner's request, to try the receiving end; no one subscribes to it.
+TEST_EVENT = "webhook_test"
+# What each event type means, in words, for pages; the code stays the contract (API.md).
+EVENT_LABELS = {
+    "ocr_completed": "Utility bill read",
+    "baseline_computed": "Baseline computed",
+    "mrv_calculated": "Savings calculated",
+    "report_ready": "Report ready",
+    "credits_issued": "Credits issued",
+    TEST_EVENT: "Test event",
+}
 
 # Sent with: event_id (str), event_type (str), occurred_at (ISO 8601 str), owner (User), payload (dict).
 domain_event = Signal()

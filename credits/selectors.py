@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 from django.db.models import Max, QuerySet, Sum
@@ -7,7 +8,14 @@ from django.utils import timezone
 from buildings.selectors import buildings_visible_to
 from carbonexia.common.errors import NotFound
 from carbonexia.common.instants import days_since
-from mrv.selectors import cached_mrv_run, current_baseline, flagged_months_awaiting_review, latest_complete_month
+from mrv.engine import MonthResult, MrvRun
+from mrv.selectors import (
+    MAX_MONTHS,
+    cached_mrv_run,
+    current_baseline,
+    flagged_months_awaiting_review,
+    latest_complete_month,
+)
 
 from .models import CreditBlock, Status
 
@@ -38,14 +46,59 @@ def live_requests(building) -> QuerySet[CreditBlock]:
     return building.credit_blocks.filter(parent__isnull=True).exclude(status=Status.REJECTED)
 
 
+def requests_holding(building, start: date, end: date) -> QuerySet[CreditBlock]:
+    """The live requests that hold a day of [start, end]: while there is one, a request of that period is
+    refused (credits_request) and its preview says so."""
+    return live_requests(building).filter(period_start__lte=end, period_end__gte=start).order_by("period_start")
+
+
+def ineligible_months(run: MrvRun) -> list[MonthResult]:
+    return [month for month in run.months if not month.eligible]
+
+
+@dataclass(frozen=True)
+class RequestPreview:
+    """What a credit request of these months would meet, before anything is stored."""
+
+    run: MrvRun
+    ineligible: list[MonthResult]
+    held_by: list[CreditBlock]  # live requests already holding some of the months
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.ineligible or self.held_by or self.refusal)
+
+    @property
+    def refusal(self) -> str | None:
+        """Why a request of months that are all eligible and free would still be refused (below one credit)."""
+        return self.run.totals["creditable"]["refusal"]
+
+
+def credit_request_preview(building, first: pd.Period, last: pd.Period) -> RequestPreview:
+    run, _ = cached_mrv_run(building=building, first=first, last=last)
+    held_by = list(requests_holding(building, first.start_time.date(), last.end_time.date()))
+    return RequestPreview(run=run, ineligible=ineligible_months(run), held_by=held_by)
+
+
 def next_free_credit_period(building) -> tuple[pd.Period, pd.Period] | None:
-    """The months after both the baseline and every live credit request, up to the latest complete month."""
+    """The first run of eligible months after the baseline and every live credit request (up to the latest complete
+    month, at most MAX_MONTHS), when a request of it would be accepted; else None, so a form is never pre-filled
+    with a period credits_request refuses."""
     last, baseline = latest_complete_month(building), current_baseline(building)
     if last is None or baseline is None:
         return None
     covered = live_requests(building).aggregate(end=Max("period_end"))["end"]
     first = pd.Period(max(covered or baseline.period_end, baseline.period_end), freq="M") + 1
-    return (first, last) if first <= last else None
+    if first > last:
+        return None
+    run, _ = cached_mrv_run(building=building, first=first, last=min(last, first + MAX_MONTHS - 1))
+    eligible = [month.eligible for month in run.months]
+    if True not in eligible:
+        return None
+    start = eligible.index(True)
+    end = eligible.index(False, start) - 1 if False in eligible[start:] else len(eligible) - 1
+    chosen = (first + start, first + end)
+    return None if credit_request_preview(building, *chosen).refused else chosen
 
 
 def pending_queue() -> QuerySet[CreditBlock]:

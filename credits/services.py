@@ -16,13 +16,13 @@ from carbonexia import events
 from carbonexia.audit.services import audit_record
 from carbonexia.common.errors import Conflict, Forbidden, Invalid
 from mrv import calc
-from mrv.engine import MonthResult, creditable_dict, creditable_refusal, mrv_run
+from mrv.engine import MonthResult, MrvRun, creditable_dict, creditable_refusal, mrv_run
 from mrv.models import CALCULATION_VERSION, Baseline
 from mrv.selectors import current_baseline
 from mrv.services import mrv_calculated_publish
 
 from .models import MAX_BLOCK_CREDITS, MAX_BLOCK_TONS, CreditBlock, SerialCounter, Status
-from .selectors import live_requests
+from .selectors import ineligible_months, requests_holding
 from .serials import SerialRange, serial_string, split_range
 
 
@@ -45,15 +45,15 @@ def _whole_months(period_start: date, period_end: date) -> tuple[pd.Period, pd.P
 
 
 def _refuse_overlap(building: Building, period_start: date, period_end: date) -> None:
-    if live_requests(building).filter(period_start__lte=period_end, period_end__gte=period_start).exists():
+    if requests_holding(building, period_start, period_end).exists():
         raise Conflict(
             "Part of this period is already covered by a credit request or issued credits.",
             code="credit_period_overlap",
         )
 
 
-def _refuse_ineligible(months: list[MonthResult]) -> None:
-    ineligible = [m for m in months if not m.eligible]
+def _refuse_ineligible(run: MrvRun) -> None:
+    ineligible = ineligible_months(run)
     if ineligible:
         reasons = [f"{m.period}: {reason}" for m in ineligible for reason in m.reasons]
         raise Invalid(
@@ -112,7 +112,7 @@ def credits_request(*, actor: User, building: Building, period_start: date, peri
     baseline = current_baseline(building)
     # Fresh, as evidence is never cached; a month not yet over in the building's zone is ineligible.
     run = mrv_run(building=building, first=first, last=last, baseline=baseline, now=timezone.now())
-    _refuse_ineligible(run.months)
+    _refuse_ineligible(run)
     # without a baseline no month is eligible, and every eligible month has savings: the request was refused above
     assert baseline is not None and run.creditable is not None
     creditable = run.creditable

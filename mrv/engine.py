@@ -289,7 +289,7 @@ def _assemble_month(
     eligibility = calc.check_eligibility(
         calc.MonthFacts(
             month=month,
-            savings_kwh=saved.savings_kwh if saved else 0.0,
+            savings_kwh=saved.savings_kwh if saved else None,
             quality=label,
             missing_pct=missing,
             baseline_valid=bool(baseline and baseline.valid),
@@ -299,15 +299,11 @@ def _assemble_month(
             verifier_approved=first_day in gathered.approved,
             events=tuple(gathered.events),
             open_anomalies=tuple(open_anomalies),
+            baseline_exists=baseline is not None,
         )
     )
-    if quality is None:
-        reasons.insert(0, "There are no meter readings for this month.")
-    if baseline is None:
-        reasons.insert(0, "The building has no baseline yet.")
-    if not ended:
-        reasons.insert(0, calc.NOT_ENDED)  # the reason the others follow from
-    reasons = list(dict.fromkeys(reasons + list(eligibility.reasons)))
+    # A month still running is only that; otherwise the eligibility rules' reasons follow the engine's own.
+    reasons = list(eligibility.reasons) if not ended else reasons + list(eligibility.reasons)
     return MonthResult(
         period=str(month),
         adjusted_baseline_kwh=adjusted,

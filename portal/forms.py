@@ -2,10 +2,12 @@
 comes back as a ServiceError, which `PortalForm.refuse` puts on the form inline."""
 
 import calendar
+import re
 from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 
 from accounts.forms import LoginForm as AccountLoginForm
 from buildings.models import ELEVATION_RANGE_M, BuildingType, EventType, WeatherStation
@@ -13,20 +15,12 @@ from buildings.selectors import stations_visible_to
 from carbonexia.common import calendar as calendar_span
 from carbonexia.common.errors import ServiceError
 from carbonexia.common.timezones import known_timezones
-from carbonexia.events import EVENT_TYPES
+from carbonexia.events import EVENT_LABELS, EVENT_TYPES
 from metering.uploads.models import DateOrder
 from mrv.models import Method
 from mrv.selectors import MAX_MONTHS
 
 from .portfolio import DEFAULT_SORT
-
-EVENT_LABELS = {
-    "ocr_completed": "A utility bill was read",
-    "baseline_computed": "A baseline was computed",
-    "mrv_calculated": "Savings were calculated",
-    "report_ready": "A report is ready",
-    "credits_issued": "Credits were issued",
-}
 
 
 class PortalForm(forms.Form):
@@ -37,19 +31,44 @@ class PortalForm(forms.Form):
     refusal: ServiceError | None = None
 
     def refuse(self, error: ServiceError) -> None:
-        """Shows a service's refusal: its field messages on the fields, its sentence above the form."""
+        """Shows a service's refusal: its field messages on the fields, its sentence above the form, both with the
+        service's field names (start_date) said with this form's labels (the start date)."""
         self.refusal = error
         for field, messages in (error.errors or {}).items():
             name = self.service_fields.get(field, field)
             if name in self.fields and isinstance(messages, list):
-                self.add_error(name, [str(message) for message in messages])
-        self.add_error(None, error.detail)
+                self.add_error(name, [self.in_words(str(message)) for message in messages])
+        self.add_error(None, self.in_words(error.detail))
+
+    def in_words(self, message: str) -> str:
+        names = {name: name for name in self.fields} | self.service_fields
+        names = {service: name for service, name in names.items() if "_" in service and name in self.fields}
+        if not names:
+            return message
+        pattern = r"\b(" + "|".join(re.escape(service) for service in sorted(names, key=len, reverse=True)) + r")\b"
+        return re.sub(pattern, lambda found: self._label_in_words(names[found.group(1)]), message)
+
+    def _label_in_words(self, name: str) -> str:
+        label = str(self.fields[name].label or pretty_name(name))
+        # "Start date" → "the start date"; an acronym keeps its capitals ("URL", "kWh consumed").
+        if len(label) > 1 and not label[1].isupper():
+            label = label[0].lower() + label[1:]
+        return f"the {label}"
 
     @property
     def status(self) -> int:
         if self.refusal is not None:
             return self.refusal.status
         return 422 if self.errors else 200
+
+
+class ExactNumberInput(forms.NumberInput):
+    """A stored float as a person would type it: 185000.0 shows as 185000, 1250.5 stays 1250.5."""
+
+    def format_value(self, value):
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return super().format_value(value)
 
 
 class TimezoneInput(forms.TextInput):
@@ -225,7 +244,7 @@ class BuildingForm(StationAndLocationForm):
     name = forms.CharField(max_length=200)
     address = forms.CharField(max_length=500, required=False)
     building_type = forms.ChoiceField(choices=BuildingType.choices, initial=BuildingType.OTHER)
-    area_sqft = forms.FloatField(label="Floor area (sq ft)", max_value=1e9)
+    area_sqft = forms.FloatField(label="Floor area (sq ft)", max_value=1e9, widget=ExactNumberInput)
     timezone = TimezoneField(initial="UTC")
     occupancy_weekday = forms.IntegerField(label="Weekday occupancy (%)", min_value=0, max_value=100, initial=100)
     occupancy_weekend = forms.IntegerField(label="Weekend occupancy (%)", min_value=0, max_value=100, initial=20)
@@ -417,7 +436,7 @@ class BillConfirmForm(PortalForm):
 class WebhookForm(PortalForm):
     url = forms.CharField(label="URL", max_length=2000, widget=forms.URLInput, help_text="http or https.")
     events = forms.MultipleChoiceField(
-        choices=[(event, EVENT_LABELS.get(event, event)) for event in EVENT_TYPES], widget=forms.CheckboxSelectMultiple
+        choices=[(event, EVENT_LABELS[event]) for event in EVENT_TYPES], widget=forms.CheckboxSelectMultiple
     )
 
 

@@ -46,4 +46,5 @@ urlpatterns = [
     path("webhooks/", webhooks.webhooks, name="webhooks"),
     path("webhooks/<uuid:webhook_id>/", webhooks.deliveries, name="webhook"),
     path("webhooks/<uuid:webhook_id>/delete/", webhooks.webhook_remove, name="webhook-delete"),
+    path("webhooks/<uuid:webhook_id>/test/", webhooks.webhook_test, name="webhook-test"),
 ]

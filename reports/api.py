@@ -108,7 +108,7 @@ class ReportDownloadView(APIView):
         except FileNotFoundError:
             raise Conflict("The report's file is no longer stored; generate it again.", code="report_missing") from None
         response = FileResponse(
-            stored, as_attachment=True, filename=f"{report.public_id}.pdf", content_type="application/pdf"
+            stored, as_attachment=True, filename=report.download_name, content_type="application/pdf"
         )
         response["ETag"] = f'"{report.sha256}"'
         return response

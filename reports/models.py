@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.text import slugify
 
 from carbonexia.common.models import BaseModel, prefixed_id
 
@@ -45,3 +46,9 @@ class Report(BaseModel):
     @property
     def public_id(self) -> str:
         return prefixed_id("rep", self.id)
+
+    @property
+    def download_name(self) -> str:
+        """The PDF's name when downloaded: who and which months, e.g. carbonexia-tower-b-2024-04-to-2025-03.pdf."""
+        building = slugify(self.building.name)[:60].strip("-") or "building"
+        return f"carbonexia-{building}-{self.period_start:%Y-%m}-to-{self.period_end:%Y-%m}.pdf"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from carbonexia.common.models import BaseModel
+from carbonexia.events import EVENT_LABELS
 
 
 class Webhook(BaseModel):
@@ -21,6 +22,11 @@ class Webhook(BaseModel):
 
     def __str__(self):
         return self.url
+
+    @property
+    def event_labels(self) -> list[tuple[str, str]]:
+        """(code, words) of each event subscribed to."""
+        return [(event, EVENT_LABELS.get(event, event)) for event in self.events]
 
 
 class DeliveryStatus(models.TextChoices):
@@ -52,6 +58,10 @@ class WebhookDelivery(BaseModel):
 
     def __str__(self):
         return f"{self.event_type} {self.event_id} → {self.webhook}"
+
+    @property
+    def event_label(self) -> str:
+        return EVENT_LABELS.get(self.event_type, self.event_type)
 
 
 class WebhookAttempt(models.Model):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from carbonexia.audit.services import Actor, audit_record
 from carbonexia.common.errors import Invalid
 from carbonexia.common.tasks import task_named
-from carbonexia.events import EVENT_TYPES
+from carbonexia.events import EVENT_TYPES, TEST_EVENT
 
 from . import selectors, transport, urlguard
 from .backoff import retry_delay_seconds
@@ -85,13 +85,10 @@ def _enqueue(delivery_id: uuid.UUID, *, retry_base_seconds: int, countdown: floa
     task_named("webhooks.deliver").apply_async(args=[str(delivery_id), retry_base_seconds], countdown=countdown)
 
 
-def deliveries_create(
-    *, event_id: str, event_type: str, occurred_at: str, owner: AbstractBaseUser, payload: dict[str, Any]
+def _deliveries_send(
+    webhooks: list[Webhook], *, event_id: str, event_type: str, occurred_at: str, payload: dict[str, Any]
 ) -> list[WebhookDelivery]:
-    """One delivery per active webhook of `owner` subscribed to the event, each sent by its own task."""
-    subscribed = [webhook for webhook in selectors.webhooks_of(owner) if event_type in webhook.events]
-    if not subscribed:
-        return []
+    """One delivery of the event per webhook, each sent by its own task once the transaction commits."""
     envelope = {"event_id": event_id, "event_type": event_type, "occurred_at": occurred_at}
     # Listing the envelope twice puts its keys first and lets its values win over same-named payload keys.
     body = json.dumps({**envelope, **payload, **envelope}, cls=DjangoJSONEncoder, separators=(",", ":"))
@@ -101,11 +98,35 @@ def deliveries_create(
     with transaction.atomic():
         deliveries = WebhookDelivery.objects.bulk_create(
             WebhookDelivery(webhook=webhook, event_id=event_id, event_type=event_type, body=body, next_attempt_at=now)
-            for webhook in subscribed
+            for webhook in webhooks
         )
         for delivery in deliveries:
             transaction.on_commit(partial(_enqueue, delivery.pk, retry_base_seconds=retry_base_seconds), robust=True)
     return deliveries
+
+
+def deliveries_create(
+    *, event_id: str, event_type: str, occurred_at: str, owner: AbstractBaseUser, payload: dict[str, Any]
+) -> list[WebhookDelivery]:
+    """One delivery per active webhook of `owner` subscribed to the event, each sent by its own task."""
+    subscribed = [webhook for webhook in selectors.webhooks_of(owner) if event_type in webhook.events]
+    if not subscribed:
+        return []
+    return _deliveries_send(
+        subscribed, event_id=event_id, event_type=event_type, occurred_at=occurred_at, payload=payload
+    )
+
+
+@transaction.atomic
+def webhook_test_send(*, actor: AbstractBaseUser, webhook: Webhook) -> WebhookDelivery:
+    """A `webhook_test` event to this one webhook, delivered, signed, retried and recorded like any other."""
+    event_id = f"evt_{uuid.uuid4().hex}"
+    payload = {"webhook_id": str(webhook.pk), "message": "A test event sent from Carbonexia on your request."}
+    (delivery,) = _deliveries_send(
+        [webhook], event_id=event_id, event_type=TEST_EVENT, occurred_at=timezone.now().isoformat(), payload=payload
+    )
+    audit_record(actor=actor, action="webhook.test_sent", obj=webhook, after={"event_id": event_id})
+    return delivery
 
 
 def _claim(delivery_id: uuid.UUID) -> bool:

@@ -27,6 +27,8 @@ from mrv.calc.quality import INTERPOLATED_MAX_MISSING_PCT, QUALITY_LABELS
 EVENT_TYPES = ("retrofit", "occupancy_change", "shutdown", "equipment_failure")
 MIN_OCCUPANCY_PCT = 80.0
 NOT_ENDED = "This month has not ended yet."
+NO_BASELINE = "The building has no baseline yet."
+NO_READINGS = "There are no meter readings for this month."
 _DISRUPTIONS = {"shutdown": "a shutdown event", "equipment_failure": "an equipment failure event"}
 
 
@@ -55,7 +57,7 @@ class MonthFacts:
     """Everything the eligibility rules look at for one month."""
 
     month: pd.Period | str
-    savings_kwh: float
+    savings_kwh: float | None  # None when it cannot be measured: no readings, or no baseline to compare with
     quality: str
     missing_pct: float
     baseline_valid: bool
@@ -66,6 +68,7 @@ class MonthFacts:
     events: Sequence[ProjectEvent] = field(default_factory=tuple)
     # Severe anomalies in the readings that no recorded event explains, in words; they make the month FLAGGED.
     open_anomalies: Sequence[str] = field(default_factory=tuple)
+    baseline_exists: bool = True
 
 
 def current_month(*, timezone: str, now: pd.Timestamp) -> pd.Period:
@@ -80,18 +83,22 @@ class Eligibility(NamedTuple):
 
 
 def check_eligibility(facts: MonthFacts, *, min_occupancy_pct: float = MIN_OCCUPANCY_PCT) -> Eligibility:
-    """Apply every rule; ``reasons`` explains each failure, ``warnings`` what passed with a caveat."""
+    """Apply every rule; ``reasons`` explains each failure once, in one sentence, and names only causes: a month
+    still running is only that (its data and savings are not final), and a month without readings or without a
+    baseline has no savings to judge. ``warnings`` says what passed with a caveat."""
     if facts.quality not in QUALITY_LABELS:
         raise CalcInputError(f"Unknown data quality label {facts.quality!r}.")
+    if not facts.ended:
+        return Eligibility(eligible=False, reasons=[NOT_ENDED], warnings=[])
     period = facts.month if isinstance(facts.month, pd.Period) else pd.Period(facts.month, freq="M")
     first_day, last_day = months.first_day(period), months.last_day(period)
     quality_reasons, warnings = _quality_check(facts)
     reasons: list[str] = []
-    if not facts.ended:
-        reasons.append(NOT_ENDED)
-    if not facts.baseline_valid:
-        reasons.append("no valid baseline: the building's baseline is missing or not accurate enough")
-    if facts.savings_kwh <= 0:
+    if not facts.baseline_exists:
+        reasons.append(NO_BASELINE)
+    elif not facts.baseline_valid:
+        reasons.append("no valid baseline: the building's baseline is not accurate enough")
+    if facts.savings_kwh is not None and facts.savings_kwh <= 0:
         reasons.append("no energy reduction: this month's use was at or above the baseline")
     reasons += quality_reasons
     reasons += _retrofit_reasons(facts.events, first_day)
@@ -129,6 +136,8 @@ def _quality_check(facts: MonthFacts) -> tuple[list[str], list[str]]:
         because = "; ".join([f"{missing} (more than 5%)"] * gappy + shows)
         return [f"{because}, so a verifier must review this month first"], []
     if facts.quality == "REJECTED":
+        if facts.missing_pct >= 100:
+            return [NO_READINGS], []
         return [f"{missing} (more than 20%), too many to calculate savings reliably"], []
     return [], []
 

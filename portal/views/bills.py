@@ -18,8 +18,7 @@ def bills(request, building_id):
     building = find(user=request.user, building_id=building_id)
     form = BillUploadForm(**submitted(request))
     saved = submit(form, lambda: bill_upload(actor=request.user, building=building, **form.upload()))
-    if saved:
-        messages.success(request, f"{form.cleaned_data['file'].name} was received and is being read.")
+    if saved:  # no message on the next page: the bill's status block says where it stands, polling keeps it current
         return redirect("portal:bill", building_id=building.pk, bill_id=saved.result.public_id)
     context = {"building": building, "form": form, "bills": bills_of(building), "tab": "bills"}
     return render(request, "portal/bills/page.html", context, status=form.status)

@@ -4,9 +4,8 @@ from django.shortcuts import redirect, render
 
 from buildings.selectors import building_for_read, building_for_write
 from carbonexia.common.errors import NotFound
-from credits.selectors import block_for_read, blocks_of, next_free_credit_period
+from credits.selectors import block_for_read, blocks_of, credit_request_preview, next_free_credit_period
 from credits.services import credits_request, credits_retire
-from mrv.selectors import cached_mrv_run
 
 from ..access import portal_view, submitted
 from ..forms import PeriodForm, RetireForm
@@ -14,15 +13,16 @@ from ..submit import submit
 
 
 def _eligibility(building, form: PeriodForm) -> dict:
-    """Each month's eligibility for a request of the form's months, shown before anything is stored."""
+    """What a request of the form's months would meet (the rules credits_request applies), before anything is
+    stored."""
     if not form.is_bound:
         return {}
     form.is_valid()
     start, end = form.cleaned_data.get("period_start"), form.cleaned_data.get("period_end")
     if not (start and end):
         return {}
-    run, _ = cached_mrv_run(building=building, first=pd.Period(start, freq="M"), last=pd.Period(end, freq="M"))
-    return {"run": run, "ineligible": [month for month in run.months if not month.eligible]}
+    preview = credit_request_preview(building, pd.Period(start, freq="M"), pd.Period(end, freq="M"))
+    return {"preview": preview, "run": preview.run}
 
 
 @portal_view
@@ -44,6 +44,7 @@ def credits(request, building_id):
     if request.htmx and request.method == "GET":  # the months were changed: only the eligibility preview
         return render(request, "portal/credits/_eligibility.html", {"building": building, **preview})
     context = {"building": building, "form": form, "blocks": blocks_of(building), "tab": "credits", **preview}
+    context["proposed"] = default
     return render(request, "portal/credits/page.html", context, status=form.status)
 
 

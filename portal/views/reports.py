@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 
@@ -29,8 +28,8 @@ def reports(request, building_id):
     last = latest_complete_month(building)
     initial = {"period_start": (last - 11).start_time.date(), "period_end": last.start_time.date()} if last else {}
     form = PeriodForm(**submitted(request), initial=initial)
+    # No message on the next page: the report's own row says where it stands, and polling keeps it current.
     if submit(form, lambda: report_request(actor=request.user, building=building, **form.cleaned_data)):
-        messages.success(request, "The report is being generated; it will be ready to download below.")
         return redirect("portal:reports", building_id=building.pk)
     context = {"building": building, "form": form, "reports": reports_of(user=request.user, building=building)}
     return render(request, "portal/reports/page.html", {**context, "tab": "reports"}, status=form.status)
@@ -53,4 +52,4 @@ def report_download(request, building_id, report_id):
         stored = report.file.open("rb")
     except FileNotFoundError:
         raise Conflict("The report's file is no longer stored; generate it again.", code="report_missing") from None
-    return FileResponse(stored, as_attachment=True, filename=f"{report.public_id}.pdf", content_type="application/pdf")
+    return FileResponse(stored, as_attachment=True, filename=report.download_name, content_type="application/pdf")

@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from carbonexia.webhooks.selectors import deliveries_of, webhook_for_owner, webhooks_of
-from carbonexia.webhooks.services import webhook_create, webhook_delete
+from carbonexia.webhooks.services import webhook_create, webhook_delete, webhook_test_send
 
 from ..access import portal_view, submitted
 from ..forms import WebhookForm
@@ -36,3 +36,12 @@ def webhook_remove(request, webhook_id):
     webhook_delete(actor=request.user, webhook=webhook)
     messages.success(request, f"The webhook to {webhook.url} was deleted; its pending deliveries were given up.")
     return redirect("portal:webhooks")
+
+
+@portal_view
+@require_POST
+def webhook_test(request, webhook_id):
+    webhook = webhook_for_owner(user=request.user, webhook_id=webhook_id)
+    webhook_test_send(actor=request.user, webhook=webhook)
+    messages.success(request, f"A test event was sent to {webhook.url}; its delivery is listed below.")
+    return redirect("portal:webhook", webhook_id=webhook.pk)

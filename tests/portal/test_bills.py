@@ -64,7 +64,10 @@ def test_a_file_that_is_not_a_bill_is_refused_inline(portal, building):
     ("figures", "message"),
     [
         ({"kwh": "-1", "period_start": "2025-03-01", "period_end": "2025-03-31"}, "greater than or equal to 0"),
-        ({"kwh": "100", "period_start": "2025-03-31", "period_end": "2025-03-01"}, "Must not be before period_start."),
+        (
+            {"kwh": "100", "period_start": "2025-03-31", "period_end": "2025-03-01"},
+            "Must not be before the first day billed.",
+        ),
         ({"kwh": "100", "period_start": "2025-01-01", "period_end": "2025-06-30"}, "at most 100 days"),
     ],
 )

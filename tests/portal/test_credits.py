@@ -18,10 +18,10 @@ def issued(owner, verifier, measured):
     return credits_verify(verifier=verifier, block=block, decision="approve", comment="Checked.")
 
 
-def test_the_page_proposes_the_months_after_the_baseline_and_previews_them(portal, measured):
+def test_the_page_proposes_the_eligible_months_after_the_baseline_and_previews_them(portal, measured):
     html = portal.get(f"/portal/buildings/{measured.pk}/credits/").content.decode()
-    assert 'value="2024-03"' in html and 'value="2025-03"' in html
-    assert "1 of the 13 months cannot earn credits" in html and "<strong>2024-03</strong>" in html
+    assert 'value="2024-04"' in html and 'value="2025-03"' in html
+    assert "All 12 months can earn credits." in html
 
 
 def test_the_preview_lists_ineligible_months_with_reasons_before_submitting(portal, measured):
@@ -30,7 +30,7 @@ def test_the_preview_lists_ineligible_months_with_reasons_before_submitting(port
     html = response.content.decode()
     assert response.status_code == 200 and "<main" not in html
     assert "1 of the 3 months cannot earn credits" in html
-    reason = html[html.index("<strong>2024-03</strong>") :].split("</li>")[0]
+    reason = html[html.index("<strong>March 2024:</strong>") :].split("</li>")[0]
     assert "retrofit" in reason.lower()
     eligible = portal.get(url.replace("2024-03", "2024-04"), headers=HX).content.decode()
     assert "All 2 months can earn credits." in eligible and " t can be credited at 90 % confidence" in eligible
@@ -52,7 +52,7 @@ def test_requesting_eligible_months_creates_a_pending_block(portal, measured):
 @pytest.mark.parametrize(
     ("form", "status", "message"),
     [
-        ({"period_start": "2024-03", "period_end": "2024-05"}, 422, "2024-03: "),
+        ({"period_start": "2024-03", "period_end": "2024-05"}, 422, "<strong>March 2024:</strong> The retrofit"),
         ({"period_start": "2024-06", "period_end": "2024-04"}, 422, "Must not be before the first month."),
         ({"period_start": "April", "period_end": "2024-04"}, 422, "Enter a month as YYYY-MM."),
         ({"period_start": "2024-04"}, 422, "This field is required."),

@@ -17,7 +17,7 @@ def test_a_report_is_generated_and_downloaded(portal, measured, tasks_in_process
     assert 'value="2024-04"' in page and 'value="2025-03"' in page  # the latest twelve complete months
     with django_capture_on_commit_callbacks(execute=True):
         response = portal.post(url, PERIOD, follow=True)
-    assert b"The report is being generated" in response.content
+    assert b"Ready" in response.content and b"is being generated" not in response.content
     report = Report.objects.get()
     assert report.status == ReportStatus.COMPLETED
     row = f"{url}{report.public_id}/"
@@ -25,7 +25,7 @@ def test_a_report_is_generated_and_downloaded(portal, measured, tasks_in_process
     assert "Ready" in ready and "every 1s" not in ready and f'href="{row}download/"' in ready
     download = portal.get(f"{row}download/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
-    assert download["Content-Disposition"] == f'attachment; filename="{report.public_id}.pdf"'
+    assert download["Content-Disposition"] == 'attachment; filename="carbonexia-mrv-test-2024-04-to-2024-06.pdf"'
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 

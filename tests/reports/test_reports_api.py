@@ -75,7 +75,7 @@ def test_generate_then_read_then_download(as_owner, owner, building, generate, e
     download = as_owner.get(report["file_path"])
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
-    assert download["Content-Disposition"] == f'attachment; filename="{body["report_id"]}.pdf"'
+    assert download["Content-Disposition"] == 'attachment; filename="carbonexia-mrv-test-2024-04-to-2024-06.pdf"'
     data = b"".join(download.streaming_content)
     assert data.startswith(b"%PDF-")
     stored = Report.objects.get()

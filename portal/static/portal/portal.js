@@ -31,3 +31,20 @@ document.addEventListener("htmx:responseError", (event) => {
 });
 
 document.addEventListener("htmx:sendError", () => alertText("The server could not be reached; check your connection."));
+
+// A copy button beside a value shown once (a webhook's secret). Without script the button stays hidden and the
+// value is plain selectable text.
+for (const button of document.querySelectorAll("button[data-copy]")) {
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const field = document.getElementById(button.dataset.copy);
+    const done = button.parentElement.querySelector(".copy-done");
+    try {
+      await navigator.clipboard.writeText(field.value);
+      done.textContent = "Copied.";
+    } catch {
+      field.select();
+      done.textContent = "Select the text and copy it (Ctrl+C).";
+    }
+  });
+}

@@ -51,7 +51,22 @@ def test_the_current_month_is_the_one_running_in_the_buildings_zone(now, timezon
 def test_no_valid_baseline():
     result = check_eligibility(facts(baseline_valid=False))
     assert not result.eligible
-    assert result.reasons == ["no valid baseline: the building's baseline is missing or not accurate enough"]
+    assert result.reasons == ["no valid baseline: the building's baseline is not accurate enough"]
+
+
+def test_no_baseline_is_one_reason_and_no_savings_are_judged():
+    result = check_eligibility(facts(baseline_exists=False, baseline_valid=False, savings_kwh=None))
+    assert result.reasons == ["The building has no baseline yet."]
+
+
+def test_a_month_without_readings_is_one_reason_not_also_a_use_at_or_above_the_baseline():
+    result = check_eligibility(facts(quality="REJECTED", missing_pct=100.0, savings_kwh=None))
+    assert result.reasons == ["There are no meter readings for this month."]
+
+
+def test_a_month_still_running_has_only_that_reason():
+    running = facts(ended=False, quality="REJECTED", missing_pct=60.0, savings_kwh=-5.0, events=())
+    assert check_eligibility(running) == (False, ["This month has not ended yet."], [])
 
 
 @pytest.mark.parametrize("savings", [0.0, -50.0])
