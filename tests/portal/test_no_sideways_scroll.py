@@ -26,6 +26,8 @@ NOT_PAGES = {
     "event-create": "POST only: a form on the data page",
     "report-status": "an HTMX fragment the reports page polls; a plain GET redirects to the reports page",
     "report-download": "a PDF download, not a page",
+    "portfolio-csv": "a CSV download of the portfolio page's rows, not a page",
+    "upload-template": "a CSV template download, not a page",
     "meter-delete": "POST only: a button on the meters page",
     "webhook-delete": "POST only: a button on the webhooks page",
     "webhook-test": "POST only: a button on the webhooks and deliveries pages",
