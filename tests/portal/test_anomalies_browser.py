@@ -4,19 +4,11 @@ with a chart of the days around it, at 1366 px and 390 px."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
 from tests.mrv import builders
 from tests.portal.test_browser import chromium, new_day  # noqa: F401  (the fixture is used by name)
 
 pytestmark = pytest.mark.browser
 TZ = builders.TZ
-
-
-def _log_in(day, email):
-    day.open("/portal/login/")
-    day.page.get_by_label("Email").fill(email)
-    day.page.get_by_label("Password").fill(PASSWORD)
-    day.page.get_by_role("button", name="Log in").click()
 
 
 @pytest.mark.parametrize("width", [1366, 390])
@@ -32,7 +24,7 @@ def test_the_dashboard_marks_and_lists_a_stuck_register(
     b = builders.office_with_june_anomalies(owner)
     day = new_day(chromium, live_server, f"anomalies-{width}")
     day.page.set_viewport_size({"width": width, "height": 900})
-    _log_in(day, owner.email)
+    day.log_in(owner.email)
     day.open(f"/portal/buildings/{b.pk}/?month=2024-06")
     rows = day.page.locator("table.anomalies tbody tr")
     expect(rows.filter(has_text="Stuck reading")).to_have_count(1)

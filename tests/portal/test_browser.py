@@ -91,6 +91,12 @@ class Day:
     def open(self, path: str):
         return self.page.goto(self.base_url + path)
 
+    def log_in(self, email: str) -> None:
+        self.open("/portal/login/")
+        self.page.get_by_label("Email").fill(email)
+        self.page.get_by_label("Password").fill(PASSWORD)
+        self.page.get_by_role("button", name="Log in").click()
+
     def tab(self, label: str) -> None:
         self.page.get_by_role("navigation", name="Harbour View Offices").get_by_role("link", name=label).click()
 

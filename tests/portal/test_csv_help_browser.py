@@ -8,19 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from metering.readings.models import MeterReading
-from tests.conftest import PASSWORD
 from tests.metering.helpers import make_building, workbook
 from tests.portal.test_browser import chromium, new_day  # noqa: F401  (the fixture is used by name)
 
 pytestmark = pytest.mark.browser
 METER_FIELD = "Meter data (CSV, Excel or Green Button)"
-
-
-def _log_in(day, email):
-    day.open("/portal/login/")
-    day.page.get_by_label("Email").fill(email)
-    day.page.get_by_label("Password").fill(PASSWORD)
-    day.page.get_by_role("button", name="Log in").click()
 
 
 def _upload(page, path) -> None:
@@ -47,7 +39,7 @@ def test_a_template_an_excel_file_and_the_date_order_question_on_the_data_page(
     day = new_day(chromium, live_server, f"csv-help-{width}")
     page = day.page
     page.set_viewport_size({"width": width, "height": 844 if width == 390 else 800})
-    _log_in(day, owner.email)
+    day.log_in(owner.email)
     day.open(f"/portal/buildings/{building.pk}/data/")
 
     # A template, downloaded from the page and uploaded back as it is.

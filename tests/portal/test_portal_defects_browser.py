@@ -18,21 +18,14 @@ from tests.portal.test_browser import chromium, new_day  # noqa: F401  (the fixt
 pytestmark = pytest.mark.browser
 
 
-def _log_in(day, email):
-    day.open("/portal/login/")
-    day.page.get_by_label("Email").fill(email)
-    day.page.get_by_label("Password").fill(PASSWORD)
-    day.page.get_by_role("button", name="Log in").click()
-    expect(day.page.get_by_role("heading", name="Your buildings")).to_be_visible()
-
-
 @pytest.fixture
 def browsing(chromium, live_server, transactional_db, django_db_serialized_rollback, tasks_in_process, make_user):  # noqa: F811
     """A signed-in facility manager's browser at 1366 x 800, and the manager."""
     owner = make_user(email="ana@harbourview.test")
     day = new_day(chromium, live_server, "defects")
     day.page.set_viewport_size({"width": 1366, "height": 800})
-    _log_in(day, owner.email)
+    day.log_in(owner.email)
+    expect(day.page.get_by_role("heading", name="Your buildings")).to_be_visible()
     return day, owner
 
 

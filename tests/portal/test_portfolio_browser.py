@@ -20,7 +20,7 @@ from buildings.models import Building, BuildingType
 from credits.selectors import credit_position
 from credits.services import credits_request, credits_retire, credits_verify
 from mrv.services import baseline_calculate
-from tests.conftest import ARTIFACTS, PASSWORD
+from tests.conftest import ARTIFACTS
 from tests.metering.helpers import make_building
 from tests.mrv import builders
 from tests.portal.test_browser import chromium, new_day  # noqa: F401  (the fixture is used by name)
@@ -63,20 +63,13 @@ def three_buildings(make_user, verifier):
     return owner, office, store
 
 
-def _log_in(day, email: str) -> None:
-    day.open("/portal/login/")
-    day.page.get_by_label("Email").fill(email)
-    day.page.get_by_label("Password").fill(PASSWORD)
-    day.page.get_by_role("button", name="Log in").click()
-    expect(day.page.get_by_role("link", name="Portfolio")).to_be_visible()
-
-
 @pytest.fixture
 def signed_in(chromium, live_server, transactional_db, django_db_serialized_rollback, three_buildings, request):  # noqa: F811
     """The owner of the three buildings, logged in to a browser of their own."""
     owner, office, store = three_buildings
     day = new_day(chromium, live_server, request.node.name)
-    _log_in(day, owner.email)
+    day.log_in(owner.email)
+    expect(day.page.get_by_role("link", name="Portfolio")).to_be_visible()
     return day, owner, office, store
 
 
