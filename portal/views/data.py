@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from buildings.selectors import building_for_read, building_for_write, events_of, station_for_write
 from buildings.services import building_update, event_record, station_create
@@ -93,6 +93,7 @@ def upload(request, building_id):
     return response
 
 
+@require_GET
 @portal_view
 def template(request, building_id, granularity):
     """An example file for this building's uploads (GET /meter/{id}/upload-template)."""
