@@ -34,12 +34,12 @@ def main() -> None:
         owner = User.objects.create_user(email="bench@example.test", password=None)
         only = set(sys.argv[1:])
         results = []
+        if not only or only & {"csv", "json", "http"}:
+            results += ingest.over_http(owner)
         if not only or "csv" in only:
             results.append(ingest.csv_upload_vs_copy(owner))
         if not only or "greenbutton" in only:
             results.append(ingest.greenbutton_vs_csv(owner))
-        if not only or "json" in only:
-            results.append(ingest.json_batch_vs_copy(owner))
         if not only or "mqtt" in only:
             results += mqtt.mqtt_vs_json(owner)
         if not only or "fit" in only:
