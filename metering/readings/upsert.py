@@ -9,11 +9,12 @@ the direct COPY is the upsert's result when no key can conflict.
 """
 
 from dataclasses import dataclass
-from itertools import repeat
 
 import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Model
+
+from . import pgbinary
 
 
 @dataclass(frozen=True)
@@ -60,19 +61,18 @@ def _pg_type(model, column: str) -> str:
 
 
 def _copy_postgres(cursor, target: str, table: SeriesTable, frame: pd.DataFrame, constants: dict) -> None:
-    """Binary COPY of the frame's rows, each with the `constants`, into `target`: no text formatting on our
-    side, no parsing on the server's."""
+    """Binary COPY of the frame's rows, each with the `constants`, into `target`: no text formatting on the
+    server's side, and the rows encoded a column at a time on ours (pgbinary)."""
     columns = list(constants) + list(table.varying)
-    values: list = [repeat(_db_value(table.model, column, value)) for column, value in constants.items()]
-    values.append(pd.DatetimeIndex(frame["time"]).tz_convert("UTC").to_pydatetime())
-    values += [frame[column].tolist() for column in table.varying[1:]]
+    values = [*constants.values(), *(frame[column] for column in table.varying)]
+    payload = pgbinary.copy_rows(
+        [(_pg_type(table.model, c), v) for c, v in zip(columns, values, strict=True)], len(frame)
+    )
     # psycopg's copy() is not wrapped by Django, so its errors are: Django then knows the connection failed and
     # replaces it.
     with connection.wrap_database_errors:
         with cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)") as copy:
-            copy.set_types([_pg_type(table.model, column) for column in columns])
-            for row in zip(*values, strict=False):  # the constants repeat without end
-                copy.write_row(row)
+            copy.write(payload)
 
 
 def _stage_postgres(cursor, table: SeriesTable, stage: str, frame: pd.DataFrame) -> None:
