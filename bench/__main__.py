@@ -56,6 +56,9 @@ def main() -> None:
             results.append(anomalies.one_building_year(mrv.LAST_BUILDING["building"]))
         if not only or "ocr" in only:
             results.append(documents.ocr_per_page())
+        if not only or "ingest-rate" in only:
+            count = int(os.environ.get("BENCH_INGEST_YEARS", "100"))
+            results.append(ingest.portfolio_ingest_vs_copy(owner, count=count))
         if not only or "portfolio" in only:
             results += portfolio.portfolio(owner, count=int(os.environ.get("BENCH_BUILDING_YEARS", "1000")))[0]
         if not only or "flat" in only:
