@@ -81,3 +81,28 @@ def _wait_healthy(base: str, process: subprocess.Popen, *, seconds: float = 60) 
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer {base}/health within {seconds:.0f} s")
+
+
+@contextmanager
+def celery_worker(env: dict[str, str], *, concurrency: int = 1) -> Iterator[subprocess.Popen]:
+    """A Celery worker on the queue named in `env` (CELERY_QUEUE), stopped warm at the end."""
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "carbonexia",
+        "worker",
+        "-Q",
+        env["CELERY_QUEUE"],
+        f"--concurrency={concurrency}",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel=WARNING",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=120)
