@@ -93,7 +93,10 @@ def flag_over_power(
     if hours is None:
         instants = ts.to_numpy(dtype="datetime64[ns]")
         order = positions[np.argsort(instants[positions], kind="stable")]
-        lone = ceiling.known_interval() or (DAY if date_only[order[0]] else QUARTER_HOUR)
+        # Only a reading alone takes the building's interval, so only then is it looked up.
+        lone = pd.Timedelta(0)  # unused: each reading runs to the next
+        if len(order) == 1:
+            lone = ceiling.known_interval() or (DAY if date_only[order[0]] else QUARTER_HOUR)
         hours = np.full(len(ts), np.nan)
         hours[order] = interval_hours(instants[order], lone=lone)
     kw = kwh.to_numpy(dtype=float) / hours
