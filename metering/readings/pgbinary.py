@@ -23,7 +23,8 @@ def _column(kind: str, value: Any, rows: int) -> np.ndarray | None:
     if value is None:
         return None
     if kind == "timestamptz":
-        return (pd.DatetimeIndex(value).as_unit("us").asi8 - _POSTGRES_EPOCH_US).astype(">i8")
+        micros = pd.DatetimeIndex(value).tz_convert("UTC").tz_localize(None).to_numpy(dtype="datetime64[us]")
+        return (micros.astype(np.int64) - _POSTGRES_EPOCH_US).astype(">i8")
     if kind == "float8":
         return np.broadcast_to(np.asarray(value, dtype=">f8"), (rows,))
     if kind == "uuid":
@@ -38,10 +39,10 @@ def _column(kind: str, value: Any, rows: int) -> np.ndarray | None:
 def copy_rows(columns: list[tuple[str, Any]], rows: int) -> bytes:
     """The COPY stream of `rows` rows; `columns` are (PostgreSQL type, a scalar or one value per row)."""
     values = [_column(kind, value, rows) for kind, value in columns]
-    texts = [i for i, column in enumerate(values) if column is not None and column.dtype == object]
+    texts = {i: column for i, column in enumerate(values) if column is not None and column.dtype == object}
     lengths = np.zeros((rows, len(texts)), dtype=np.int64)
-    for j, i in enumerate(texts):
-        lengths[:, j] = np.fromiter(map(len, values[i]), dtype=np.int64, count=rows)
+    for j, column in enumerate(texts.values()):
+        lengths[:, j] = np.fromiter(map(len, column), dtype=np.int64, count=rows)
     groups, group_of = np.unique(lengths, axis=0, return_inverse=True)
     parts = [SIGNATURE]
     for g, widths in enumerate(groups):
