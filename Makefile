@@ -9,7 +9,7 @@ HOST_PORT ?= 127.0.0.1:8000
 TEST_QUEUE := carbonexia-test-$(shell date +%s%N)
 PYTEST_SQLITE := -m "not postgres and not worker"
 
-.PHONY: install install-dev run test test-postgres test-sqlite fuzz lint lint-imports lint-types bench services worker clean
+.PHONY: install install-dev run test test-postgres test-sqlite fuzz lint lint-imports lint-types bench loadtest services worker clean
 
 $(VENV)/.runtime: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ fuzz: services
 
 bench: services
 	set -a; . var/test-services.env; set +a; $(PY) -m bench
+
+# Locust against gunicorn (DEBUG off) + TimescaleDB + Redis + a Celery worker, all on loopback, for LOADTEST_TIME;
+# fails when a request failed or the rows stored differ from the rows sent (bench/loadtest/run.py).
+LOADTEST_TIME ?= 3m
+loadtest: services
+	set -a; . var/test-services.env; set +a; LOADTEST_TIME=$(LOADTEST_TIME) $(PY) -m bench.loadtest.run
 
 worker: install
 	$(VENV)/bin/celery -A carbonexia worker -B --loglevel=info

@@ -34,14 +34,14 @@ def main() -> None:
         owner = User.objects.create_user(email="bench@example.test", password=None)
         only = set(sys.argv[1:])
         results = []
+        if not only or only & {"csv", "json", "http"}:
+            results += ingest.over_http(owner)
         if not only or "csv" in only:
             results.append(ingest.csv_upload_vs_copy(owner))
         if not only or "greenbutton" in only:
             results.append(ingest.greenbutton_vs_csv(owner))
         if not only or "xlsx" in only:
             results.append(spreadsheet.xlsx_vs_csv())
-        if not only or "json" in only:
-            results.append(ingest.json_batch_vs_copy(owner))
         if not only or "mqtt" in only:
             results += mqtt.mqtt_vs_json(owner)
         if not only or "fit" in only:
@@ -58,6 +58,9 @@ def main() -> None:
             results.append(anomalies.one_building_year(mrv.LAST_BUILDING["building"]))
         if not only or "ocr" in only:
             results.append(documents.ocr_per_page())
+        if not only or "ingest-rate" in only:
+            count = int(os.environ.get("BENCH_INGEST_YEARS", "100"))
+            results.append(ingest.portfolio_ingest_vs_copy(owner, count=count))
         if not only or "portfolio" in only:
             results += portfolio.portfolio(owner, count=int(os.environ.get("BENCH_BUILDING_YEARS", "1000")))[0]
         if not only or "flat" in only:

@@ -67,7 +67,7 @@ def table(results: list[Result]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        target = f"≤ {r.target_ratio:g}×" if r.target_ratio else "—"
+        target = f"≤ {r.target_ratio:.3g}×" if r.target_ratio else "—"
         ours = r.ours_text or _duration(r.ours_s)
         reference = r.reference_text or _duration(r.reference_s)
         lines.append(

@@ -7,7 +7,6 @@ import resource
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ from metering.weather.services import temperatures_ingest
 from mrv.services import baseline_calculate
 
 from .harness import Result
+from .server import worker_command
 
 TZ = "Asia/Kolkata"
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,23 +100,7 @@ def _worker(log: Path) -> subprocess.Popen:
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
     }
-    queue = os.environ["CELERY_QUEUE"]
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "carbonexia",
-        "worker",
-        "-Q",
-        queue,
-        "--concurrency",
-        "2",
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel",
-        "WARNING",
-    ]
+    command = worker_command(os.environ["CELERY_QUEUE"], concurrency=2)
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 

@@ -13,6 +13,7 @@
   any real meter (a gigawatt site over a month is 0.74 TWh), so sums of readings stay finite and exact.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,11 @@ class PowerCeiling:
     area_sqft: float
     max_w_per_sqft: float
     interval: pd.Timedelta | None  # the building's stored reading interval; None when it has too few readings
+    # Or how to look it up, asked only for a reading that stands alone: most batches never need the query.
+    find_interval: Callable[[], pd.Timedelta | None] | None = None
+
+    def known_interval(self) -> pd.Timedelta | None:
+        return self.find_interval() if self.find_interval is not None else self.interval
 
     @property
     def max_kw(self) -> float:
@@ -87,7 +93,10 @@ def flag_over_power(
     if hours is None:
         instants = ts.to_numpy(dtype="datetime64[ns]")
         order = positions[np.argsort(instants[positions], kind="stable")]
-        lone = ceiling.interval or (DAY if date_only[order[0]] else QUARTER_HOUR)
+        # Only a reading alone takes the building's interval, so only then is it looked up.
+        lone = pd.Timedelta(0)  # unused: each reading runs to the next
+        if len(order) == 1:
+            lone = ceiling.known_interval() or (DAY if date_only[order[0]] else QUARTER_HOUR)
         hours = np.full(len(ts), np.nan)
         hours[order] = interval_hours(instants[order], lone=lone)
     kw = kwh.to_numpy(dtype=float) / hours

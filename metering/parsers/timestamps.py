@@ -110,7 +110,12 @@ def parse_timestamps(
         message=lambda value: f"{quoted(value)} is not a valid date and time.",
         value=values,
     )
-    local = _localize(naive, pd.Series(date_only), tz=tz, values=values, column=column, errors=errors)
+    # Values that all carry their offset (the usual API batch) leave nothing to place on the zone's clock.
+    local = (
+        _localize(naive, pd.Series(date_only), tz=tz, values=values, column=column, errors=errors)
+        if naive.notna().any()
+        else naive.dt.tz_localize("UTC")
+    )
     ts = exact.where(kind == "exact", local).astype("datetime64[ns, UTC]")
     return Instants(ts=ts, date_only=date_only)
 

@@ -82,7 +82,8 @@ def meter_bounds(building: Building) -> dict[str, Any]:
         "power": parsers.PowerCeiling(
             area_sqft=building.area_sqft,
             max_w_per_sqft=building.power_ceiling_w_per_sqft,
-            interval=meter_interval(building=building),
+            interval=None,
+            find_interval=lambda: meter_interval(building=building),
         ),
     }
 

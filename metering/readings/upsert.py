@@ -1,8 +1,11 @@
 """Atomic bulk upsert of a time series into its table, counting inserted vs replaced rows.
 
-Rows first land in a temporary table (PostgreSQL: COPY; SQLite: executemany), then one
-INSERT … SELECT … ON CONFLICT DO UPDATE moves them in. Both databases take the same path, so
-the counts and the conflict rule cannot drift apart.
+On PostgreSQL, a batch whose span holds no stored row of its series (the usual case: new data that continues
+the old) is COPYed straight into the table: nothing can conflict, so every row is an insert. A transaction-scoped
+advisory lock per series makes that check and the COPY one step against a concurrent writer of the same series.
+Otherwise rows first land in a temporary table (PostgreSQL: COPY; SQLite: executemany), then one
+INSERT … SELECT … ON CONFLICT DO UPDATE moves them in and counts the replaced ones. Both paths store the same rows:
+the direct COPY is the upsert's result when no key can conflict.
 """
 
 from dataclasses import dataclass
@@ -10,6 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Model
+
+from . import pgbinary
 
 
 @dataclass(frozen=True)
@@ -45,28 +50,55 @@ def _sqlite_times(times: pd.Series) -> list[str]:
     return list(text)
 
 
-_PG_STAGE_TYPES = {"DateTimeField": "timestamptz", "FloatField": "float8", "CharField": "text"}
+_PG_TYPES = {"DateTimeField": "timestamptz", "FloatField": "float8", "CharField": "text", "UUIDField": "uuid"}
 
 
-def _pg_stage_type(model, column: str) -> str:
+def _pg_type(model, column: str) -> str:
+    if column == "time":  # a TimescaleDateTimeField
+        return "timestamptz"
     field = next(f for f in model._meta.concrete_fields if f.column == column)
-    return _PG_STAGE_TYPES[field.get_internal_type() if column != "time" else "DateTimeField"]
+    return _PG_TYPES[(field.target_field if field.is_relation else field).get_internal_type()]
+
+
+def _copy_postgres(cursor, target: str, table: SeriesTable, frame: pd.DataFrame, constants: dict) -> None:
+    """Binary COPY of the frame's rows, each with the `constants`, into `target`: no text formatting on the
+    server's side, and the rows encoded a column at a time on ours (pgbinary)."""
+    columns = list(constants) + list(table.varying)
+    values = [*constants.values(), *(frame[column] for column in table.varying)]
+    payload = pgbinary.copy_rows(
+        [(_pg_type(table.model, c), v) for c, v in zip(columns, values, strict=True)], len(frame)
+    )
+    # psycopg's copy() is not wrapped by Django, so its errors are: Django then knows the connection failed and
+    # replaces it.
+    with connection.wrap_database_errors:
+        with cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)") as copy:
+            copy.write(payload)
 
 
 def _stage_postgres(cursor, table: SeriesTable, stage: str, frame: pd.DataFrame) -> None:
-    types = [_pg_stage_type(table.model, column) for column in table.varying]
+    types = [_pg_type(table.model, column) for column in table.varying]
     columns = ", ".join(f"{column} {kind}" for column, kind in zip(table.varying, types, strict=True))
     cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ({columns}) ON COMMIT DROP")
     cursor.execute(f"TRUNCATE {stage}")
-    values: list[list] = [list(pd.DatetimeIndex(frame["time"]).tz_convert("UTC").to_pydatetime())]
-    values += [frame[column].tolist() for column in table.varying[1:]]
-    # Binary COPY: no text formatting on our side, no parsing on the server's. psycopg's copy() is not wrapped
-    # by Django, so its errors are: Django then knows the connection failed and replaces it.
-    with connection.wrap_database_errors:
-        with cursor.copy(f"COPY {stage} ({', '.join(table.varying)}) FROM STDIN WITH (FORMAT binary)") as copy:
-            copy.set_types(types)
-            for row in zip(*values, strict=True):
-                copy.write_row(row)
+    _copy_postgres(cursor, stage, table, frame, {})
+
+
+def _fresh_span(cursor, table: SeriesTable, frame: pd.DataFrame, constants: dict) -> bool:
+    """True when no stored row of this series (the key's constant columns) lies within the frame's span. Holds an
+    advisory lock on the series until the transaction ends, so no concurrent writer can fill the span meanwhile."""
+    series = [
+        (column, _db_value(table.model, column, constants[column]))
+        for column in table.key_columns
+        if column in constants
+    ]
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [repr((table.name, series))])
+    match = " AND ".join(f"{column} = %s" for column, _ in series)
+    times = pd.DatetimeIndex(frame["time"])
+    cursor.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {table.name} WHERE {match} AND time BETWEEN %s AND %s)",
+        [value for _, value in series] + [times.min().to_pydatetime(), times.max().to_pydatetime()],
+    )
+    return not cursor.fetchone()[0]
 
 
 def _stage_sqlite(cursor, table: SeriesTable, stage: str, frame: pd.DataFrame) -> None:
@@ -94,6 +126,9 @@ def upsert_series(*, table: SeriesTable, frame: pd.DataFrame, constants: dict) -
     replaced = ", ".join(f"{column} = EXCLUDED.{column}" for column in table.replaced)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if _fresh_span(cursor, table, frame, constants):
+                _copy_postgres(cursor, table.name, table, frame, constants)
+                return UpsertCounts(inserted=len(frame), updated=0)
             _stage_postgres(cursor, table, stage, frame)
         else:
             _stage_sqlite(cursor, table, stage, frame)

@@ -156,3 +156,19 @@ def test_future_temperatures_are_row_errors_in_json_and_csv():
 def test_the_extreme_plausible_temperatures_are_accepted(value):
     frame = parse_temperature_items([{"date": "2026-05-31", "temperature_c": value}], tz="UTC", latest=NOW)
     assert frame["temperature_c"].tolist() == [value]
+
+
+def test_the_stored_interval_is_looked_up_for_a_reading_alone_and_only_then():
+    asked = []
+
+    def find_interval():
+        asked.append(True)
+        return pd.Timedelta(hours=1)
+
+    lazy = PowerCeiling(area_sqft=1000, max_w_per_sqft=25, interval=None, find_interval=find_interval)
+    # 20 kWh over the stored hour is 20 kW (fine); over the 15 minutes guessed without it, 80 kW would be refused.
+    parse_readings([{"timestamp": "2026-01-01T00:00Z", "kwh": 20}], tz="UTC", latest=NOW, power=lazy)
+    assert asked == [True]
+    two = [{"timestamp": "2026-01-01T00:00Z", "kwh": 5}, {"timestamp": "2026-01-01T01:00Z", "kwh": 5}]
+    parse_readings(two, tz="UTC", latest=NOW, power=lazy)
+    assert asked == [True]
