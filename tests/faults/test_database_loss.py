@@ -23,7 +23,11 @@ from tests.support.processes import AppServer
 
 ROWS = 200_000  # five and a half years of quarter hours: the server takes seconds to store them
 # The statements that move the readings: the COPY into the staging table, and the upsert out of it.
-WRITING = ["COPY _incoming_metering_meterreading %", "INSERT INTO metering_meterreading %"]
+WRITING = [
+    "COPY _incoming_metering_meterreading %",
+    "COPY metering_meterreading %",
+    "INSERT INTO metering_meterreading %",
+]
 
 
 @pytest.fixture
