@@ -80,7 +80,7 @@ def test_postgres_copies_a_fresh_span_and_upserts_only_an_overlap(as_owner, owne
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_concurrent_writer_of_the_same_span_waits_then_upserts(owner):
     """Two transactions storing the same fresh span: the second waits for the first's lock, then sees its rows
     and replaces them instead of failing on the unique constraint."""
