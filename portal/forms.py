@@ -16,7 +16,6 @@ from carbonexia.common import calendar as calendar_span
 from carbonexia.common.errors import ServiceError
 from carbonexia.common.timezones import known_timezones
 from carbonexia.events import EVENT_LABELS, EVENT_TYPES
-from metering.uploads.models import DateOrder
 from mrv.models import Method
 from mrv.selectors import MAX_MONTHS
 
@@ -264,69 +263,6 @@ class BuildingForm(StationAndLocationForm):
         return {name: self.cleaned_data[name] for name in self.changed_data}
 
 
-class UploadForm(PortalForm):
-    """A form of one `file` field, which the upload services take as its bytes and its name."""
-
-    def upload(self) -> dict:
-        file = self.cleaned_data["file"]
-        return {"data": file.read(), "filename": file.name}
-
-
-SPREADSHEET_TYPES = ".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class SpreadsheetUploadForm(UploadForm):
-    """A CSV or Excel workbook, with the API's `date_order`: needed only when a file's slashed dates do not settle
-    it (the service's 422 ambiguous_dates puts its question on this field)."""
-
-    field_order = ["file", "date_order"]
-    date_order = forms.ChoiceField(
-        label="Dates like 03/04/2025",
-        choices=[("", "Tell from the file"), *DateOrder.choices],
-        required=False,
-        widget=forms.RadioSelect(attrs={"class": "date-order"}),
-        help_text="Only for dates written with slashes: a day above 12 settles it, otherwise choose.",
-    )
-
-    def upload(self) -> dict:
-        return {**super().upload(), "date_order": self.cleaned_data["date_order"]}
-
-
-class MeterUploadForm(SpreadsheetUploadForm):
-    """A meter CSV, Excel workbook or Green Button file: the service tells them apart by their content."""
-
-    file = forms.FileField(
-        label="Meter data (CSV, Excel or Green Button)",
-        help_text="A CSV or an Excel workbook (.xlsx, first sheet) with a header row, then one reading per row: "
-        "timestamp,kwh (times without an offset are read in the building's time zone); or the Green Button XML file "
-        "your utility lets you download.",
-        widget=forms.ClearableFileInput(attrs={"accept": f"{SPREADSHEET_TYPES},.xml,application/xml,text/xml"}),
-    )
-    usage_point = forms.CharField(
-        required=False,
-        max_length=255,
-        label="Green Button usage point",
-        help_text="Only for a Green Button file with several meters (usage points): the id or title of this "
-        "building's. Leave empty otherwise.",
-    )
-
-    def upload(self) -> dict:
-        return {**super().upload(), "usage_point": self.cleaned_data["usage_point"]}
-
-
-class TemperatureUploadForm(SpreadsheetUploadForm):
-    """On the data page beside the meter upload, so its field ids differ from that form's."""
-
-    file = forms.FileField(
-        label="Temperature CSV or Excel",
-        help_text="date,temperature_c for daily means, or timestamp,temperature_c for hourly readings (°C).",
-        widget=forms.ClearableFileInput(attrs={"accept": SPREADSHEET_TYPES}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, auto_id="id_temperatures_%s", **kwargs)
-
-
 class ReadingsForm(PortalForm):
     interval = forms.ChoiceField(
         label="Sum per", choices=[("hour", "Hour"), ("day", "Day"), ("month", "Month")], initial="day"
@@ -401,14 +337,6 @@ class RetireForm(PortalForm):
     quantity = forms.IntegerField(min_value=1, required=False, help_text="Leave empty to retire the whole block.")
     beneficiary = forms.CharField(max_length=200, help_text="On whose behalf the credits are retired.")
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class BillUploadForm(UploadForm):
-    file = forms.FileField(
-        label="Utility bill",
-        help_text="A PNG or JPEG photo or scan, or a PDF.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,application/pdf"}),
-    )
 
 
 class BillConfirmForm(PortalForm):

@@ -7,9 +7,10 @@ from metering.bills.selectors import bill_findings, bill_for_confirm, bill_for_r
 from metering.bills.services import bill_confirm, bill_upload
 
 from ..access import portal_view, submitted
-from ..forms import BillConfirmForm, BillUploadForm
+from ..forms import BillConfirmForm
 from ..selectors import bills_of
 from ..submit import submit
+from ..upload_forms import BillUploadForm
 
 
 @portal_view

@@ -16,9 +16,10 @@ from metering.weather.services import temperature_csv_upload
 
 from .. import charts
 from ..access import portal_view
-from ..forms import EventForm, MeterUploadForm, ReadingsForm, StationForm, StationLinkForm, TemperatureUploadForm
+from ..forms import EventForm, ReadingsForm, StationForm, StationLinkForm
 from ..selectors import readings_window, recent_uploads
 from ..submit import submit
+from ..upload_forms import MeterUploadForm, TemperatureUploadForm
 
 # Sent with a finished upload, so the readings chart on the page reloads itself.
 READINGS_CHANGED = "readings-changed"
