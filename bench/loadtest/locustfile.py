@@ -4,6 +4,7 @@ the savings API. `bench/loadtest/run.py` seeds the database and writes the plan 
 
 import json
 import os
+import time
 from datetime import datetime, timedelta
 from itertools import count
 
@@ -13,6 +14,7 @@ PLAN = json.loads(open(os.environ["LOADTEST_PLAN"]).read())  # noqa: SIM115 - re
 BATCH = 1000
 STEP = timedelta(minutes=15)
 _integrators, _portal_users = count(), count()
+_first_integrator_start: dict[str, float] = {}
 _sent = {"rows": 0}
 
 
@@ -33,12 +35,21 @@ def _write_results(environment, **_):
         json.dump({"endpoints": endpoints, "rows_sent": _sent["rows"]}, results)
 
 
+PACING = float(os.environ.get("LOADTEST_BATCH_SECONDS", "10"))
+
+
 class Integrator(HttpUser):
     fixed_count = len(PLAN["integrators"])
-    wait_time = constant_pacing(float(os.environ.get("LOADTEST_BATCH_SECONDS", "10")))
+    wait_time = constant_pacing(PACING)
 
     def on_start(self):
-        me = PLAN["integrators"][next(_integrators)]
+        n = next(_integrators)
+        me = PLAN["integrators"][n]
+        # Independent integrators post at independent moments: their first batches are spread evenly over one
+        # pacing period from the first integrator's start (constant pacing keeps them so). Started as Locust spawns
+        # them (10 a second), every batch of the run would arrive in the same five seconds of each period.
+        first_start = _first_integrator_start.setdefault("at", time.monotonic())
+        time.sleep(max(0.0, first_start + n * PACING / self.fixed_count - time.monotonic()))
         self.building_id = me["building_id"]
         self.client.headers["Authorization"] = f"Bearer {me['token']}"
         self.next_reading = datetime.fromisoformat(PLAN["batch_start"])
