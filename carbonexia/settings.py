@@ -361,6 +361,8 @@ ANOMALY_ZERO_RUN_HOURS = env_float("ANOMALY_ZERO_RUN_HOURS", 2.0)
 ANOMALY_SHIFT_STATISTIC = env_float("ANOMALY_SHIFT_STATISTIC", 6.0)
 ANOMALY_SHIFT_MIN_PCT = env_float("ANOMALY_SHIFT_MIN_PCT", 5.0)
 ANOMALY_SHIFT_MIN_DAYS = env_int("ANOMALY_SHIFT_MIN_DAYS", 14)
+# Readings stored for a building's months within this many seconds are judged by one detection, after the last.
+ANOMALY_DETECT_DELAY_SECONDS = env_int("ANOMALY_DETECT_DELAY_SECONDS", 60)
 
 # --- Portfolio recompute (mrv.recompute): buildings per Celery task, their inputs read together -----------
 MRV_RECOMPUTE_BATCH_SIZE = env_int("MRV_RECOMPUTE_BATCH_SIZE", 50)

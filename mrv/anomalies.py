@@ -154,16 +154,31 @@ def describe(anomaly: FoundAnomaly, timezone: str) -> str:
 
 def anomalies_detect_after_ingest(*, building: Building, first: pd.Timestamp, last: pd.Timestamp, **_: Any) -> None:
     """Detection runs after readings are stored (on the worker; in-process without one), so the first read of
-    the months finds them cached. A queue that is down only defers the work to that first read."""
+    the months finds them cached. A queue that is down only defers the work to that first read.
+
+    An integrator posting every few seconds would queue a detection per batch, each made stale by the next: a
+    detection waits ANOMALY_DETECT_DELAY_SECONDS, and batches for the same months stored before it starts join it
+    (the task clears the mark as it starts, so what is stored later queues another)."""
     months = pd.period_range(
         first.tz_convert(building.timezone).tz_localize(None).to_period("M"),
         last.tz_convert(building.timezone).tz_localize(None).to_period("M"),
         freq="M",
     )
+    delay = settings.ANOMALY_DETECT_DELAY_SECONDS
+    marked = detection_queued_key(str(building.pk), str(months[0]), str(months[-1]))
+    # The mark outlives the delay in case the worker is late; a worker that never comes lets it expire.
+    if not cache.add(marked, True, timeout=2 * delay + 60):
+        return
     try:
-        enqueue("mrv.detect_anomalies", str(building.pk), str(months[0]), str(months[-1]))
+        enqueue("mrv.detect_anomalies", str(building.pk), str(months[0]), str(months[-1]), countdown=delay)
     except Unavailable:
+        cache.delete(marked)
         logger.warning("Anomaly detection for building %s deferred: the task queue is unavailable.", building.pk)
+
+
+def detection_queued_key(building_id: str, first: str, last: str) -> str:
+    """The mark of a detection of the months [first, last] queued and not started yet."""
+    return f"anomalies-queued:{building_id}:{first}:{last}"
 
 
 def anomalies_by_month(anomalies: list[FoundAnomaly], *, timezone: str) -> dict[pd.Period, list[FoundAnomaly]]:

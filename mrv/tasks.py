@@ -4,10 +4,11 @@ Celery chord with a summary at the end."""
 import pandas as pd
 from celery import chord, shared_task
 from django.conf import settings
+from django.core.cache import cache
 
 from buildings.models import Building
 
-from .anomalies import building_anomalies
+from .anomalies import building_anomalies, detection_queued_key
 from .recompute import mrv_recompute_batch, mrv_recompute_one
 from .selectors import current_baseline
 
@@ -27,6 +28,7 @@ def recompute_batch(building_ids: list[str]) -> list[dict]:
 @shared_task(name="mrv.detect_anomalies", acks_late=True, soft_time_limit=120, time_limit=180)
 def detect_anomalies(building_id: str, first: str, last: str) -> int:
     """Finds and caches the anomalies of the months [first, last]; how many there are."""
+    cache.delete(detection_queued_key(building_id, first, last))  # readings stored from now on queue another
     building = Building.objects.filter(pk=building_id).first()
     if building is None:
         return 0

@@ -20,19 +20,20 @@ def task_named(name: str) -> Task:
     return current_app.tasks[name]
 
 
-def enqueue(task: Task | str, *args) -> None:
+def enqueue(task: Task | str, *args, countdown: float | None = None) -> None:
     """Sends `task` from inside the caller's transaction. If the broker refuses, the error rolls the
     transaction back: the record and its task exist together or not at all (the client gets 503).
 
     A service names its task ("metering.process_bill") rather than importing the task module, which imports
     the service. The name is looked up in the app's registry, not handed to `send_task`, so eager mode still
     runs the task in-process; the task's module must be imported at start-up (its app's `ready()`), and an
-    unknown name raises `celery.exceptions.NotRegistered`.
+    unknown name raises `celery.exceptions.NotRegistered`. `countdown` delays a worker's run by that many
+    seconds (eager mode runs at once).
     """
     if isinstance(task, str):
         task = task_named(task)
     try:
-        task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY)
+        task.apply_async(args=args, countdown=countdown, retry=True, retry_policy=PUBLISH_RETRY)
     except OperationalError:
         raise Unavailable(
             "The task queue is unavailable right now, so nothing was stored; try again in a minute.",
