@@ -17,6 +17,7 @@ the observed neighbours (``gap_fill``), never by straight lines across nights an
 months report only the measured readings.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import cast
@@ -67,6 +68,13 @@ def months_bounds(
     months: Sequence[pd.Period | str] | pd.PeriodIndex, timezone: str
 ) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
     """Each month's first and first-after instants, at local midnight in ``timezone`` (one vectorised pass)."""
+    # Remembered: a portfolio recompute asks for the same twelve months in the same few zones thousands of times,
+    # and the answer (immutable indexes) depends on nothing else.
+    return _months_bounds(tuple(months), timezone)
+
+
+@functools.lru_cache(maxsize=4096)
+def _months_bounds(months: tuple[pd.Period | str, ...], timezone: str) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
     periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])
     # Months since 1970-01 are numpy's datetime64[M]: the first days without pandas' Period-to-Timestamp path,
     # which costs more than the rest of the function.
@@ -90,6 +98,13 @@ def expected_readings_per_month(
     *, months: Sequence[pd.Period | str], timezone: str, interval: pd.Timedelta
 ) -> np.ndarray:
     """How many readings each complete month holds for a meter reading every ``interval``."""
+    return _expected_readings_per_month(tuple(months), timezone, interval).copy()
+
+
+@functools.lru_cache(maxsize=4096)
+def _expected_readings_per_month(
+    months: tuple[pd.Period | str, ...], timezone: str, interval: pd.Timedelta
+) -> np.ndarray:
     periods = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])
     if day_based(interval):
         spans = pd.to_timedelta(periods.days_in_month, unit="D")
