@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -80,25 +81,57 @@ def credit_request_preview(building, first: pd.Period, last: pd.Period) -> Reque
     return RequestPreview(run=run, ineligible=ineligible_months(run), held_by=held_by)
 
 
+# The run of [first, last] of one building, from the cache when it is there.
+RunOf = Callable[[pd.Period, pd.Period], MrvRun]
+
+
+def _runs_of(building) -> RunOf:
+    return lambda first, last: cached_mrv_run(building=building, first=first, last=last)[0]
+
+
 def next_free_credit_period(building) -> tuple[pd.Period, pd.Period] | None:
     """The first run of eligible months after the baseline and every live credit request (up to the latest complete
     month, at most MAX_MONTHS), when a request of it would be accepted; else None, so a form is never pre-filled
     with a period credits_request refuses."""
-    last, baseline = latest_complete_month(building), current_baseline(building)
+    return free_credit_period(
+        last=latest_complete_month(building),
+        baseline=current_baseline(building),
+        covered=live_requests(building).aggregate(end=Max("period_end"))["end"],
+        run=_runs_of(building),
+    )
+
+
+def free_credit_period(
+    *, last: pd.Period | None, baseline, covered: date | None, run: RunOf
+) -> tuple[pd.Period, pd.Period] | None:
+    """`next_free_credit_period` from what it reads: the latest complete month, the current baseline, the last day
+    live requests cover, and the building's runs."""
     if last is None or baseline is None:
         return None
-    covered = live_requests(building).aggregate(end=Max("period_end"))["end"]
     first = pd.Period(max(covered or baseline.period_end, baseline.period_end), freq="M") + 1
     if first > last:
         return None
-    run, _ = cached_mrv_run(building=building, first=first, last=min(last, first + MAX_MONTHS - 1))
-    eligible = [month.eligible for month in run.months]
+    eligible = [month.eligible for month in run(first, min(last, first + MAX_MONTHS - 1)).months]
     if True not in eligible:
         return None
     start = eligible.index(True)
     end = eligible.index(False, start) - 1 if False in eligible[start:] else len(eligible) - 1
     chosen = (first + start, first + end)
-    return None if credit_request_preview(building, *chosen).refused else chosen
+    chosen_run = run(*chosen)
+    # No live request holds a day of it: it starts after the last day they cover.
+    preview = RequestPreview(run=chosen_run, ineligible=ineligible_months(chosen_run), held_by=[])
+    return None if preview.refused else chosen
+
+
+def live_request_ends(buildings) -> dict:
+    """The last day the live requests of each of the buildings cover, by building id, in one query."""
+    ends = (
+        CreditBlock.objects.filter(building__in=buildings, parent__isnull=True)
+        .exclude(status=Status.REJECTED)
+        .values("building_id")
+        .annotate(end=Max("period_end"))
+    )
+    return {row["building_id"]: row["end"] for row in ends}
 
 
 def pending_queue() -> QuerySet[CreditBlock]:
@@ -177,13 +210,17 @@ class Creditable:
 def creditable_now(building) -> Creditable | None:
     """The creditable tonnes and whole credits of the months a request could cover today (the credits page's
     default period), from the cached MRV run; None when no month is free to request."""
-    period = next_free_credit_period(building)
+    return creditable_over(next_free_credit_period(building), run=_runs_of(building))
+
+
+def creditable_over(period: tuple[pd.Period, pd.Period] | None, *, run: RunOf) -> Creditable | None:
+    """What a request of `period` (a free_credit_period) would credit; None without one."""
     if period is None:
         return None
-    run, _ = cached_mrv_run(building=building, first=period[0], last=period[1])
+    totals = run(*period).totals
     return Creditable(
         first=period[0],
         last=period[1],
-        co2_creditable_tons=run.totals["co2_creditable_tons"],
-        credits=run.totals["creditable"]["credits"],
+        co2_creditable_tons=totals["co2_creditable_tons"],
+        credits=totals["creditable"]["credits"],
     )

@@ -7,4 +7,5 @@ urlpatterns = [
     *api_path("credits/<uuid:credit_id>/verify", api.VerifyView.as_view(), name="credits-verify"),
     *api_path("credits/<uuid:credit_id>/retire", api.RetireView.as_view(), name="credits-retire"),
     *api_path("credits/<uuid:building_id>", api.BuildingCreditsView.as_view(), name="credits-building"),
+    *api_path("portfolio", api.PortfolioView.as_view(), name="portfolio"),
 ]

@@ -2,6 +2,7 @@
 end of a month, gives every result computed from the old state a key nobody asks for again."""
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,6 +45,13 @@ def key_state(building: Building) -> "KeyState":
     version = Building.objects.filter(pk=building.pk).values_list("data_version", flat=True).get()
     # The running month is part of the key: when a month ends, runs that cover it can become eligible.
     return KeyState(version, factors_fingerprint(), running_month(building, timezone.now()))
+
+
+def loaded_key_states(buildings: Iterable[Building]) -> dict:
+    """`key_state` of each building by id, from the data version it was loaded with: the factors are read once for
+    all, so a page of buildings costs one query however long it is."""
+    factors, now = factors_fingerprint(), timezone.now()
+    return {b.pk: KeyState(b.data_version, factors, running_month(b, now)) for b in buildings}
 
 
 @dataclass(frozen=True)

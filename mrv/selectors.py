@@ -5,14 +5,14 @@ from datetime import datetime
 
 import pandas as pd
 from django.core.cache import cache
-from django.db.models import Max, QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from buildings.models import Building
 from carbonexia.common.errors import Invalid
 from metering.readings.models import MeterReading
 
-from .cache_keys import MRV_CACHE_SECONDS, mrv_cache_key, running_month
+from .cache_keys import MRV_CACHE_SECONDS, KeyState, mrv_cache_key, running_month
 from .engine import MrvRun, mrv_run
 from .models import Baseline
 
@@ -30,6 +30,13 @@ def baselines_of(building: Building) -> QuerySet[Baseline]:
 
 def current_baseline(building: Building) -> Baseline | None:
     return baselines_of(building).first()
+
+
+def current_baselines(buildings) -> dict:
+    """`current_baseline` of each of the buildings by building id, in one query; a building without one is absent."""
+    newest = Baseline.objects.filter(building=OuterRef("building")).order_by("-created_at").values("pk")[:1]
+    found = Baseline.objects.filter(building__in=buildings, pk=Subquery(newest))
+    return {baseline.building_id: baseline for baseline in found}
 
 
 def latest_complete_month(building: Building) -> pd.Period | None:
@@ -66,9 +73,23 @@ def cached_mrv_run(*, building: Building, first: pd.Period, last: pd.Period) -> 
     run = cache.get(key)
     if run is not None:
         return run, True
-    run = mrv_run(building=building, first=first, last=last, baseline=current_baseline(building))
+    return _computed(key, building=building, first=first, last=last, baseline=current_baseline(building)), False
+
+
+def cached_mrv_run_keyed(
+    *, building: Building, first: pd.Period, last: pd.Period, state: KeyState, baseline: Baseline | None
+) -> MrvRun:
+    """`cached_mrv_run` for a caller that read the building's key state and current baseline already (a page of
+    buildings reads them together), so a cached run costs no query."""
+    key = state.key(building=building, first=first, last=last)
+    run = cache.get(key)
+    return run if run is not None else _computed(key, building=building, first=first, last=last, baseline=baseline)
+
+
+def _computed(key: str, *, building: Building, first: pd.Period, last: pd.Period, baseline: Baseline | None) -> MrvRun:
+    run = mrv_run(building=building, first=first, last=last, baseline=baseline)
     cache.set(key, run, timeout=MRV_CACHE_SECONDS)
-    return run, False
+    return run
 
 
 def cached_mrv_run_only(*, building: Building, first: pd.Period, last: pd.Period) -> MrvRun | None:

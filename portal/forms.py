@@ -16,10 +16,9 @@ from carbonexia.common import calendar as calendar_span
 from carbonexia.common.errors import ServiceError
 from carbonexia.common.timezones import known_timezones
 from carbonexia.events import EVENT_LABELS, EVENT_TYPES
+from credits.portfolio import DEFAULT_SORT, SEARCH_MAX_LENGTH
 from mrv.models import Method
 from mrv.selectors import MAX_MONTHS
-
-from .portfolio import DEFAULT_SORT
 
 
 class PortalForm(forms.Form):
@@ -159,7 +158,7 @@ class PortfolioForm(PortalForm):
         ("issues", "Open issues", False, ("fewest first", "most first")),
     )
 
-    q = forms.CharField(required=False, max_length=200, label="Name contains")
+    q = forms.CharField(required=False, max_length=SEARCH_MAX_LENGTH, label="Name contains")
     type = forms.ChoiceField(required=False, label="Type", choices=[("", "Every type"), *BuildingType.choices])
     issues = forms.BooleanField(required=False, label="Only buildings with open issues")
     sort = forms.ChoiceField(

@@ -1,9 +1,9 @@
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from carbonexia.common.api import paginated, validated
+from carbonexia.common.api import PAGE_PARAMETERS, page_of, paginated, validated
 from carbonexia.common.pagination import PageNumberPagination
 from carbonexia.events import EVENT_TYPES
 
@@ -59,31 +59,12 @@ class DeliveryOut(serializers.ModelSerializer):
         ]
 
 
-def _page_of(name: str, item: type[serializers.Serializer]):
-    """The schema of a paginated answer, as PageNumberPagination renders it."""
-    return inline_serializer(
-        name,
-        {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": item(many=True),
-        },
-    )
-
-
-PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="A page number within the paginated result set."),
-    OpenApiParameter("page_size", int, description="Number of results to return per page."),
-]
-
-
 class WebhookListView(APIView):
     pagination_class = PageNumberPagination
 
     @extend_schema(
         parameters=PAGE_PARAMETERS,
-        responses={200: _page_of("WebhookPage", WebhookOut)},
+        responses={200: page_of("WebhookPage", WebhookOut)},
         summary="Your webhooks, without secrets",
     )
     def get(self, request):
@@ -115,7 +96,7 @@ class DeliveryListView(APIView):
 
     @extend_schema(
         parameters=PAGE_PARAMETERS,
-        responses={200: _page_of("WebhookDeliveryPage", DeliveryOut)},
+        responses={200: page_of("WebhookDeliveryPage", DeliveryOut)},
         summary="A webhook's deliveries, newest first, each with its attempts",
     )
     def get(self, request, webhook_id):

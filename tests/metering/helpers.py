@@ -5,6 +5,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from buildings.models import Building
+from metering.readings.services import meter_readings_ingest
 
 
 def make_building(owner, *, timezone="Asia/Kolkata", name="Plant 7") -> Building:
@@ -15,6 +16,12 @@ def make_building(owner, *, timezone="Asia/Kolkata", name="Plant 7") -> Building
         timezone=timezone,
         grid_region="IN" if timezone == "Asia/Kolkata" else "US",
     )
+
+
+def daily_readings(building: Building, first: str, last: str, kwh: float) -> None:
+    """One reading per local day at local midnight holding the day's kWh (a daily meter)."""
+    days = pd.date_range(first, last, freq="D", tz=building.timezone)
+    meter_readings_ingest(building=building, frame=pd.DataFrame({"ts": days, "kwh": kwh}), source="MANUAL")
 
 
 def csv_bytes(rows: list[tuple[str, object]], header: str = "timestamp,kwh") -> bytes:

@@ -3,6 +3,7 @@ shown, bad choices answered with 400, and one building's broken data never takin
 
 import csv
 import io
+import re
 from datetime import date
 
 import pandas as pd
@@ -10,57 +11,27 @@ import pytest
 
 from buildings.models import Building, BuildingType
 from buildings.services import building_data_changed
-from credits.models import CreditBlock, Status
+from credits import portfolio as portfolio_module
+from credits.models import Status
+from credits.portfolio import portfolio
 from credits.selectors import CreditPosition, credit_position
-from metering.readings.services import meter_readings_ingest
 from mrv import calc
 from mrv.models import Baseline, MonthReview
-from mrv.services import baseline_calculate
-from portal import portfolio as portfolio_module
-from portal.portfolio import portfolio
+from portal.views.portfolio import PAGE_SIZE
 from tests.metering.bill_rows import confirmed_bill
-from tests.metering.helpers import make_building
+from tests.metering.helpers import daily_readings, make_building
 from tests.portal.conftest import browser_session
+from tests.support.portfolio import AUCKLAND, SEEN_AT, credit_block, harbour_office, static_baseline
 
 pytestmark = pytest.mark.django_db
-
-AUCKLAND = "Pacific/Auckland"
-
-
-def _daily(building: Building, first: str, last: str, kwh: float) -> None:
-    """One reading per local day at local midnight holding the day's kWh (a daily meter)."""
-    days = pd.date_range(first, last, freq="D", tz=building.timezone)
-    meter_readings_ingest(building=building, frame=pd.DataFrame({"ts": days, "kwh": kwh}), source="MANUAL")
 
 
 @pytest.fixture
 def auckland(owner, clock):
-    """A 8,760 sq ft building in Auckland metering 24 kWh every local day from July 2024 to June 2025, seen on
-    15 July 2025: its latest complete month is June 2025."""
-    clock.set("2025-07-15T00:00:00+00:00")
-    building = Building.objects.create(
-        owner=owner, name="Harbour office", area_sqft=8760, timezone=AUCKLAND, building_type=BuildingType.RETAIL
-    )
-    _daily(building, "2024-07-01", "2025-06-30", 24.0)
-    return building
-
-
-def _block(building, status, *, requested, issued=None, parent=None, quarter=2):
-    """A block of the given quarter of 2024 (live requests of one building never overlap)."""
-    return CreditBlock.objects.create(
-        building=building,
-        parent=parent,
-        period_start=date(2024, 3 * quarter - 2, 1),
-        period_end=date(2024, 3 * quarter, 30),
-        vintage=2024,
-        status=status,
-        co2_saved_tons=requested,
-        co2_credited_tons=requested,
-        credits_requested=requested,
-        credits_issued=issued,
-        snapshot={},
-        requested_by=building.owner,
-    )
+    """Harbour office (24 kWh every local day from July 2024 to June 2025) seen on 15 July 2025: its latest complete
+    month is June 2025."""
+    clock.set(SEEN_AT)
+    return harbour_office(owner)
 
 
 def test_intensity_and_saved_share_by_hand():
@@ -93,17 +64,17 @@ def test_a_row_sums_the_buildings_local_months(owner, auckland):
 def test_intensity_waits_for_twelve_metered_months(owner, clock):
     clock.set("2025-07-15T00:00:00+00:00")
     building = make_building(owner, name="New meter")
-    _daily(building, "2025-04-01", "2025-06-30", 10.0)
+    daily_readings(building, "2025-04-01", "2025-06-30", 10.0)
     (row,) = portfolio(user=owner)
     assert row.kwh_12m == pytest.approx(91 * 10) and row.intensity is None
 
 
 def test_credit_positions_count_issued_retired_and_pending(owner):
     building = make_building(owner)
-    parent = _block(building, Status.ISSUED, requested=10, issued=7)  # 3 of its 10 were retired
-    _block(building, Status.RETIRED, requested=3, issued=3, parent=parent)
-    _block(building, Status.PENDING, requested=5, quarter=3)
-    _block(building, Status.REJECTED, requested=9, quarter=4)
+    parent = credit_block(building, Status.ISSUED, requested=10, issued=7)  # 3 of its 10 were retired
+    credit_block(building, Status.RETIRED, requested=3, issued=3, parent=parent)
+    credit_block(building, Status.PENDING, requested=5, quarter=3)
+    credit_block(building, Status.REJECTED, requested=9, quarter=4)
     position = credit_position(building)
     assert position == CreditPosition(issued=10, retired=3, pending=5)
     assert position.held == 7
@@ -126,7 +97,7 @@ def test_savings_and_co2_are_the_apis(owner, as_owner, measured, clock):
 
 def test_sorting_filters_and_the_page(owner, portal, auckland, clock):
     small = Building.objects.create(owner=owner, name="annex", area_sqft=1000, timezone=AUCKLAND)
-    _daily(small, "2025-06-01", "2025-06-30", 2.0)
+    daily_readings(small, "2025-06-01", "2025-06-30", 2.0)
     Building.objects.create(owner=owner, name="Zeta depot", area_sqft=500, building_type=BuildingType.WAREHOUSE)
     names = [row.building.name for row in portfolio(user=owner)]
     assert names == ["annex", "Harbour office", "Zeta depot"]  # by name, ignoring case
@@ -190,20 +161,20 @@ def test_broken_tenants_data_never_breaks_the_page(owner, portal, auckland, monk
     billed = make_building(owner, name="Bills only")
     confirmed_bill(billed, kwh=1200.0, period_start=date(2025, 5, 1), period_end=date(2025, 5, 31))
     absurd = Building.objects.create(owner=owner, name="Absurd", area_sqft=0.001, timezone=AUCKLAND)
-    _daily(absurd, "2025-05-01", "2025-06-30", 1e9)
-    real = portfolio_module.cached_mrv_run
+    daily_readings(absurd, "2025-05-01", "2025-06-30", 1e9)
+    real = portfolio_module.cached_mrv_run_keyed
 
-    def fails_for_absurd(*, building, first, last):
+    def fails_for_absurd(*, building, **run):
         if building.name == "Absurd":
             raise calc.CalcInputError("The readings cannot be used.")
-        return real(building=building, first=first, last=last)
+        return real(building=building, **run)
 
-    monkeypatch.setattr(portfolio_module, "cached_mrv_run", fails_for_absurd)
+    monkeypatch.setattr(portfolio_module, "cached_mrv_run_keyed", fails_for_absurd)
     response = portal.get("/portal/portfolio/?issues=on")
     assert response.status_code == 200
     assert "Its figures could not be computed" in response.content.decode()
     assert "Harbour office" in response.content.decode()  # with its open issue: no baseline
-    monkeypatch.setattr(portfolio_module, "cached_mrv_run", real)
+    monkeypatch.setattr(portfolio_module, "cached_mrv_run_keyed", real)
     html = portal.get("/portal/portfolio/").content.decode()
     assert all(name in html for name in ("No readings", "Bills only", "bill to 2025-05-31", "Absurd"))
     rows = {row.building.name: row for row in portfolio(user=owner)}
@@ -225,7 +196,7 @@ def test_broken_tenants_data_never_breaks_the_page(owner, portal, auckland, monk
 
 def test_cached_figures_follow_new_readings_and_a_new_floor_area(owner, auckland):
     assert portfolio(user=owner)[0].ytd_kwh == pytest.approx(181 * 24)
-    _daily(auckland, "2025-06-30", "2025-06-30", 124.0)  # 30 June read again: 100 kWh more
+    daily_readings(auckland, "2025-06-30", "2025-06-30", 124.0)  # 30 June read again: 100 kWh more
     auckland.area_sqft = 4380
     auckland.save()
     (row,) = portfolio(user=owner)
@@ -237,14 +208,7 @@ def test_issues_name_a_failing_baseline_and_only_the_flagged_months_not_yet_revi
     (row,) = portfolio(user=owner)
     flagged = row.flagged_months
     assert flagged  # the same 24 kWh every day: a stuck register
-    baseline = baseline_calculate(
-        actor=owner,
-        building=auckland,
-        method="static",
-        static_kwh=700.0,
-        baseline_start=date(2024, 7, 1),
-        baseline_end=date(2024, 12, 31),
-    )
+    baseline = static_baseline(auckland, monthly_kwh=700.0)
     Baseline.objects.filter(pk=baseline.pk).update(valid=False)  # as if it had failed Guideline 14
     MonthReview.objects.create(
         building=auckland,
@@ -263,4 +227,26 @@ def test_every_sort_key_is_a_column_and_a_choice():
     from portal.forms import PortfolioForm
 
     assert [column[0] for column in PortfolioForm.COLUMNS] == list(portfolio_module.SORT_KEYS)
-    assert len(PortfolioForm.base_fields["sort"].choices) == 2 * len(portfolio_module.SORT_KEYS)
+    # The page's choices are the API's (credits.api.PortfolioQuery).
+    assert [name for name, _ in PortfolioForm.base_fields["sort"].choices] == portfolio_module.SORTS
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a [^>]*>(.*?)</a>', html)
+
+
+def test_the_page_shows_a_page_of_buildings_keeps_its_choices_and_the_csv_every_row(owner, portal):
+    for number in range(PAGE_SIZE + 2):
+        Building.objects.create(owner=owner, name=f"Site {number:02d}", area_sqft=1000)
+    Building.objects.create(owner=owner, name="Elsewhere", area_sqft=1000)
+    first = portal.get("/portal/portfolio/?q=site&sort=-name").content.decode()
+    assert _names(first) == [f"Site {number:02d}" for number in range(PAGE_SIZE + 1, 1, -1)]
+    assert f"{PAGE_SIZE + 2} buildings, 1 to {PAGE_SIZE} here" in first
+    assert 'href="?q=site&amp;sort=-name&amp;page=2">Next' in first and "Previous" not in first
+    second = portal.get("/portal/portfolio/?q=site&sort=-name&page=2").content.decode()
+    assert _names(second) == ["Site 01", "Site 00"]
+    assert 'href="?q=site&amp;sort=-name&amp;page=1">Previous' in second
+    # A new order starts again at the first page; the CSV takes the choices and every row.
+    assert 'href="?q=site&amp;sort=name">' in second and "portfolio.csv?q=site&amp;sort=-name" in second
+    lines = list(csv.DictReader(io.StringIO(portal.get("/portal/portfolio.csv?q=site&sort=-name").content.decode())))
+    assert len(lines) == PAGE_SIZE + 2 and lines[-1]["building"] == "Site 00"
