@@ -1,3 +1,4 @@
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -86,10 +87,11 @@ RunOf = Callable[[pd.Period, pd.Period], MrvRun]
 
 
 def _runs_of(building) -> RunOf:
-    return lambda first, last: cached_mrv_run(building=building, first=first, last=last)[0]
+    """Each run read once however often it is asked for (the free period's run is read again for its tonnes)."""
+    return functools.cache(lambda first, last: cached_mrv_run(building=building, first=first, last=last)[0])
 
 
-def next_free_credit_period(building) -> tuple[pd.Period, pd.Period] | None:
+def next_free_credit_period(building, *, run: RunOf | None = None) -> tuple[pd.Period, pd.Period] | None:
     """The first run of eligible months after the baseline and every live credit request (up to the latest complete
     month, at most MAX_MONTHS), when a request of it would be accepted; else None, so a form is never pre-filled
     with a period credits_request refuses."""
@@ -97,7 +99,7 @@ def next_free_credit_period(building) -> tuple[pd.Period, pd.Period] | None:
         last=latest_complete_month(building),
         baseline=current_baseline(building),
         covered=live_requests(building).aggregate(end=Max("period_end"))["end"],
-        run=_runs_of(building),
+        run=run or _runs_of(building),
     )
 
 
@@ -210,7 +212,8 @@ class Creditable:
 def creditable_now(building) -> Creditable | None:
     """The creditable tonnes and whole credits of the months a request could cover today (the credits page's
     default period), from the cached MRV run; None when no month is free to request."""
-    return creditable_over(next_free_credit_period(building), run=_runs_of(building))
+    run = _runs_of(building)
+    return creditable_over(next_free_credit_period(building, run=run), run=run)
 
 
 def creditable_over(period: tuple[pd.Period, pd.Period] | None, *, run: RunOf) -> Creditable | None:
