@@ -32,6 +32,11 @@ def current_baseline(building: Building) -> Baseline | None:
     return baselines_of(building).first()
 
 
+def reporting_start(baseline: Baseline | None) -> pd.Period | None:
+    """The first month of the reporting period: the one after the baseline's last; None without a baseline."""
+    return pd.Period(baseline.period_end, freq="M") + 1 if baseline else None
+
+
 def latest_complete_month(building: Building) -> pd.Period | None:
     """The month of the latest reading, or the one before it while that month is still running; never a month
     that has not ended in the building's zone, even if a reading dated later was stored before such readings
