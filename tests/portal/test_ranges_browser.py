@@ -95,6 +95,8 @@ def test_a_bad_range_in_the_url_is_said_on_the_page(signed_in):
         "The period ends before it starts. Showing the reporting period (2024-03 to 2025-03) instead."
     )
     expect(_span(page)).to_have_text("Reporting period, 2024-03 to 2025-03")
+    page.get_by_role("heading", name="The long view").evaluate("heading => heading.scrollIntoView()")
+    _shot(page, "dashboard-bad-range-390", kept=False)
     day.open(f"/portal/buildings/{office.pk}/?end=2199-12")
     expect(page.locator("#long-view").get_by_role("alert")).to_contain_text("2199-12 has not ended yet in Asia/Kolkata")
     day.open(f"/portal/buildings/{office.pk}/data/?interval=hour&start=2024-01-01&end=2024-12-31")
@@ -124,6 +126,8 @@ def test_the_readings_days_live_in_the_url(signed_in):
     expect(page).to_have_url(re.compile(r"\?interval=hour&start=2024-06-01&end=2024-06-30$"))
     expect(readings.locator("figcaption")).to_have_text("kWh per hour, 2024-06-01 to 2024-06-30 (Asia/Kolkata)")
     _no_sideways_scroll(page)
+    readings.evaluate("section => section.scrollIntoView()")
+    _shot(page, "readings-range-390", kept=False)
 
     page.reload()
     expect(page.locator("#readings figcaption")).to_have_text("kWh per hour, 2024-06-01 to 2024-06-30 (Asia/Kolkata)")
