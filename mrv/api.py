@@ -232,8 +232,7 @@ def _months_asked(request, building) -> tuple[pd.Period, pd.Period]:
     start = _month(request.query_params.get("start"), field="start")
     end = _month(request.query_params.get("end"), field="end") or _default_last(building)
     if start is None:
-        baseline = selectors.current_baseline(building)
-        start = pd.Period(baseline.period_end, freq="M") + 1 if baseline else end - 11
+        start = selectors.reporting_start(selectors.current_baseline(building)) or end - 11
     return selectors.months_checked(start, end)
 
 

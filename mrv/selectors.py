@@ -39,6 +39,11 @@ def current_baselines(buildings) -> dict:
     return {baseline.building_id: baseline for baseline in found}
 
 
+def reporting_start(baseline: Baseline | None) -> pd.Period | None:
+    """The first month of the reporting period: the one after the baseline's last; None without a baseline."""
+    return pd.Period(baseline.period_end, freq="M") + 1 if baseline else None
+
+
 def latest_complete_month(building: Building) -> pd.Period | None:
     """The month of the latest reading, or the one before it while that month is still running; never a month
     that has not ended in the building's zone, even if a reading dated later was stored before such readings

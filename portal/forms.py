@@ -118,6 +118,13 @@ class MonthForm(PortalForm):
     month = MonthField(required=False, label="Month")
 
 
+class MonthRangeForm(PortalForm):
+    """Draws the dashboard's span of months; portal.ranges reads and checks the query string."""
+
+    start = MonthField(required=False, label="From")
+    end = MonthField(required=False, label="To")
+
+
 class PeriodForm(PortalForm):
     """Whole calendar months, both included: from the first day of the first to the last day of the last."""
 
@@ -263,9 +270,11 @@ class BuildingForm(StationAndLocationForm):
 
 
 class ReadingsForm(PortalForm):
-    interval = forms.ChoiceField(
-        label="Sum per", choices=[("hour", "Hour"), ("day", "Day"), ("month", "Month")], initial="day"
-    )
+    """Draws the readings chart's choices; portal.ranges reads and checks the query string."""
+
+    interval = forms.ChoiceField(label="Sum per", choices=[("hour", "Hour"), ("day", "Day"), ("month", "Month")])
+    start = forms.DateField(required=False, label="From", widget=DateInput())
+    end = forms.DateField(required=False, label="To", widget=DateInput())
 
 
 class StationLinkForm(StationAndLocationForm):

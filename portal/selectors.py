@@ -1,21 +1,22 @@
 """Reads the portal's pages need beyond the apps' own selectors. Each starts from a building (or user) the
 caller was already allowed to see by buildings.selectors, so tenant scoping stays there."""
 
+from datetime import date
+
 import pandas as pd
 from django.db.models import Max
 
 from metering.readings.models import MeterReading
-from metering.readings.selectors import readings_page
+from metering.readings.selectors import RAW_PAGE, readings_page
 from metering.uploads.models import UploadKind
 from mrv.engine import MonthResult, MrvRun
 from mrv.models import Baseline
-from mrv.selectors import MAX_MONTHS, cached_mrv_run, latest_complete_month
+from mrv.selectors import cached_mrv_run, latest_complete_month
 from reports.selectors import reports_visible_to
 
+from .ranges import DaySpan, MonthSpan
+
 RECENT = 10
-# How far back each readings chart looks from the latest reading, in the building's calendar.
-READING_WINDOWS = {"hour": pd.DateOffset(days=2), "day": pd.DateOffset(days=89), "month": pd.DateOffset(months=23)}
-READING_POINTS = 1000
 
 
 def latest_month_of(building) -> MonthResult | None:
@@ -38,18 +39,17 @@ def recent_uploads(building):
     return building.uploads.filter(kind__in=meter_files).select_related("uploaded_by")[:RECENT]
 
 
-def readings_window(*, building, interval: str) -> pd.DataFrame:
-    """kWh per hour, day or month (`timestamp` in the building's zone, `kwh`) up to the latest reading."""
+def latest_reading_day(building) -> date | None:
+    """The day of the building's latest reading in its zone, or None before it has one."""
     latest = MeterReading.objects.filter(building=building).aggregate(last=Max("time"))["last"]
-    if latest is None:
-        return pd.DataFrame({"timestamp": [], "kwh": []})
-    local = pd.Timestamp(latest).tz_convert(building.timezone)
-    start = local.normalize() - READING_WINDOWS[interval]
-    if interval == "month":
-        start = start.replace(day=1)
-    frame = readings_page(
-        building=building, start=start.to_pydatetime(), end=None, interval=interval, after=None, limit=READING_POINTS
-    )
+    return None if latest is None else pd.Timestamp(latest).tz_convert(building.timezone).date()
+
+
+def readings_in(*, building, span: DaySpan) -> pd.DataFrame:
+    """kWh per hour, day or month of the span's days (`timestamp` in the building's zone, `kwh`): one page of
+    the readings API, which the span is bounded to fill at most."""
+    start, end = span.instants(building.timezone)
+    frame = readings_page(building=building, start=start, end=end, interval=span.interval, after=None, limit=RAW_PAGE)
     return frame.assign(timestamp=frame["timestamp"].dt.tz_convert(building.timezone))
 
 
@@ -68,24 +68,16 @@ def reports_of(*, user, building):
     return reports_visible_to(user).filter(building=building).order_by("-created_at")[:RECENT]
 
 
-def long_run(building, baseline: Baseline | None, last: pd.Period) -> MrvRun:
-    """One cached run for the dashboard's long-range charts: from January of the year before `last` or from the
-    first reporting month (the one after the baseline's last), whichever is earlier, to `last`; at most
-    MAX_MONTHS long."""
-    first = pd.Period(year=last.year - 1, month=1, freq="M")
-    if baseline is not None:
-        first = min(first, pd.Period(baseline.period_end, freq="M") + 1)
-    first = max(first, last - (MAX_MONTHS - 1))
-    run, _ = cached_mrv_run(building=building, first=first, last=last)
+def span_run(building, span: MonthSpan) -> MrvRun:
+    """The cached MRV run of the span's months: the run GET /mrv/{id}/savings?start=…&end=… answers with."""
+    run, _ = cached_mrv_run(building=building, first=span.first, last=span.last)
     return run
 
 
-def reporting_months(run: MrvRun, baseline: Baseline | None) -> list[MonthResult]:
-    """The run's months after the baseline's last month: the reporting period so far."""
-    if baseline is None:
-        return []
-    after = str(pd.Period(baseline.period_end, freq="M"))
-    return [month for month in run.months if month.period > after]
+def years_run(building, last: pd.Period) -> MrvRun:
+    """The cached MRV run from January of the year before `last` to `last`: this year over last."""
+    run, _ = cached_mrv_run(building=building, first=pd.Period(year=last.year - 1, month=1, freq="M"), last=last)
+    return run
 
 
 def year_over_year(run: MrvRun, last: pd.Period) -> dict[str, list[float | None]]:
@@ -97,4 +89,22 @@ def year_over_year(run: MrvRun, last: pd.Period) -> dict[str, list[float | None]
             kwh.get(f"{year}-{month:02d}") if f"{year}-{month:02d}" <= str(last) else None for month in range(1, 13)
         ]
         for year in (last.year - 1, last.year)
+    }
+
+
+def years_to_date(years: dict[str, list[float | None]]) -> dict | None:
+    """The two years of `year_over_year` compared over the calendar months both have metered kWh for: each
+    year's kWh over those months and the later's change in percent; None when no month is in both."""
+    (earlier, before), (later, after) = years.items()
+    both = [index for index, (old, new) in enumerate(zip(before, after, strict=True)) if None not in (old, new)]
+    if not both:
+        return None
+    old_kwh, new_kwh = (sum(values[index] or 0.0 for index in both) for values in (before, after))
+    return {
+        "months": len(both),
+        "earlier": earlier,
+        "earlier_kwh": old_kwh,
+        "later": later,
+        "later_kwh": new_kwh,
+        "change_pct": (new_kwh - old_kwh) / old_kwh * 100 if old_kwh else None,
     }

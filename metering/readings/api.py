@@ -15,10 +15,9 @@ from carbonexia.common.uploads import uploaded_file
 from .. import parsers
 from ..bills.selectors import upload_bills
 from ..uploads.api import CsvUploadedOut, UploadAcceptedOut, csv_upload_response, date_order_field
-from .selectors import readings_page
+from .selectors import RAW_PAGE, readings_page
 from .services import meter_batch_ingest, meter_csv_upload, meter_greenbutton_upload
 
-RAW_PAGE = 1000
 BILL_OVERLAP = OpenApiResponse(
     description="A billing period of the file overlaps a confirmed bill with other days or kWh (code bill_overlap)."
 )

@@ -9,6 +9,10 @@ from django.utils import timezone
 from .models import MeterReading
 from .timeseries import EpochSeconds, bucket_expression, instants
 
+# The rows one page of readings holds unless asked for more (GET /meter/{id}/readings), and as many points as the
+# portal's readings chart draws.
+RAW_PAGE = 1000
+
 
 def readings_page(
     *, building, start: datetime | None, end: datetime | None, interval: str, after: datetime | None, limit: int

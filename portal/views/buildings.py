@@ -1,7 +1,10 @@
+from urllib.parse import urlencode
+
 import pandas as pd
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -10,12 +13,13 @@ from buildings.selectors import building_for_read, building_for_write, buildings
 from credits.selectors import credit_position, creditable_now
 from metering.weather.selectors import building_weather
 from mrv.evidence import anomaly_rows
-from mrv.selectors import current_baseline, latest_complete_month
+from mrv.selectors import current_baseline, latest_complete_month, reporting_start
 
 from .. import charts
 from ..access import portal_view, submitted
-from ..forms import BuildingForm, MonthForm, PortalForm
-from ..selectors import latest_month_of, long_run, reporting_months, year_over_year, year_to
+from ..forms import BuildingForm, MonthForm, MonthRangeForm, PortalForm
+from ..ranges import QUICK, month_span, reporting_started
+from ..selectors import latest_month_of, span_run, year_over_year, year_to, years_run, years_to_date
 from ..submit import submit
 
 PAGE_SIZE = 20
@@ -40,8 +44,7 @@ def baseline_chart(months, marks=None, **labels) -> dict | None:
     )
 
 
-def _dashboard_charts(building, baseline, run) -> dict:
-    long = long_run(building, baseline, pd.Period(run.months[-1].period, freq="M"))
+def _dashboard_charts(run) -> dict:
     return {
         "monthly": baseline_chart(run.months, marks=[month.anomalies for month in run.months]),
         "cumulative": _safe(
@@ -51,12 +54,38 @@ def _dashboard_charts(building, baseline, run) -> dict:
                 savings=[month.savings_kwh for month in run.months],
             )
         ),
-        "reporting": baseline_chart(reporting_months(long, baseline)),
-        "years": _safe(
-            charts.both_widths(
-                charts.year_over_year, years=year_over_year(long, pd.Period(run.months[-1].period, freq="M"))
-            )
-        ),
+    }
+
+
+def _long_view(request, building, baseline, latest: pd.Period, kept: dict[str, str]) -> dict:
+    """The span of months the query string asks for (by default the whole reporting period), its charts and its
+    totals from the run GET /mrv/{id}/savings answers with; `kept` rides along in every link to it."""
+    reporting_first = reporting_start(baseline)
+    span, refusal = month_span(
+        request.GET, latest=latest, tz=building.timezone, now=timezone.now(), reporting_first=reporting_first
+    )
+    run = span_run(building, span)
+    years = year_over_year(years_run(building, span.last), span.last)
+    here = reverse("portal:dashboard", args=[building.pk])
+    span_keys = ("range", "start", "end")
+    return {
+        "span": span,
+        "span_refusal": refusal,
+        "reporting_started": reporting_started(latest=latest, reporting_first=reporting_first),
+        "span_totals": run.totals,
+        "span_form": MonthRangeForm(initial={"start": span.first.start_time, "end": span.last.start_time}),
+        "kept": kept,
+        "quick": [
+            {"label": label, "url": f"{here}?{urlencode({**kept, 'range': choice})}", "current": choice == span.choice}
+            for choice, label in QUICK.items()
+        ],
+        "long_charts": {
+            "reporting": baseline_chart(run.months),
+            "years": _safe(charts.both_widths(charts.year_over_year, years=years)),
+        },
+        "years_to_date": years_to_date(years),
+        # For the month form to keep: the span the query string chose, if it chose a good one.
+        "asked_span": span.query if not refusal and any(request.GET.get(key) for key in span_keys) else {},
     }
 
 
@@ -117,8 +146,16 @@ def dashboard(request, building_id):
     building = building_for_read(user=request.user, building_id=building_id)
     form = MonthForm(request.GET or None)
     chosen = form.cleaned_data["month"] if form.is_valid() else None
-    last = pd.Period(chosen, freq="M") if chosen else latest_complete_month(building)
+    kept = {"month": f"{chosen:%Y-%m}"} if chosen else {}
+    latest = latest_complete_month(building)
     baseline = current_baseline(building)
+    # A range was chosen on the page: only the long view (its URL is pushed, so Back may ask for the whole page).
+    if request.htmx and request.htmx.target == "long-view" and not request.htmx.history_restore_request and latest:
+        long_view = _long_view(request, building, baseline, latest, kept)
+        status = 422 if long_view["span_refusal"] else 200
+        context = {"building": building, "swap_kept_span": True, **long_view}
+        return render(request, "portal/buildings/_long_view.html", context, status=status)
+    last = pd.Period(chosen, freq="M") if chosen else latest
     context = {
         "building": building,
         "form": form,
@@ -133,7 +170,12 @@ def dashboard(request, building_id):
             month=run.months[-1],
             months=run.months,
             totals=run.totals,
-            charts=_dashboard_charts(building, baseline, run),
+            charts=_dashboard_charts(run),
             anomalies=anomaly_rows(building, last - 11, last),
         )
-    return render(request, "portal/buildings/dashboard.html", context, status=form.status)
+    status = form.status
+    if latest is not None:
+        long_view = _long_view(request, building, baseline, latest, kept)
+        context.update(long_view)
+        status = 422 if long_view["span_refusal"] else status
+    return render(request, "portal/buildings/dashboard.html", context, status=status)

@@ -1,6 +1,9 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,7 +20,8 @@ from metering.weather.services import temperature_csv_upload
 from .. import charts
 from ..access import portal_view
 from ..forms import EventForm, ReadingsForm, StationForm, StationLinkForm
-from ..selectors import readings_window, recent_uploads
+from ..ranges import day_span
+from ..selectors import latest_reading_day, readings_in, recent_uploads
 from ..submit import submit
 from ..upload_forms import MeterUploadForm, TemperatureUploadForm
 
@@ -31,19 +35,35 @@ def _bad_rows(error: ServiceError) -> tuple[list | None, int | None]:
     return errors.get("rows"), errors.get("total")
 
 
-def _readings(building, form: ReadingsForm) -> dict:
-    interval = form.cleaned_data["interval"] if form.is_valid() else ReadingsForm.base_fields["interval"].initial
-    frame = readings_window(building=building, interval=interval)
+def _readings(request, building) -> dict:
+    """The readings chart of the days and interval the query string asks for; what cannot be shown is said, and
+    the default window drawn. The date fields keep what was asked, even refused, and stay empty otherwise, so a
+    new interval gets its own default window."""
+    span, refusal = day_span(
+        request.GET, tz=building.timezone, now=timezone.now(), latest_day=latest_reading_day(building)
+    )
+    frame = readings_in(building=building, span=span)
     chart = None
     if not frame.empty:
         chart = mark_safe(
-            charts.readings(timestamps=list(frame["timestamp"]), kwh=frame["kwh"].tolist(), interval=interval)
+            charts.readings(timestamps=list(frame["timestamp"]), kwh=frame["kwh"].tolist(), interval=span.interval)
         )
-    return {"building": building, "readings_form": form, "interval": interval, "readings": frame, "chart": chart}
+    asked = {key: request.GET[key] for key in ("start", "end") if request.GET.get(key)}
+    return {
+        "building": building,
+        "readings_form": ReadingsForm(initial={"interval": span.interval, **asked}),
+        "readings_query": urlencode({"interval": span.interval, **asked}),
+        "readings_refusal": refusal,
+        "span": span,
+        "interval": span.interval,
+        "readings": frame,
+        "chart": chart,
+    }
 
 
 def _page(request, building, *, status: int = 200, **forms):
     """The data page; a form that failed is passed in bound, so it shows its errors."""
+    readings = _readings(request, building)
     context = {
         "building": building,
         "tab": "data",
@@ -57,8 +77,10 @@ def _page(request, building, *, status: int = 200, **forms):
         "temperature_templates": template_choices(meter=False),
         "events": events_of(building).select_related("recorded_by"),
         **forms,
-        **_readings(building, ReadingsForm(request.GET or None)),
+        **readings,
     }
+    if readings["readings_refusal"] and status == 200:
+        status = 422
     return render(request, "portal/data/page.html", context, status=status)
 
 
@@ -67,7 +89,9 @@ def data(request, building_id):
     building = building_for_read(user=request.user, building_id=building_id)
     # The interval was changed: only the chart (its URL is pushed, so Back may later ask for the whole page).
     if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "portal/data/_readings.html", _readings(building, ReadingsForm(request.GET or None)))
+        readings = _readings(request, building)
+        status = 422 if readings["readings_refusal"] else 200
+        return render(request, "portal/data/_readings.html", readings, status=status)
     return _page(request, building)
 
 

@@ -110,7 +110,7 @@ def test_the_readings_chart_sums_per_chosen_interval(portal, building):
     day = portal.get(f"/portal/buildings/{building.pk}/data/?interval=day", headers=HX).content.decode()
     assert "kWh per day" in day and day.count("<circle") == 1 and "33.5" in day
     wrong = portal.get(f"/portal/buildings/{building.pk}/data/?interval=minute", headers=HX).content.decode()
-    assert "Select a valid choice." in wrong and "kWh per day" in wrong
+    assert "“minute” is not an interval" in wrong and "kWh per day" in wrong
 
 
 def test_a_station_is_linked_or_created_and_linked(portal, owner, outsider, building):

@@ -58,7 +58,9 @@ def test_charts_without_values_are_a_sentence_not_an_axis(portal, owner):
     html = portal.get(f"/portal/buildings/{building.pk}/").content.decode()
     assert "The reporting period has not started" in html
     assert "No month of these twelve has savings yet" in html
-    assert html.count("<svg") == 4  # the twelve months and the two years, each at both widths
+    # The twelve months, the long view's last twelve months (no reporting period yet) and the two years, each at
+    # both widths; only the cumulative savings are a sentence.
+    assert html.count("<svg") == 6
     cards = _cards(html)
     assert cards == {"Issued": "0", "Pending verification": "0", "Retired": "0", "Creditable now": "0"}
 
@@ -75,4 +77,4 @@ def test_the_readings_interval_comes_from_the_url_also_when_back_asks_for_the_wh
     page = portal.get(url, headers=restore).content.decode()
     assert "<html" in page and '<option value="month" selected>' in page
     odd = portal.get(url.replace("month", "century")).content.decode()  # a bad choice: said, and the default drawn
-    assert "Select a valid choice" in odd and "kWh per day" in odd
+    assert "“century” is not an interval" in odd and "kWh per day" in odd

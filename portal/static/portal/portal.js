@@ -48,3 +48,17 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
     }
   });
 }
+
+// A form marked data-drop-empty leaves its empty fields out of the URL htmx asks for and pushes (?interval=day,
+// not ?interval=day&start=&end=): the server reads a missing field and an empty one alike.
+document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.verb !== "get" || !event.detail.elt.closest?.("form[data-drop-empty]")) {
+    return;
+  }
+  const form = event.detail.formData;
+  for (const name of new Set(form.keys())) {
+    if (form.getAll(name).every((value) => value === "")) {
+      form.delete(name);
+    }
+  }
+});
