@@ -21,9 +21,8 @@ from buildings.models import Building
 from carbonexia.audit.models import AuditEvent
 from carbonexia.audit.services import audit_record
 from carbonexia.common.instants import SECONDS, format_instant
-from metering.meters.models import DeadLetter, Meter
-from metering.uploads.models import Upload
-from tests.metering.helpers import make_building
+from metering.meters.models import Meter
+from tests.metering.helpers import make_building, message_refused, upload_received
 
 # 08:35:12 UTC is 14:05:12 in Kolkata (UTC+05:30).
 INSTANT = dt.datetime(2024, 7, 9, 8, 35, 12, tzinfo=dt.UTC)
@@ -40,17 +39,7 @@ def _admin_page(user, path: str) -> str:
 
 @pytest.mark.django_db
 def test_an_upload_is_listed_and_shown_in_its_buildings_zone(owner, verifier):
-    upload = Upload.objects.create(
-        kind="meter_csv",
-        building=make_building(owner),
-        uploaded_by=owner,
-        file="uploads/x.csv",
-        filename="meter-2024.csv",
-        size_bytes=10,
-        sha256="ab" * 32,
-        period_start=INSTANT,
-    )
-    Upload.objects.filter(pk=upload.pk).update(created_at=INSTANT)
+    upload = upload_received(make_building(owner), at=INSTANT, period_start=INSTANT)
     listed = _admin_page(verifier, "/admin/metering/upload/")
     assert f'<td class="field-created_at">{SHOWN}</td>' in listed
     shown = _admin_page(verifier, f"/admin/metering/upload/{upload.pk}/change/")
@@ -74,16 +63,8 @@ def test_a_dead_letter_of_a_known_meter_is_in_its_buildings_zone_and_of_an_unkno
     meter = Meter.objects.create(
         building=make_building(owner), device_id="gw", secret_salt="s", last_message_at=INSTANT
     )
-    for device, known in (("gw", meter), ("stranger", None)):
-        DeadLetter.objects.create(
-            received_at=INSTANT,
-            device_id=device,
-            meter=known,
-            topic="t",
-            payload_excerpt="",
-            payload_bytes=0,
-            reason="x",
-        )
+    message_refused("gw", at=INSTANT, meter=meter)
+    message_refused("stranger", at=INSTANT)
     letters = _admin_page(admin_user, "/admin/metering/deadletter/")
     assert "2024-07-09 14:05:12 Asia/Kolkata" in letters and "2024-07-09 08:35:12 UTC" in letters
     assert "2024-07-09 14:05:12 Asia/Kolkata" in _admin_page(admin_user, "/admin/metering/meter/")

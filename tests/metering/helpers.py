@@ -1,10 +1,13 @@
 import io
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
 from buildings.models import Building
+from metering.meters.models import DeadLetter, Meter
+from metering.uploads.models import Upload
 
 
 def make_building(owner, *, timezone="Asia/Kolkata", name="Plant 7") -> Building:
@@ -14,6 +17,29 @@ def make_building(owner, *, timezone="Asia/Kolkata", name="Plant 7") -> Building
         area_sqft=50000,
         timezone=timezone,
         grid_region="IN" if timezone == "Asia/Kolkata" else "US",
+    )
+
+
+def upload_received(building: Building, *, at: datetime, **fields) -> Upload:
+    """A meter file the building's owner sent, stored as received at `at`."""
+    upload = Upload.objects.create(
+        kind="meter_csv",
+        building=building,
+        uploaded_by=building.owner,
+        file="uploads/x.csv",
+        filename="meter-2024.csv",
+        size_bytes=10,
+        sha256="ab" * 32,
+        **fields,
+    )
+    Upload.objects.filter(pk=upload.pk).update(created_at=at)
+    return upload
+
+
+def message_refused(device_id: str, *, at: datetime, meter: Meter | None = None, reason: str = "x") -> DeadLetter:
+    """A message from `device_id` the consumer refused at `at`."""
+    return DeadLetter.objects.create(
+        received_at=at, device_id=device_id, meter=meter, topic="t", payload_excerpt="{", payload_bytes=1, reason=reason
     )
 
 

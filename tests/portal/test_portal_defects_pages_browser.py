@@ -18,10 +18,9 @@ from buildings.models import Building, ProjectEvent
 from carbonexia.audit.models import AuditEvent
 from carbonexia.common.instants import SECONDS, format_instant
 from demo.management.commands.load_demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_VERIFIER_EMAIL
-from metering.meters.models import DeadLetter, Meter
+from metering.meters.models import Meter
 from metering.meters.services import meter_create
-from metering.uploads.models import Upload
-from tests.metering.helpers import make_building
+from tests.metering.helpers import make_building, message_refused, upload_received
 from tests.portal.test_browser import chromium, new_day  # noqa: F401  (the fixture is used by name)
 
 pytestmark = pytest.mark.browser
@@ -50,25 +49,8 @@ def test_defect_5_a_verifier_reads_every_time_with_its_zone(
     building = make_building(owner)  # Asia/Kolkata
     meter = meter_create(actor=owner, building=building, device_id="floor-3").meter
     Meter.objects.filter(pk=meter.pk).update(last_message_at=INSTANT)
-    DeadLetter.objects.create(
-        received_at=INSTANT,
-        device_id="floor-3",
-        meter=meter,
-        topic="t",
-        payload_excerpt="{",
-        payload_bytes=1,
-        reason="x",
-    )
-    upload = Upload.objects.create(
-        kind="meter_csv",
-        building=building,
-        uploaded_by=owner,
-        file="uploads/x.csv",
-        filename="meter-2024.csv",
-        size_bytes=10,
-        sha256="ab" * 32,
-    )
-    Upload.objects.filter(pk=upload.pk).update(created_at=INSTANT)
+    message_refused("floor-3", at=INSTANT, meter=meter)
+    upload_received(building, at=INSTANT)
     registered = AuditEvent.objects.get(action="meter.registered")
     day = _signed_in(chromium, live_server, verifier)
     page = day.page

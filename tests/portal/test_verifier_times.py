@@ -12,13 +12,12 @@ from carbonexia.webhooks.models import Webhook, WebhookDelivery
 from carbonexia.webhooks.services import deliveries_create, webhook_create
 from credits.models import CreditBlock
 from credits.services import credits_verify
-from metering.meters.models import DeadLetter, Meter
-from metering.uploads.models import Upload
+from metering.meters.models import Meter
 from metering.weather.models import BuildingWeather
 from reports.context import report_context
 from reports.models import Report
 from tests.credits.queue_data import building_with_work
-from tests.metering.helpers import make_building
+from tests.metering.helpers import make_building, message_refused, upload_received
 from tests.portal.conftest import browser_session
 from tests.portal.demo_manager import read_bill
 
@@ -51,16 +50,7 @@ def test_days_waiting_are_whole_days_and_never_negative():
 @pytest.mark.django_db
 def test_an_upload_shows_the_same_time_on_the_portal_the_evidence_page_and_the_pdf(owner, verifier):
     building, block = building_with_work(owner)
-    upload = Upload.objects.create(
-        kind="meter_csv",
-        building=building,
-        uploaded_by=owner,
-        file="uploads/x.csv",
-        filename="meter-2024.csv",
-        size_bytes=10,
-        sha256="ab" * 32,
-    )
-    Upload.objects.filter(pk=upload.pk).update(created_at=INSTANT)
+    upload_received(building, at=INSTANT)
 
     portal = browser_session(owner).get(f"/portal/buildings/{building.pk}/data/").content.decode()
     admin = browser_session(verifier).get(f"/admin/credits/creditblock/{block.pk}/change/").content.decode()
@@ -91,9 +81,7 @@ def test_the_meters_page_names_the_zone_of_every_time(owner, verifier):
     building = make_building(owner)  # Asia/Kolkata
     meter = Meter.objects.create(building=building, device_id="gw", secret_salt="s", last_message_at=INSTANT)
     Meter.objects.filter(pk=meter.pk).update(created_at=INSTANT)
-    DeadLetter.objects.create(
-        received_at=INSTANT, device_id="gw", meter=meter, topic="t", payload_excerpt="{", payload_bytes=1, reason="x"
-    )
+    message_refused("gw", at=INSTANT, meter=meter)
     for user in (owner, verifier):  # the verifier reads it read-only
         page = browser_session(user).get(f"/portal/buildings/{building.pk}/meters/").content.decode()
         assert page.count("<td>2024-07-09 14:05:12 Asia/Kolkata</td>") == 2  # the last message, the refused one
