@@ -3,6 +3,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
+from django.utils.html import format_html
 
 from .instants import MINUTES, UTC, format_instant
 
@@ -42,7 +43,8 @@ def instant_column(name: str, zone: Zone = in_utc, *, description: str = "", pat
     with the zone's name. The admin's own datetime display would show the site's zone, unnamed."""
 
     def shown(record) -> str:
-        return format_instant(getattr(record, name), zone(record) or UTC, pattern=pattern) or "-"
+        text = format_instant(getattr(record, name), zone(record) or UTC, pattern=pattern) or "-"
+        return format_html('<span class="nowrap">{}</span>', text)  # on one line, as the admin keeps its own times
 
     shown.__name__ = name  # the column's CSS class and its lookup name, as for the plain field
     return admin.display(description=description or name.replace("_", " ").capitalize(), ordering=name)(shown)

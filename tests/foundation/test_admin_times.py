@@ -41,7 +41,7 @@ def _admin_page(user, path: str) -> str:
 def test_an_upload_is_listed_and_shown_in_its_buildings_zone(owner, verifier):
     upload = upload_received(make_building(owner), at=INSTANT, period_start=INSTANT)
     listed = _admin_page(verifier, "/admin/metering/upload/")
-    assert f'<td class="field-created_at">{SHOWN}</td>' in listed
+    assert f'<td class="field-created_at"><span class="nowrap">{SHOWN}</span></td>' in listed
     shown = _admin_page(verifier, f"/admin/metering/upload/{upload.pk}/change/")
     assert shown.count(SHOWN) == 2  # uploaded at, and its first reading
     assert "July 9, 2024" not in shown
@@ -52,6 +52,7 @@ def test_audit_events_are_listed_and_shown_in_utc_named(verifier):
     event = audit_record(actor="tests", action="meter_added", object_type="metering.meter", object_id="1")
     shown_as = format_instant(AuditEvent.objects.get(pk=event.pk).occurred_at, pattern=SECONDS)
     assert shown_as.endswith(" UTC")
+    shown_as = f'<span class="nowrap">{shown_as}</span>'
     assert f'<td class="field-occurred_at">{shown_as}</td>' in _admin_page(verifier, "/admin/audit/auditevent/")
     assert f'<div class="readonly">{shown_as}</div>' in _admin_page(
         verifier, f"/admin/audit/auditevent/{event.pk}/change/"
