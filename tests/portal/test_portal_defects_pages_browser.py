@@ -60,6 +60,7 @@ def test_defect_5_a_verifier_reads_every_time_with_its_zone(
     expect(meters.get_by_role("row").filter(has_text="floor-3")).to_contain_text("2024-07-09 14:05:12 Asia/Kolkata")
     refused = page.get_by_role("region", name="Refused messages")
     expect(refused).to_contain_text("2024-07-09 14:05:12 Asia/Kolkata")
+    day.shot("meters-in-the-buildings-zone")
 
     day.open("/admin/metering/upload/")
     row = page.locator("#result_list tbody tr").filter(has_text="meter-2024.csv")
