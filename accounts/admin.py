@@ -1,9 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from carbonexia.common.admin import instant_column
+
 from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import User
 from .services import user_grant_role
+
+# An account's times, in UTC with the zone's name (carbonexia.common.instants), like every other shown time.
+JOINED = instant_column("created_at", description="Created")
+LAST_LOGIN = instant_column("last_login", description="Last login")
 
 
 @admin.register(User)
@@ -11,14 +17,14 @@ class UserAdmin(DjangoUserAdmin):
     form = AdminUserChangeForm
     add_form = AdminUserCreationForm
     ordering = ["email"]
-    list_display = ["email", "full_name", "role", "is_active", "created_at"]
+    list_display = ["email", "full_name", "role", "is_active", JOINED]
     list_filter = ["role", "is_active"]
     search_fields = ["email", "full_name"]
-    readonly_fields = ["created_at", "last_login"]
+    readonly_fields = [JOINED, LAST_LOGIN]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["full_name", "role", "is_active"]}),
-        ("Dates", {"fields": ["created_at", "last_login"]}),
+        ("Dates", {"fields": [JOINED, LAST_LOGIN]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from carbonexia.common.admin import ReadOnlyAdminMixin
+from carbonexia.common.admin import ReadOnlyAdminMixin, instant_column, shown_fields
 
 from .models import Building, ProjectEvent, WeatherStation
 from .services import building_power_ceiling_set
@@ -12,18 +12,29 @@ class ProjectEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     fields = readonly_fields = ("event_type", "start_date", "end_date", "occupancy_pct", "description", "recorded_by")
 
 
+def own_zone(building: Building) -> str:
+    return building.timezone
+
+
 @admin.register(Building)
 class BuildingAdmin(admin.ModelAdmin):
     """Read-only for verifiers: facility managers change buildings through the portal or the API. An admin
     (who alone holds the change permission) may set the power ceiling, through its service."""
 
-    list_display = ["name", "owner", "building_type", "area_sqft", "grid_region", "timezone", "created_at"]
+    list_display = [
+        "name",
+        "owner",
+        "building_type",
+        "area_sqft",
+        "grid_region",
+        "timezone",
+        instant_column("created_at", own_zone, description="Added"),
+    ]
     list_filter = ["building_type", "grid_region"]
     search_fields = ["name", "address", "owner__email"]
     inlines = [ProjectEventInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Building._meta.fields if field.name != "max_power_w_per_sqft"]
+    fields = shown_fields(Building, own_zone)
+    readonly_fields = [field for field in fields if field != "max_power_w_per_sqft"]
 
     def has_add_permission(self, request):
         return False

@@ -255,6 +255,7 @@ STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").is_file()
 WHITENOISE_USE_FINDERS = DEBUG or not STATIC_COLLECTED
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
+FORMAT_MODULE_PATH = ["carbonexia.formats"]  # a datetime Django formats itself names its zone too
 USE_I18N = True
 USE_TZ = True
 

@@ -4,12 +4,15 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
+from carbonexia.common.admin import in_building_zone, instant_column
 from carbonexia.common.errors import ServiceError
 from carbonexia.common.instants import format_instant
 
 from .evidence import block_evidence
 from .models import CreditBlock, Status
 from .services import credits_verify
+
+RETIRED = instant_column("retired_at", in_building_zone, description="Retired at")
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -89,7 +92,7 @@ class CreditBlockAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Retirement", {"fields": [("retired_quantity", "retired"), "beneficiary", "retirement_reason"]}),
+        ("Retirement", {"fields": [("retired_quantity", RETIRED), "beneficiary", "retirement_reason"]}),
         ("Records", {"fields": ["parent", "factors_used", "id"], "classes": ["collapse"]}),
     ]
 
@@ -101,7 +104,7 @@ class CreditBlockAdmin(admin.ModelAdmin):
         return [(name, {**opts, "classes": ["collapse"]} if name in folded else opts) for name, opts in self.fieldsets]
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in CreditBlock._meta.fields] + ["factors_used", "requested", "verified", "retired"]
+        return [field.name for field in CreditBlock._meta.fields] + ["factors_used", "requested", "verified", RETIRED]
 
     @admin.display(description="Requested", ordering="created_at")
     def requested(self, block):
@@ -112,10 +115,6 @@ class CreditBlockAdmin(admin.ModelAdmin):
         if block.verified_at is None:
             return "-"
         return f"{format_instant(block.verified_at, block.building.timezone)} by {block.verified_by}"
-
-    @admin.display(description="Retired at")
-    def retired(self, block):
-        return format_instant(block.retired_at, block.building.timezone) or "-"
 
     def has_add_permission(self, request):
         return False

@@ -4,9 +4,8 @@ from django.contrib import admin
 
 from buildings.models import Building
 from carbonexia.common import calendar
-from carbonexia.common.admin import ReadOnlyAdminMixin
+from carbonexia.common.admin import ReadOnlyAdminMixin, in_building_zone, instant_column
 from carbonexia.common.errors import ServiceError
-from carbonexia.common.instants import format_instant
 
 from .evidence import anomaly_rows, month_with_gaps
 from .models import Baseline, MonthReview
@@ -17,14 +16,18 @@ from .services import month_review_record
 class BaselineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Baselines are evidence: read-only, never rewritten."""
 
-    list_display = ["building", "method", "baseline_monthly_kwh", "period_start", "period_end", "valid", "computed"]
+    list_display = [
+        "building",
+        "method",
+        "baseline_monthly_kwh",
+        "period_start",
+        "period_end",
+        "valid",
+        instant_column("created_at", in_building_zone, description="Computed"),
+    ]
     list_filter = ["method", "valid"]
     search_fields = ["building__name"]
     list_select_related = ["building"]
-
-    @admin.display(description="Computed", ordering="created_at")
-    def computed(self, baseline):
-        return format_instant(baseline.created_at, baseline.building.timezone)
 
 
 class MonthReviewForm(forms.ModelForm):
@@ -78,14 +81,16 @@ class MonthReviewAdmin(admin.ModelAdmin):
 
     form = MonthReviewForm
     change_form_template = "admin/mrv/monthreview/change_form.html"
-    list_display = ["building", "month", "decision", "reviewer", "reviewed"]
+    list_display = [
+        "building",
+        "month",
+        "decision",
+        "reviewer",
+        instant_column("created_at", in_building_zone, description="Reviewed"),
+    ]
     list_filter = ["decision"]
     search_fields = ["building__name", "comment"]
     list_select_related = ["building", "reviewer"]
-
-    @admin.display(description="Reviewed", ordering="created_at")
-    def reviewed(self, review):
-        return format_instant(review.created_at, review.building.timezone)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -114,7 +119,11 @@ class MonthReviewAdmin(admin.ModelAdmin):
         else:
             return None
         period = pd.Period(month, freq="M")
-        return {**month_with_gaps(building, period), "anomaly_rows": anomaly_rows(building, period, period)}
+        return {
+            **month_with_gaps(building, period),
+            "anomaly_rows": anomaly_rows(building, period, period),
+            "zone": building.timezone,
+        }
 
     def save_model(self, request, obj, form, change):
         obj.pk = form.review.pk  # already stored, audited, by month_review_record in the form

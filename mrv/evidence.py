@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from buildings.models import Building
 from carbonexia.audit.models import AuditEvent
 from carbonexia.common import charts
+from carbonexia.common.instants import format_instant
 from metering.readings.selectors import meter_bucket_totals
 from metering.uploads.models import Upload
 from mrv import calc
@@ -24,6 +25,7 @@ from .selectors import cached_mrv_run, current_baseline
 
 AUDIT_ROWS = 30
 HOURS_SHOWN_PER_DAY = 12
+WHEN = "%a %Y-%m-%d %H:%M"
 # Each chart is a query; a page lists every anomaly but draws the days around the first ones only.
 CHARTED_ANOMALIES = 12
 ANOMALY_KINDS = {
@@ -187,8 +189,8 @@ def anomaly_rows(building: Building, first: pd.Period, last: pd.Period, *, with_
             "kind": ANOMALY_KINDS[anomaly.kind],
             "start": anomaly.start.tz_convert(building.timezone),
             "end": anomaly.end.tz_convert(building.timezone),
-            # Written here, in the building's zone: a template would show the site's zone instead.
-            "when": f"{anomaly.start.tz_convert(building.timezone):%a %Y-%m-%d %H:%M}",
+            # Written here, in the building's zone with its name: a template would show the site's zone instead.
+            "when": format_instant(anomaly.start, building.timezone, pattern=WHEN),
             "severity": anomaly.severity,
             "open": anomaly.open,
             "description": describe(anomaly, building.timezone),

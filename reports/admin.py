@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from carbonexia.common.admin import ReadOnlyAdminMixin
+from carbonexia.common.admin import ReadOnlyAdminMixin, in_building_zone, instant_column, shown_fields
 
 from .models import Report
 
@@ -9,7 +9,16 @@ from .models import Report
 class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Reports are evidence: listed for verifiers, generated only through the API."""
 
-    list_display = ["public_id", "building", "period_start", "period_end", "status", "attempts", "created_at"]
+    list_display = [
+        "public_id",
+        "building",
+        "period_start",
+        "period_end",
+        "status",
+        "attempts",
+        instant_column("created_at", in_building_zone, description="Requested"),
+    ]
     list_filter = ["status"]
     search_fields = ["building__name", "sha256"]
-    readonly_fields = [field.name for field in Report._meta.fields]
+    list_select_related = ["building"]
+    fields = readonly_fields = shown_fields(Report, in_building_zone)

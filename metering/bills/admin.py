@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.utils.html import format_html_join
 
-from carbonexia.common.admin import ReadOnlyAdminMixin
+from carbonexia.common.admin import Column, ReadOnlyAdminMixin, in_building_zone, instant_column, shown_fields
 
 from .models import UtilityBill
 from .selectors import bill_findings
+
+# What the checks found, then every field as read and as confirmed.
+SHOWN: list[Column] = ["check_findings", *shown_fields(UtilityBill, in_building_zone)]
 
 
 @admin.register(UtilityBill)
@@ -27,12 +30,12 @@ class UtilityBillAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "meter_check",
         "meter_kwh",
         "checks_acknowledged",
-        "created_at",
+        instant_column("created_at", in_building_zone, description="Received"),
     ]
     list_filter = ["status", "confirmed", "area_check", "meter_check", "checks_acknowledged"]
     list_select_related = ["upload", "building"]
     search_fields = ["upload__filename", "upload__sha256", "building__name", "meter_number"]
-    readonly_fields = ["check_findings", *(field.name for field in UtilityBill._meta.fields)]
+    fields = readonly_fields = SHOWN
 
     @admin.display(description="What the checks found")
     def check_findings(self, bill: UtilityBill) -> str:

@@ -1,7 +1,11 @@
 from django.contrib import admin
 
+from carbonexia.common.admin import instant_column
+
 from . import selectors, services
 from .models import EmissionFactor
+
+CREATED = instant_column("created_at", description="Created")  # a region's factor, not a building's: in UTC, named
 
 
 @admin.register(EmissionFactor)
@@ -22,8 +26,8 @@ class EmissionFactorAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and selectors.factors_in_use(obj):
-            return [*services.EDITABLE_FIELDS, "created_at"]
-        return ["created_at"]
+            return [*services.EDITABLE_FIELDS, CREATED]
+        return [CREATED]
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and selectors.factors_in_use(obj):

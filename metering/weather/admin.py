@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from carbonexia.common.admin import ReadOnlyAdminMixin
+from carbonexia.common.admin import ReadOnlyAdminMixin, in_building_zone, instant_column, shown_fields
 
 from .models import BuildingWeather
 from .selectors import recent_coverage
@@ -15,8 +15,8 @@ class BuildingWeatherAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "building",
         "station",
         "status",
-        "last_attempt_at",
-        "last_success_at",
+        instant_column("last_attempt_at", in_building_zone, description="Last attempt"),
+        instant_column("last_success_at", in_building_zone, description="Last success"),
         "coverage",
         "hours_added",
         "hours_corrected",
@@ -26,6 +26,7 @@ class BuildingWeatherAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["building__name", "source_station__station_id", "source_station__name"]
     list_select_related = ["building__weather_station", "source_station"]
     list_per_page = 50
+    fields = readonly_fields = shown_fields(BuildingWeather, in_building_zone)
 
     @admin.display(description="Station")
     def station(self, record: BuildingWeather) -> str:

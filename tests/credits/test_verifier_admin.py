@@ -1,9 +1,10 @@
 import pandas as pd
 import pytest
+from django.utils import timezone
 
 from credits.models import CreditBlock, Status
-from metering.uploads.models import Upload
 from tests.credits.conftest import issue
+from tests.metering.helpers import upload_received
 from tests.mrv import builders
 
 pytestmark = pytest.mark.django_db
@@ -11,15 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pending_block(as_owner, eligible_building):
-    Upload.objects.create(
-        kind="meter_csv",
-        building=eligible_building,
-        uploaded_by=eligible_building.owner,
-        file="uploads/x.csv",
-        filename="meter-2024.csv",
-        size_bytes=10,
-        sha256="ab" * 32,
-    )
+    upload_received(eligible_building, at=timezone.now())
     issue(as_owner, eligible_building)
     return CreditBlock.objects.get()
 

@@ -1,11 +1,14 @@
 import io
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
 from buildings.models import Building
+from metering.meters.models import DeadLetter, Meter
 from metering.readings.services import meter_readings_ingest
+from metering.uploads.models import Upload
 
 
 def make_building(owner, *, timezone="Asia/Kolkata", name="Plant 7") -> Building:
@@ -22,6 +25,29 @@ def daily_readings(building: Building, first: str, last: str, kwh: float) -> Non
     """One reading per local day at local midnight holding the day's kWh (a daily meter)."""
     days = pd.date_range(first, last, freq="D", tz=building.timezone)
     meter_readings_ingest(building=building, frame=pd.DataFrame({"ts": days, "kwh": kwh}), source="MANUAL")
+
+
+def upload_received(building: Building, *, at: datetime, **fields) -> Upload:
+    """A meter file the building's owner sent, stored as received at `at`."""
+    upload = Upload.objects.create(
+        kind="meter_csv",
+        building=building,
+        uploaded_by=building.owner,
+        file="uploads/x.csv",
+        filename="meter-2024.csv",
+        size_bytes=10,
+        sha256="ab" * 32,
+        **fields,
+    )
+    Upload.objects.filter(pk=upload.pk).update(created_at=at)
+    return upload
+
+
+def message_refused(device_id: str, *, at: datetime, meter: Meter | None = None, reason: str = "x") -> DeadLetter:
+    """A message from `device_id` the consumer refused at `at`."""
+    return DeadLetter.objects.create(
+        received_at=at, device_id=device_id, meter=meter, topic="t", payload_excerpt="{", payload_bytes=1, reason=reason
+    )
 
 
 def csv_bytes(rows: list[tuple[str, object]], header: str = "timestamp,kwh") -> bytes:

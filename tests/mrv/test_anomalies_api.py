@@ -109,4 +109,4 @@ def test_the_pdf_evidence_pack_lists_the_anomalies_of_its_months(owner, office):
     )
     html = render_to_string("reports/report.html", report_context(report=report, generated_at=timezone.now()))
     assert "Anomalies in the readings" in html and "Stuck reading" in html and "Zero use in occupied hours" in html
-    assert "Tue 2024-06-04 01:00" in html  # in the building's zone, as the portal and the admin show it
+    assert "<td>Tue 2024-06-04 01:00 Asia/Kolkata</td>" in html  # in the building's zone, named, as everywhere

@@ -64,7 +64,7 @@ def test_a_template_an_excel_file_and_the_date_order_question_on_the_data_page(
     )
     _upload(page, book)
     expect(page.locator("#upload-result")).to_contain_text(
-        "2 readings stored (2 new, 0 replaced), 2025-07-01 00:00 to 2025-07-01 00:15"
+        "2 readings stored (2 new, 0 replaced), 2025-07-01 00:00 Europe/London to 2025-07-01 00:15 Europe/London"
     )
 
     # Dates that read both ways: one question on the date-order field, not a row error per line.
@@ -82,7 +82,7 @@ def test_a_template_an_excel_file_and_the_date_order_question_on_the_data_page(
     page.get_by_label("Day first (03/04/2025 is 3 April)").check()
     _upload(page, ambiguous)
     expect(page.locator("#upload-result")).to_contain_text(
-        "3 readings stored (3 new, 0 replaced), 2025-04-03 00:00 to 2025-04-05 00:00"
+        "3 readings stored (3 new, 0 replaced), 2025-04-03 00:00 Europe/London to 2025-04-05 00:00 Europe/London"
     )
     day.shot("date-order-chosen")
     assert _fits(page)

@@ -30,7 +30,7 @@ def test_an_upload_stores_the_readings_and_refreshes_the_chart(portal, building)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Completed" in html and "3 readings stored (3 new, 0 replaced)" in html
-    assert "2025-01-01 00:00 to 2025-01-01 02:00" in html  # in the building's time zone
+    assert "2025-01-01 00:00 Asia/Kolkata to 2025-01-01 02:00 Asia/Kolkata" in html  # in the building's zone
     assert response["HX-Trigger"] == "readings-changed"
     assert 'id="upload-form"' in html and 'hx-swap-oob="true"' in html  # a fresh form
     assert MeterReading.objects.filter(building=building).count() == 3

@@ -42,7 +42,7 @@ def test_a_green_button_file_is_stored_by_its_content_whatever_its_name(portal, 
     assert response.status_code == 200
     html = response.content.decode()
     assert "Completed" in html and "8 readings stored (8 new, 0 replaced)" in html
-    assert "2025-01-01 00:00 to 2025-01-01 01:45" in html  # in the building's zone
+    assert "2025-01-01 00:00 America/New_York to 2025-01-01 01:45 America/New_York" in html  # in the building's zone
     assert Upload.objects.get().kind == UploadKind.GREENBUTTON
     assert set(MeterReading.objects.values_list("source", flat=True)) == {ReadingSource.GREENBUTTON}
 

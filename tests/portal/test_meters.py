@@ -2,10 +2,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from metering.meters.models import DeadLetter, Meter
+from metering.meters.models import Meter
 from metering.meters.secrets import device_secret
 from metering.meters.services import meter_create
-from tests.metering.helpers import make_building
+from tests.metering.helpers import make_building, message_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -43,17 +43,9 @@ def test_a_taken_device_id_is_refused_with_409_on_the_form(portal, owner, outsid
 def test_deleting_a_meter_and_its_refused_messages_shown(portal, owner):
     building = make_building(owner)
     meter = meter_create(actor=owner, building=building, device_id="gw").meter
-    DeadLetter.objects.create(
-        received_at=datetime(2025, 1, 1, tzinfo=UTC),
-        device_id="gw",
-        meter=meter,
-        topic="carbonexia/meters/gw/readings",
-        payload_excerpt="{oops",
-        payload_bytes=5,
-        reason="The message is not UTF-8 JSON.",
-    )
+    message_refused("gw", at=datetime(2025, 1, 1, tzinfo=UTC), meter=meter, reason="The message is not UTF-8 JSON.")
     html = portal.get(_page(building)).content.decode()
-    assert "Refused messages" in html and "not UTF-8 JSON" in html and "{oops" in html
+    assert "Refused messages" in html and "not UTF-8 JSON" in html and "<code>{</code>" in html
     response = portal.post(f"{_page(building)}{meter.pk}/delete/", follow=True)
     assert b"was removed" in response.content and not Meter.objects.exists()
 

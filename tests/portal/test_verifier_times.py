@@ -6,14 +6,20 @@ import datetime as dt
 import pytest
 from django.template.loader import render_to_string
 
+from buildings.models import Building
 from carbonexia.common.instants import days_since, format_instant
-from carbonexia.webhooks.models import WebhookDelivery
+from carbonexia.webhooks.models import Webhook, WebhookDelivery
 from carbonexia.webhooks.services import deliveries_create, webhook_create
-from metering.uploads.models import Upload
+from credits.models import CreditBlock
+from credits.services import credits_verify
+from metering.meters.models import Meter
+from metering.weather.models import BuildingWeather
 from reports.context import report_context
 from reports.models import Report
 from tests.credits.queue_data import building_with_work
+from tests.metering.helpers import make_building, message_refused, upload_received
 from tests.portal.conftest import browser_session
+from tests.portal.demo_manager import read_bill
 
 # 08:35 UTC is 14:05 in Kolkata (UTC+05:30, no summer time).
 INSTANT = dt.datetime(2024, 7, 9, 8, 35, 12, tzinfo=dt.UTC)
@@ -44,16 +50,7 @@ def test_days_waiting_are_whole_days_and_never_negative():
 @pytest.mark.django_db
 def test_an_upload_shows_the_same_time_on_the_portal_the_evidence_page_and_the_pdf(owner, verifier):
     building, block = building_with_work(owner)
-    upload = Upload.objects.create(
-        kind="meter_csv",
-        building=building,
-        uploaded_by=owner,
-        file="uploads/x.csv",
-        filename="meter-2024.csv",
-        size_bytes=10,
-        sha256="ab" * 32,
-    )
-    Upload.objects.filter(pk=upload.pk).update(created_at=INSTANT)
+    upload_received(building, at=INSTANT)
 
     portal = browser_session(owner).get(f"/portal/buildings/{building.pk}/data/").content.decode()
     admin = browser_session(verifier).get(f"/admin/credits/creditblock/{block.pk}/change/").content.decode()
@@ -77,3 +74,61 @@ def test_webhook_deliveries_are_shown_in_utc_and_say_so(portal, owner, django_ca
     WebhookDelivery.objects.filter(webhook=webhook).update(created_at=INSTANT, next_attempt_at=None)
     page = portal.get(f"/portal/webhooks/{webhook.pk}/").content.decode()
     assert "<td>2024-07-09 08:35:12 UTC</td>" in page
+
+
+@pytest.mark.django_db
+def test_the_meters_page_names_the_zone_of_every_time(owner, verifier):
+    building = make_building(owner)  # Asia/Kolkata
+    meter = Meter.objects.create(building=building, device_id="gw", secret_salt="s", last_message_at=INSTANT)
+    Meter.objects.filter(pk=meter.pk).update(created_at=INSTANT)
+    message_refused("gw", at=INSTANT, meter=meter)
+    for user in (owner, verifier):  # the verifier reads it read-only
+        page = browser_session(user).get(f"/portal/buildings/{building.pk}/meters/").content.decode()
+        assert page.count("<td>2024-07-09 14:05:12 Asia/Kolkata</td>") == 2  # the last message, the refused one
+        assert f"<td>{SHOWN}</td>" in page  # added
+
+
+@pytest.mark.django_db
+def test_the_weather_fetch_a_confirmed_bill_and_a_webhook_say_their_zone(portal, owner):
+    building = make_building(owner)
+    Building.objects.filter(pk=building.pk).update(latitude=19.07, longitude=72.88)
+    BuildingWeather.objects.create(
+        building=building, status="ok", requested_at=INSTANT, last_attempt_at=INSTANT, last_success_at=INSTANT
+    )
+    settings_page = portal.get(f"/portal/buildings/{building.pk}/settings/").content.decode()
+    assert settings_page.count(f"<dd>{SHOWN}</dd>") == 2
+
+    bill = read_bill(
+        building,
+        filename="march.pdf",
+        kwh=9000,
+        confirmed=True,
+        confirmed_by=owner,
+        confirmed_at=INSTANT,
+        confirmed_kwh=9000,
+        confirmed_period_start=dt.date(2024, 6, 1),
+        confirmed_period_end=dt.date(2024, 6, 30),
+    )
+    bill_page = portal.get(f"/portal/buildings/{building.pk}/bills/{bill.upload_id}/").content.decode()
+    assert f"Confirmed by {owner.email} on {SHOWN}:" in bill_page
+
+    webhook = webhook_create(owner=owner, url="https://hooks.example.test/carbonexia", events=["report_ready"])
+    Webhook.objects.filter(pk=webhook.pk).update(created_at=INSTANT)
+    assert "<td>2024-07-09 08:35 UTC</td>" in portal.get("/portal/webhooks/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_verified_block_says_when_in_the_buildings_zone(portal, owner, verifier):
+    building, block = building_with_work(owner)
+    credits_verify(verifier=verifier, block=block, decision="approve", comment="")
+    CreditBlock.objects.filter(pk=block.pk).update(verified_at=INSTANT)
+    page = portal.get(f"/portal/buildings/{building.pk}/credits/").content.decode()
+    assert f"{verifier.email}, {SHOWN}" in page
+
+
+@pytest.mark.django_db
+def test_a_flagged_months_missing_hours_name_the_buildings_zone(owner, verifier):
+    building, _ = building_with_work(owner)  # October 2024 FLAGGED: three days never read
+    review = browser_session(verifier).get(f"/admin/mrv/monthreview/add/?building={building.pk}&month=2024-10-01")
+    html = review.content.decode()
+    assert "<th>Missing, Asia/Kolkata time</th>" in html and "Tue 2024-10-08" in html
