@@ -169,7 +169,7 @@ def test_the_dashboard_shows_the_credit_position_and_keeps_its_month_in_the_url(
     page.get_by_role("heading", name="Credit position").evaluate("heading => heading.scrollIntoView()")
     _shot(page, f"dashboard-{width}")
     page.get_by_role("heading", name="The long view").evaluate("heading => heading.scrollIntoView()")
-    _shot(page, f"dashboard-long-view-{width}", kept=False)
+    _shot(page, f"dashboard-charts-{width}", kept=False)
 
     # The month is a choice in the URL: it survives a reload and Back undoes it.
     page.locator("#id_month").fill("2024-06")

@@ -3,8 +3,8 @@ and the data page's readings each change the URL when a range is chosen, show th
 back to the previous one with Back, say what is wrong with a bad range in the URL instead of failing, and do not
 scroll sideways on a phone.
 
-Screenshots go to test-artifacts/screenshots/; with UPDATE_SCREENSHOTS=1 the dashboard's two the repository keeps
-(docs/screenshots/dashboard-*.png) are written there instead, as small palette PNGs."""
+Screenshots go to test-artifacts/screenshots/; with UPDATE_SCREENSHOTS=1 the two of the long view the
+repository keeps (docs/screenshots/dashboard-long-view-*.png) are written there instead, as small palette PNGs."""
 
 import re
 
@@ -81,7 +81,7 @@ def test_the_dashboards_range_lives_in_the_url(signed_in, width):
     expect(_span(page)).to_have_text("This year vs last, 2024-01 to 2025-03")
     _no_sideways_scroll(page)
     page.get_by_role("heading", name="The long view").evaluate("heading => heading.scrollIntoView()")
-    _shot(page, f"dashboard-{width}")
+    _shot(page, f"dashboard-long-view-{width}")
     assert not day.errors
 
 
