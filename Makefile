@@ -46,8 +46,9 @@ lint-imports: install-dev
 lint-types: install-dev
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m mypy
 
+# Both databases side by side (one per core); each suite's output is shown whole once it ends.
 test: services lint
-	$(MAKE) --no-print-directory test-postgres test-sqlite
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite
 
 # The real stack: TimescaleDB, Redis and a Celery worker started by the fixtures.
 test-postgres:

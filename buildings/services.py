@@ -19,6 +19,9 @@ building_deleting = Signal()
 # Sent inside the creating or updating transaction with `building` when its coordinates or elevation were set or
 # changed: the weather of the new place is to be fetched.
 building_located = Signal()
+# Sent inside the updating transaction with `building` when its time zone changed: whatever is kept per local
+# day or month of the building (metering's day rows) is to be derived anew.
+building_zone_changed = Signal()
 
 LOCATION_FIELDS = ("latitude", "longitude", "elevation_m")
 
@@ -97,6 +100,8 @@ def building_update(*, actor: User, building: Building, **changes: Any) -> Build
     building_data_changed(building)
     after = _snapshot(building)
     audit_record(actor=actor, action="building.updated", obj=building, before=before, after=after)
+    if before["timezone"] != after["timezone"]:
+        building_zone_changed.send(sender=Building, building=building)
     if building.located and any(before[field] != after[field] for field in LOCATION_FIELDS):
         building_located.send(sender=Building, building=building)
     return building

@@ -3,9 +3,10 @@
 several per building, each run is assembled by the engine exactly as `mrv_run` assembles it, and the runs are
 cached in one write.
 
-On TimescaleDB the month totals of every building come from one time_bucket query in each building's own zone,
-and the meters' intervals from one LATERAL query. Elsewhere (SQLite) each building takes the per-building path,
-`mrv_recompute_one`, which the batch must equal number for number (tests/mrv/test_batch_recompute.py).
+On TimescaleDB the month totals of every building come from one query of the day rows kept beside the
+readings (metering.readings.rollup), and the meters' intervals from one LATERAL query. Elsewhere (SQLite) each
+building takes the per-building path, `mrv_recompute_one`, which the batch must equal number for number
+(tests/mrv/test_batch_recompute.py).
 """
 
 import functools
@@ -21,6 +22,7 @@ from django.utils import timezone
 from buildings.models import Building
 from metering.factors.selectors import FactorChoice, factors_for_days
 from metering.readings.models import MeterReading
+from metering.readings.rollup import Window, bucket_totals
 from metering.readings.selectors import meter_interval, modal_spacing
 from metering.readings.timeseries import instants
 from mrv import calc
@@ -205,24 +207,16 @@ def _current_baselines(ids: list[str]) -> dict[str, Baseline]:
 def _month_totals(
     buildings: dict[str, Building], windows: dict[str, tuple[pd.Timestamp, pd.Timestamp]]
 ) -> dict[str, dict[pd.Period, tuple[float, int]]]:
-    """kWh and reading count per calendar month of each building's zone over its window: one time_bucket query."""
-    ids = list(windows)
-    # Grouped on the raw uuid and bucket (cheap to hash per row), converted once per group outside.
-    rows = _rows(
-        "SELECT building_id::text, EXTRACT(EPOCH FROM bucket)::float8, kwh, n FROM ("
-        "SELECT r.building_id, time_bucket('1 month'::interval, r.time, w.tz) AS bucket, "
-        "sum(r.value_kwh) AS kwh, count(*) AS n "
-        "FROM unnest(%s::uuid[], %s::timestamptz[], %s::timestamptz[], %s::text[]) AS w(id, start_at, end_at, tz) "
-        f"JOIN {READINGS} r ON r.building_id = w.id AND r.time >= w.start_at AND r.time < w.end_at "
-        "GROUP BY 1, 2) AS months",
-        [
-            ids,
-            [windows[pk][0].to_pydatetime() for pk in ids],
-            [windows[pk][1].to_pydatetime() for pk in ids],
-            [buildings[pk].timezone for pk in ids],
-        ],
+    """kWh and reading count per calendar month of each building's zone over its window, in one read of the day
+    rows (`bucket_totals`, which `meter_bucket_totals` reads one building through)."""
+    rows = bucket_totals(
+        {
+            pk: Window(start.to_pydatetime(), end.to_pydatetime(), buildings[pk].timezone)
+            for pk, (start, end) in windows.items()
+        },
+        "month",
     )
-    totals: dict[str, dict[pd.Period, tuple[float, int]]] = {pk: {} for pk in ids}
+    totals: dict[str, dict[pd.Period, tuple[float, int]]] = {pk: {} for pk in windows}
     if not rows:
         return totals
     frame = pd.DataFrame(rows, columns=["building", "bucket", "kwh", "count"])

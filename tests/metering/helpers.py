@@ -7,6 +7,8 @@ from openpyxl import Workbook
 
 from buildings.models import Building
 from metering.meters.models import DeadLetter, Meter
+from metering.readings.models import MeterReading
+from metering.readings.rollup import reading_days_refresh
 from metering.readings.services import meter_readings_ingest
 from metering.uploads.models import Upload
 
@@ -25,6 +27,18 @@ def daily_readings(building: Building, first: str, last: str, kwh: float) -> Non
     """One reading per local day at local midnight holding the day's kWh (a daily meter)."""
     days = pd.date_range(first, last, freq="D", tz=building.timezone)
     meter_readings_ingest(building=building, frame=pd.DataFrame({"ts": days, "kwh": kwh}), source="MANUAL")
+
+
+def reading_written(building: Building, *, time: str, kwh: float = 1.0) -> None:
+    """One reading written straight to the table, past the parsers, with its day row (as every write keeps it)."""
+    MeterReading.objects.create(building=building, time=time, value_kwh=kwh, source="MANUAL")
+    reading_days_refresh(building=building, first=pd.Timestamp(time), last=pd.Timestamp(time))
+
+
+def readings_deleted(building: Building, start: pd.Timestamp, end: pd.Timestamp) -> None:
+    """Removes the readings of [start, end) and refreshes its day rows: a gap made after the fact."""
+    MeterReading.objects.filter(building=building, time__gte=start, time__lt=end).delete()
+    reading_days_refresh(building=building, first=start, last=end)
 
 
 def upload_received(building: Building, *, at: datetime, **fields) -> Upload:

@@ -12,10 +12,10 @@ missing weekdays then make November FLAGGED: its gaps are filled from the hourly
 import pandas as pd
 import pytest
 
-from metering.readings.models import MeterReading
 from mrv.engine import mrv_run
 from mrv.models import Baseline
 from mrv.services import baseline_calculate
+from tests.metering.helpers import readings_deleted
 from tests.mrv import builders
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_towt_is_a_candidate_on_an_interval_meter_and_recovers_the_true_savings(
     assert credited_share >= 0.9
 
     gap = (pd.Timestamp("2024-11-12", tz=builders.TZ), pd.Timestamp("2024-11-15", tz=builders.TZ))  # Tue-Thu
-    MeterReading.objects.filter(building=b, time__gte=gap[0], time__lt=gap[1]).delete()
+    readings_deleted(b, *gap)
     november = mrv_run(building=b, first=pd.Period("2024-11"), last=pd.Period("2024-11"), baseline=towt).months[0]
     filled_error = november.savings_kwh / truth["2024-11"] - 1
     print(

@@ -8,10 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from carbonexia.webhooks.models import Webhook
-from metering.readings.models import MeterReading
 from tests.conftest import PASSWORD
 from tests.metering import bill_images
-from tests.metering.helpers import make_building
+from tests.metering.helpers import make_building, reading_written
 from tests.mrv import builders
 from tests.portal.test_browser import chromium, new_day  # noqa: F401  (the fixture is used by name)
 
@@ -34,7 +33,7 @@ def test_a_ready_report_has_no_generating_message_and_downloads_under_its_name(b
     building = builders.building(owner)
     building.name = "Harbour View Offices, Tower B"
     building.save(update_fields=["name"])
-    MeterReading.objects.create(building=building, time="2024-06-30T00:00:00Z", value_kwh=1.0, source="MANUAL")
+    reading_written(building, time="2024-06-30T00:00:00Z")
     day.open(f"/portal/buildings/{building.pk}/reports/")
     day.page.locator("#id_period_start").fill("2024-04")
     day.page.locator("#id_period_end").fill("2024-06")

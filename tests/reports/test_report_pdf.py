@@ -11,13 +11,13 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from metering.readings.models import MeterReading
 from metering.readings.services import meter_csv_upload
 from mrv.engine import mrv_run
 from mrv.selectors import current_baseline
 from mrv.services import baseline_calculate, month_review_record
 from reports.context import report_context
 from reports.models import Report
+from tests.metering.helpers import readings_deleted
 from tests.mrv import builders
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def evidence_building(owner, verifier, as_owner, as_verifier):
     building, _ = builders.two_years(owner)
     baseline_calculate(actor=owner, building=building, method="weather")
     november_gap = (pd.Timestamp("2024-11-10", tz=builders.TZ), pd.Timestamp("2024-11-13", tz=builders.TZ))
-    MeterReading.objects.filter(building=building, time__gte=november_gap[0], time__lt=november_gap[1]).delete()
+    readings_deleted(building, *november_gap)
     month_review_record(
         reviewer=verifier,
         building=building,

@@ -11,11 +11,11 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from carbonexia.celery import app
-from metering.readings.models import MeterReading
 from reports import services
 from reports.models import Report
 from reports.pdf import RenderedPdf
 from reports.tasks import render_report, sweep_stuck_reports
+from tests.metering.helpers import reading_written
 from tests.mrv import builders
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
@@ -26,7 +26,7 @@ PDF = RenderedPdf(data=b"%PDF-1.7 stand-in", page_count=1)
 @pytest.fixture
 def report(owner):
     building = builders.building(owner)
-    MeterReading.objects.create(building=building, time="2024-04-01T00:00:00Z", value_kwh=1.0, source="MANUAL")
+    reading_written(building, time="2024-04-01T00:00:00Z")
     return Report.objects.create(
         building=building, period_start=date(2024, 4, 1), period_end=date(2024, 4, 30), requested_by=owner
     )

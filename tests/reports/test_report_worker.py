@@ -28,11 +28,11 @@ from types import SimpleNamespace
 import pytest
 from redis import Redis
 
-from metering.readings.models import MeterReading
 from reports.models import Report
 from reports.services import MAX_ATTEMPTS
 from reports.tasks import render_report
 from tests.conftest import ARTIFACTS
+from tests.metering.helpers import reading_written
 from tests.mrv import builders
 from tests.support.waiting import wait_for
 from tests.support.worker import WorkerProcess
@@ -82,7 +82,7 @@ def workers(transactional_db, django_db_serialized_rollback, tmp_path, settings)
 
 def _render(owner, queue: str) -> Report:
     building = builders.building(owner)
-    MeterReading.objects.create(building=building, time="2024-04-01T00:00:00Z", value_kwh=1.0, source="MANUAL")
+    reading_written(building, time="2024-04-01T00:00:00Z")
     report = Report.objects.create(
         building=building, period_start=date(2024, 4, 1), period_end=date(2024, 4, 30), requested_by=owner
     )

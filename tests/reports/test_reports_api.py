@@ -8,9 +8,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from carbonexia.audit.models import AuditEvent
 from carbonexia.events import domain_event
-from metering.readings.models import MeterReading
 from reports import services
 from reports.models import Report
+from tests.metering.helpers import reading_written
 from tests.mrv import builders
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ PERIOD = {"period_start": "2024-04-01", "period_end": "2024-06-30"}
 def building(owner):
     """A building with one reading and no baseline: its report renders quickly and says what is missing."""
     b = builders.building(owner)
-    MeterReading.objects.create(building=b, time="2024-04-01T00:00:00Z", value_kwh=1.0, source="MANUAL")
+    reading_written(b, time="2024-04-01T00:00:00Z")
     return b
 
 
