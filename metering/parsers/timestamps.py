@@ -59,7 +59,7 @@ def parse_timestamps(
     being a row error. Without it the order is read off the column; when it is not settled, `ask_order` raises
     AmbiguousDates once (the sender can choose) instead of an error on every slashed row."""
     values = values.reset_index(drop=True)
-    codes, shapes = pd.factorize(values.str.translate(_DIGITS))
+    codes, shapes = _shapes(values)
     # A missing value has code -1, which picks the final row: _UNKNOWN.
     forms = pd.DataFrame([*map(_form, shapes), _UNKNOWN], columns=_FORM_COLUMNS).iloc[codes]
     kind = forms["kind"].to_numpy()
@@ -118,6 +118,23 @@ def parse_timestamps(
     )
     ts = exact.where(kind == "exact", local).astype("datetime64[ns, UTC]")
     return Instants(ts=ts, date_only=date_only)
+
+
+def _shapes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each value's shape (its digits as 9) as a code into the distinct shapes; -1 for a missing value. ASCII
+    values are mapped as one array of bytes, the rest a value at a time."""
+    present = values.notna().to_numpy()
+    try:
+        encoded = np.array(values[present].tolist(), dtype=bytes)
+    except UnicodeEncodeError:
+        translated, shapes = pd.factorize(values.str.translate(_DIGITS))
+        return translated, list(shapes)
+    width = encoded.dtype.itemsize
+    octets = encoded.view(np.uint8).reshape(len(encoded), width)
+    shaped = np.where((octets >= ord("0")) & (octets <= ord("9")), ord("9"), octets).astype(np.uint8)
+    codes = np.full(len(values), -1, dtype=np.intp)
+    codes[present], distinct = pd.factorize(shaped.view(f"S{width}").ravel())
+    return codes, [shape.decode() for shape in distinct]
 
 
 def _form(shape: str) -> tuple[str, bool, str]:

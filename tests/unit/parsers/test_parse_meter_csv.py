@@ -74,6 +74,21 @@ def test_separate_date_and_time_columns_are_combined():
     assert frame["kwh"].tolist() == [1.5]
 
 
+@pytest.mark.parametrize(
+    "padded",
+    [
+        "  2024-01-01T00:00:00Z , 1.5  ",  # spaces
+        "\t2024-01-01T00:00:00Z,1.5\t",  # tabs in a comma file
+        "\u00a02024-01-01T00:00:00Z,1.5\u00a0",  # no-break spaces, as spreadsheets export them
+        '"2024-01-01T00:00:00Z ","1.5"',  # inside quotes
+    ],
+)
+def test_values_are_stripped_of_whitespace_however_it_is_written(padded):
+    frame = parse_meter_csv(csv("timestamp,kwh", padded, "2024-01-01T00:15:00Z,2"), tz="UTC")
+    assert list(frame["ts"]) == utc("2024-01-01T00:00:00Z", "2024-01-01T00:15:00Z")
+    assert list(frame["kwh"]) == [1.5, 2.0]
+
+
 def test_utf8_bom_is_dropped():
     frame = parse_meter_csv(b"\xef\xbb\xbf" + csv("timestamp,kwh", "2024-01-01 00:00,1"), tz="UTC")
     assert frame["kwh"].tolist() == [1.0]
