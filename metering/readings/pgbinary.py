@@ -30,8 +30,11 @@ def _column(kind: str, value: Any, rows: int) -> np.ndarray | None:
     if kind == "uuid":
         return np.full(rows, UUID(str(value)).bytes, dtype="S16")
     if kind == "text":
+        if isinstance(value, str) and value:  # one width for every row: a fixed-width column, no grouping
+            encoded = value.encode()
+            return np.full(rows, encoded, dtype=f"S{len(encoded)}")
         if isinstance(value, str):
-            return np.full(rows, value.encode(), dtype=object)
+            return np.full(rows, b"", dtype=object)
         return pd.Series(value, dtype=object).str.encode("utf-8").to_numpy()
     raise ValueError(f"no binary COPY encoding for {kind}")
 
@@ -43,6 +46,8 @@ def copy_rows(columns: list[tuple[str, Any]], rows: int) -> bytes:
     lengths = np.zeros((rows, len(texts)), dtype=np.int64)
     for j, column in enumerate(texts.values()):
         lengths[:, j] = np.fromiter(map(len, column), dtype=np.int64, count=rows)
+    if not texts:
+        return b"".join([SIGNATURE, _records(values, {}, np.ones(rows, dtype=bool)), TRAILER])
     groups, group_of = np.unique(lengths, axis=0, return_inverse=True)
     parts = [SIGNATURE]
     for g, widths in enumerate(groups):

@@ -40,3 +40,14 @@ def test_rows_written_column_by_column_read_back_exactly():
         (owner, None, "CSV", datetime(2024, 3, 31, 14, 45, 0, 1, tzinfo=UTC), 1e9, "day"),
         (owner, None, "CSV", datetime(2025, 1, 1, tzinfo=UTC), 12.345678901234, "é"),
     ]
+
+
+@pytest.mark.parametrize("source", ["CSV", "", "Zähler"])
+def test_a_text_the_same_in_every_row_reads_back_even_empty_or_beyond_ascii(source):
+    payload = copy_rows([("text", source), ("float8", pd.Series([1.5, 2.5]))], 2)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE constant (s text, v float8)")
+        with cursor.copy("COPY constant FROM STDIN WITH (FORMAT binary)") as copy:
+            copy.write(payload)
+        cursor.execute("SELECT s, v FROM constant ORDER BY v")
+        assert cursor.fetchall() == [(source, 1.5), (source, 2.5)]
