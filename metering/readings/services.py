@@ -26,7 +26,7 @@ from ..uploads.models import Upload, UploadKind, UploadStatus
 from ..uploads.selectors import upload_progress_key
 from ..uploads.services import upload_complete, upload_fail, upload_store
 from .models import MeterReading, ReadingSource
-from .rollup import reading_days_refresh
+from .rollup import reading_days_add, reading_days_refresh
 from .selectors import meter_interval
 from .upsert import SeriesTable, UpsertCounts, upsert_series
 
@@ -107,7 +107,10 @@ def meter_readings_ingest(
     building_data_changed(building)
     if len(rows):
         first, last = pd.Timestamp(rows["time"].min()), pd.Timestamp(rows["time"].max())
-        reading_days_refresh(building=building, first=first, last=last)
+        if counts.copied:
+            reading_days_add(building=building, times=rows["time"], kwh=rows["value_kwh"])
+        else:
+            reading_days_refresh(building=building, first=first, last=last)
         transaction.on_commit(lambda: readings_stored.send(sender=Building, building=building, first=first, last=last))
     return counts
 

@@ -33,6 +33,7 @@ class SeriesTable:
 class UpsertCounts:
     inserted: int
     updated: int
+    copied: bool = False  # COPYed straight in: no stored row of the series lay within the frame's span
 
 
 def _db_value(model, column: str, value):
@@ -128,7 +129,7 @@ def upsert_series(*, table: SeriesTable, frame: pd.DataFrame, constants: dict) -
         if connection.vendor == "postgresql":
             if _fresh_span(cursor, table, frame, constants):
                 _copy_postgres(cursor, table.name, table, frame, constants)
-                return UpsertCounts(inserted=len(frame), updated=0)
+                return UpsertCounts(inserted=len(frame), updated=0, copied=True)
             _stage_postgres(cursor, table, stage, frame)
         else:
             _stage_sqlite(cursor, table, stage, frame)

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from buildings.models import Building
 from metering.meters.models import DeadLetter, Meter
 from metering.readings.models import MeterReading
-from metering.readings.rollup import reading_days_refresh
+from metering.readings.rollup import reading_days_rebuild, reading_days_refresh
 from metering.readings.services import meter_readings_ingest
 from metering.uploads.models import Upload
 
@@ -36,9 +36,9 @@ def reading_written(building: Building, *, time: str, kwh: float = 1.0) -> None:
 
 
 def readings_deleted(building: Building, start: pd.Timestamp, end: pd.Timestamp) -> None:
-    """Removes the readings of [start, end) and refreshes its day rows: a gap made after the fact."""
+    """Removes the readings of [start, end) and derives the day rows anew: a gap made after the fact."""
     MeterReading.objects.filter(building=building, time__gte=start, time__lt=end).delete()
-    reading_days_refresh(building=building, first=start, last=end)
+    reading_days_rebuild(building=building)
 
 
 def upload_received(building: Building, *, at: datetime, **fields) -> Upload:

@@ -7,7 +7,7 @@ from django.db import connection
 
 from buildings.services import building_update
 from metering.readings.models import ReadingDay
-from metering.readings.rollup import READINGS, Window, bucket_totals
+from metering.readings.rollup import READINGS, Window, bucket_totals, reading_days_rebuild
 from metering.readings.selectors import meter_bucket_totals
 from metering.readings.services import meter_readings_ingest
 from tests.metering.helpers import make_building, quarter_hours, readings_deleted
@@ -58,6 +58,20 @@ def test_a_later_write_refreshes_only_the_days_it_touched_replacing_and_adding(o
     }
     readings_deleted(building, pd.Timestamp("2024-03-02T00:00Z"), pd.Timestamp("2024-03-06T00:00Z"))
     assert _days(building) == {"2024-02-29T18:30:00+00:00": (1.0, 1), "2024-03-01T18:30:00+00:00": (20.0, 1)}
+
+
+def test_a_span_copied_between_stored_readings_counts_them_in_its_first_and_last_day(owner):
+    building = make_building(owner, timezone="America/New_York")
+    _store(building, [("2024-03-04T06:00Z", 100.0), ("2024-03-08T03:00Z", 200.0)])  # 1:00 on the 4th, 22:00 on the 7th
+    between = quarter_hours("2024-03-04 06:00", 4 * 24 * 3, building.timezone)  # to 5:45 on the 7th, local
+    counts = meter_readings_ingest(building=building, frame=between, source="MANUAL")
+    assert counts.copied
+    kept = _days(building)
+    reading_days_rebuild(building=building)
+    assert kept.keys() == _days(building).keys()
+    for day, (kwh, count) in _days(building).items():
+        assert kept[day] == (pytest.approx(kwh, rel=1e-12), count)
+    assert [count for _, count in kept.values()] == [1 + 72, 96, 96, 24 + 1]
 
 
 def test_a_change_of_zone_derives_every_day_anew(owner):
