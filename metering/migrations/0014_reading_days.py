@@ -10,8 +10,10 @@ def derive_days(apps, schema_editor):
         return
     schema_editor.execute(
         "INSERT INTO metering_readingday (building_id, day, kwh, count) "
-        "SELECT r.building_id, time_bucket('1 day'::interval, r.time, b.timezone), sum(r.value_kwh), count(*) "
-        "FROM metering_meterreading r JOIN buildings_building b ON b.id = r.building_id GROUP BY 1, 2"
+        "SELECT r.building_id, ((r.time AT TIME ZONE b.timezone)::date)::timestamp AT TIME ZONE b.timezone, "
+        "sum(r.value_kwh), count(*) "
+        "FROM metering_meterreading r JOIN buildings_building b ON b.id = r.building_id "
+        "GROUP BY r.building_id, b.timezone, (r.time AT TIME ZONE b.timezone)::date"
     )
 
 

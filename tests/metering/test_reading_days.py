@@ -129,3 +129,24 @@ def test_a_batch_of_buildings_reads_the_same_floats_as_each_building_alone(owner
     together = bucket_totals(windows, "month")
     alone = [row for pk, window in windows.items() for row in bucket_totals({pk: window}, "month")]
     assert together == sorted(alone) and len(together) == 9
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_derives_the_day_rows_of_readings_stored_before_them(owner):
+    from django.db.migrations.executor import MigrationExecutor
+
+    building = make_building(owner, timezone="Asia/Kolkata")
+    _store(building, [("2024-03-01T18:00Z", 1.0), ("2024-03-01T18:30Z", 2.0), ("2024-03-01T19:00Z", 4.0)])
+    kept = _days(building)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("metering", "0013_bills_per_period_nonces_weather_corrections")])  # drops the day rows
+    executor.loader.build_graph()
+    executor.migrate([("metering", "0014_reading_days")])
+    assert (
+        _days(building)
+        == kept
+        == {
+            "2024-02-29T18:30:00+00:00": (1.0, 1),
+            "2024-03-01T18:30:00+00:00": (6.0, 2),
+        }
+    )
