@@ -107,6 +107,9 @@ def meter_readings_ingest(
     building_data_changed(building)
     if len(rows):
         first, last = pd.Timestamp(rows["time"].min()), pd.Timestamp(rows["time"].max())
+        # The day rows follow the zone as stored: the update above holds the building's row until commit, so a
+        # change of zone (which rebuilds the day rows) ended before it or starts after this transaction.
+        building.refresh_from_db(fields=["timezone"])
         if counts.copied:
             reading_days_add(building=building, times=rows["time"], kwh=rows["value_kwh"])
         else:

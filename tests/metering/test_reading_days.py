@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from django.db import connection
 
+from buildings.models import Building
 from buildings.services import building_update
 from metering.readings.models import ReadingDay
 from metering.readings.rollup import READINGS, Window, bucket_totals, reading_days_rebuild
@@ -72,6 +73,14 @@ def test_a_span_copied_between_stored_readings_counts_them_in_its_first_and_last
     for day, (kwh, count) in _days(building).items():
         assert kept[day] == (pytest.approx(kwh, rel=1e-12), count)
     assert [count for _, count in kept.values()] == [1 + 72, 96, 96, 24 + 1]
+
+
+def test_a_write_keeps_its_day_rows_in_the_zone_as_stored_not_as_its_caller_loaded_it(owner):
+    building = make_building(owner, timezone="Asia/Kolkata")
+    loaded_before = Building.objects.get(pk=building.pk)
+    building_update(actor=owner, building=building, timezone="Europe/London")  # meanwhile, elsewhere
+    _store(loaded_before, [("2024-03-01T18:00Z", 1.0), ("2024-03-01T23:30Z", 2.0)])
+    assert _days(building) == {"2024-03-01T00:00:00+00:00": (3.0, 2)}
 
 
 def test_a_change_of_zone_derives_every_day_anew(owner):
