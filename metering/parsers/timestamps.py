@@ -73,8 +73,8 @@ def parse_timestamps(
         message=lambda value: f"{quoted(value)} is not a timestamp; use ISO 8601, e.g. 2024-03-31T14:45.",
         value=values,
     )
-    exact = pd.to_datetime(values.where(kind == "exact"), format="ISO8601", errors="coerce", utc=True)
-    naive = pd.to_datetime(values.where(kind == "local"), format="ISO8601", errors="coerce")
+    exact = _iso_where(values, kind == "exact", utc=True)
+    naive = _iso_where(values, kind == "local", utc=False)
     slashed = kind == "slashed"
     unsettled = wrong_way = np.zeros(len(values), dtype=bool)
     if slashed.any():
@@ -138,6 +138,13 @@ def _shapes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
         return codes, [shaped[0].tobytes().rstrip(b"\0").decode()]
     codes[present], distinct = pd.factorize(shaped.view(f"S{width}").ravel())
     return codes, [shape.decode() for shape in distinct]
+
+
+def _iso_where(values: pd.Series, mask: np.ndarray, *, utc: bool) -> pd.Series:
+    """The ISO 8601 values where `mask` holds as datetimes, NaT elsewhere; nothing is parsed where none is."""
+    if not mask.any():
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]" if utc else "datetime64[ns]")
+    return pd.to_datetime(values if mask.all() else values.where(mask), format="ISO8601", errors="coerce", utc=utc)
 
 
 def _form(shape: str) -> tuple[str, bool, str]:
@@ -218,7 +225,11 @@ def _localize(
 ) -> pd.Series:
     earlier = np.ones(len(naive), dtype=bool)
     # A date names its whole day: if a clock change skips or repeats midnight, take the day's first instant.
-    days = naive.where(date_only).dt.tz_localize(tz, ambiguous=earlier, nonexistent="shift_forward")
+    days = (
+        naive.where(date_only).dt.tz_localize(tz, ambiguous=earlier, nonexistent="shift_forward")
+        if date_only.any()
+        else None
+    )
     times = naive.where(~date_only)
     first = times.dt.tz_localize(tz, ambiguous=earlier, nonexistent="NaT")
     second = times.dt.tz_localize(tz, ambiguous=~earlier, nonexistent="NaT")
@@ -240,7 +251,7 @@ def _localize(
         value=values,
     )
     resolved = first.where(~later, second).where(~unsettled)
-    instants: pd.Series = days.where(date_only, resolved).dt.tz_convert("UTC")
+    instants: pd.Series = (resolved if days is None else days.where(date_only, resolved)).dt.tz_convert("UTC")
     return instants
 
 
