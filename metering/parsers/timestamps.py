@@ -240,7 +240,10 @@ def _localize(
         value=values,
     )
     repeated = first.notna() & (first != second)
-    later, unsettled = _order_repeats(times[repeated], index=values.index)
+    if repeated.any():
+        later, unsettled = _order_repeats(times[repeated], index=values.index)
+    else:
+        later = unsettled = pd.Series(False, index=values.index)
     errors.add(
         unsettled,
         column=column,
