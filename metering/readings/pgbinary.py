@@ -43,11 +43,11 @@ def copy_rows(columns: list[tuple[str, Any]], rows: int) -> bytes:
     """The COPY stream of `rows` rows; `columns` are (PostgreSQL type, a scalar or one value per row)."""
     values = [_column(kind, value, rows) for kind, value in columns]
     texts = {i: column for i, column in enumerate(values) if column is not None and column.dtype == object}
+    if not texts:  # every field of fixed width: the rows are one record array
+        return b"".join([SIGNATURE, _records(values, {}, np.ones(rows, dtype=bool)), TRAILER])
     lengths = np.zeros((rows, len(texts)), dtype=np.int64)
     for j, column in enumerate(texts.values()):
         lengths[:, j] = np.fromiter(map(len, column), dtype=np.int64, count=rows)
-    if not texts:
-        return b"".join([SIGNATURE, _records(values, {}, np.ones(rows, dtype=bool)), TRAILER])
     groups, group_of = np.unique(lengths, axis=0, return_inverse=True)
     parts = [SIGNATURE]
     for g, widths in enumerate(groups):
