@@ -51,6 +51,10 @@ def limit_csv(limits: CsvLimits) -> None:
     _limits = limits
 
 
+def csv_limits() -> CsvLimits:
+    return _limits
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     """A column to find: aliases in order of preference; a tuple alias joins several columns with a space."""
@@ -85,7 +89,7 @@ def read_table(data: bytes, *, specs: tuple[ColumnSpec, ...]) -> Table:
     delimiter = max(_DELIMITERS, key=header_line.count)
     frame = _read_csv(text, delimiter=delimiter)
     written = [str(name).strip() for name in frame.iloc[0]]
-    found = {spec.key: _locate([_normalise(name) for name in written], spec) for spec in specs}
+    found = header_columns(written, specs=specs)
     missing = [spec for spec in specs if found[spec.key] is None]
     if missing:
         wanted = " and ".join(f"no {spec.label} column (name it one of {_aliases(spec)})" for spec in missing)
@@ -171,6 +175,12 @@ def _read_csv(text: str, *, delimiter: str) -> pd.DataFrame:
         if "EOF inside string" in str(exc):
             raise InvalidFile("The file has a quoted field that is never closed.") from None
         raise InvalidFile("The file is not well-formed CSV.") from None
+
+
+def header_columns(written: list[str], *, specs: tuple[ColumnSpec, ...]) -> dict[str, tuple[int, ...] | None]:
+    """Each spec's column positions in a header row (its names as written), None where it has none."""
+    names = [_normalise(name.strip()) for name in written]
+    return {spec.key: _locate(names, spec) for spec in specs}
 
 
 def _normalise(name: str) -> str:

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .errors import RowErrors, quoted
 
@@ -54,12 +55,19 @@ def _plain_decimals(text: pd.Series) -> pd.Series | None:
         encoded = np.array(text.tolist(), dtype=bytes)
     except (UnicodeEncodeError, TypeError):  # beyond ASCII, or a missing value
         return None
+    numbers = decimal_bytes(encoded)
+    return None if numbers is None else pd.Series(numbers, index=text.index)
+
+
+def decimal_bytes(encoded: np.ndarray) -> np.ndarray | None:
+    """A numpy bytes array of plain decimal numbers as float64; None if some value is not one."""
     if not encoded.size or not _DECIMAL_BYTES[encoded.view(np.uint8)].all():
         return None
     try:
-        return pd.Series(encoded.astype(float), index=text.index)
+        numbers: np.ndarray = encoded.astype(float)
     except ValueError:  # "1e", "--1", "", ...: to_numeric's reading, with its NaNs, tells which
         return None
+    return numbers
 
 
 def flag_out_of_range(
@@ -69,7 +77,7 @@ def flag_out_of_range(
     high: float,
     below: str,
     above: str,
-    raw: pd.Series,
+    raw: ArrayLike,
     column: str | np.ndarray,
     errors: RowErrors,
 ) -> pd.Series:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .errors import RowErrors, quoted
 
@@ -47,7 +48,7 @@ class PowerCeiling:
 
 
 def flag_future(
-    ts: pd.Series, *, latest: pd.Timestamp, tz: str, raw: pd.Series, column: str | np.ndarray, errors: RowErrors
+    ts: pd.Series, *, latest: pd.Timestamp, tz: str, raw: ArrayLike, column: str | np.ndarray, errors: RowErrors
 ) -> pd.Series:
     """Report instants later than `latest` and blank them."""
     future = (ts > latest).to_numpy()
@@ -79,7 +80,7 @@ def flag_over_power(
     *,
     date_only: np.ndarray,
     ceiling: PowerCeiling,
-    raw: pd.Series,
+    raw: ArrayLike,
     column: str,
     errors: RowErrors,
     hours: np.ndarray | None = None,

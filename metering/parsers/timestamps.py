@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .errors import AmbiguousDates, RowErrors, quoted
 
@@ -112,7 +113,7 @@ def parse_timestamps(
     )
     # Values that all carry their offset (the usual API batch) leave nothing to place on the zone's clock.
     local = (
-        _localize(naive, pd.Series(date_only), tz=tz, values=values, column=column, errors=errors)
+        localize_wall_clock(naive, pd.Series(date_only), tz=tz, values=values, column=column, errors=errors)
         if naive.notna().any()
         else naive.dt.tz_localize("UTC")
     )
@@ -214,36 +215,46 @@ def _iso(moment: pd.Timestamp) -> str | None:
     return None if pd.isna(moment) else moment.isoformat()
 
 
-def _localize(
+def localize_wall_clock(
     naive: pd.Series,
     date_only: pd.Series,
     *,
     tz: str,
-    values: pd.Series,
+    values: ArrayLike,
     column: str | np.ndarray,
     errors: RowErrors,
 ) -> pd.Series:
-    earlier = np.ones(len(naive), dtype=bool)
+    """UTC instants of wall-clock times in `tz`, NaT where `naive` is; a time the clocks skip is an error, a
+    repeated one is placed by the order of the rows (see the module's docstring)."""
     # A date names its whole day: if a clock change skips or repeats midnight, take the day's first instant.
     days = (
-        naive.where(date_only).dt.tz_localize(tz, ambiguous=earlier, nonexistent="shift_forward")
+        naive.where(date_only).dt.tz_localize(
+            tz, ambiguous=np.ones(len(naive), dtype=bool), nonexistent="shift_forward"
+        )
         if date_only.any()
         else None
     )
-    times = naive.where(~date_only)
-    first = times.dt.tz_localize(tz, ambiguous=earlier, nonexistent="NaT")
-    second = times.dt.tz_localize(tz, ambiguous=~earlier, nonexistent="NaT")
+    wall = pd.DatetimeIndex(naive.where(~date_only))
+    # Almost every time is neither skipped nor repeated: those are placed at once, only the rest are read both ways.
+    local = wall.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    utc = local.values.view(np.int64).copy()  # NaT as pandas' integer for it
+    doubtful = np.flatnonzero(np.asarray(wall.notna()) & np.asarray(local.isna()))
+    skipped, unsettled = np.zeros(len(wall), dtype=bool), np.zeros(len(wall), dtype=bool)
+    if len(doubtful):
+        earlier = np.ones(len(doubtful), dtype=bool)
+        first, second = (wall[doubtful].tz_localize(tz, ambiguous=a, nonexistent="NaT") for a in (earlier, ~earlier))
+        exists = np.asarray(first.notna())  # a doubtful time that exists is one the clocks repeat
+        skipped[doubtful[~exists]] = True
+        later = np.zeros(len(doubtful), dtype=bool)
+        later[exists], unsettled[doubtful[exists]] = _order_repeats(wall[doubtful[exists]].values.view(np.int64))
+        utc[doubtful] = np.where(later, second.values.view(np.int64), first.values.view(np.int64))  # NaT where skipped
+        utc[unsettled] = pd.NaT.value
     errors.add(
-        times.notna() & first.isna(),
+        skipped,
         column=column,
         message=lambda value: f"{quoted(value)} does not exist in {tz}: the clocks skip over it.",
         value=values,
     )
-    repeated = first.notna() & (first != second)
-    if repeated.any():
-        later, unsettled = _order_repeats(times[repeated], index=values.index)
-    else:
-        later = unsettled = pd.Series(False, index=values.index)
     errors.add(
         unsettled,
         column=column,
@@ -253,15 +264,27 @@ def _localize(
         ),
         value=values,
     )
-    resolved = first.where(~later, second).where(~unsettled)
-    instants: pd.Series = (resolved if days is None else days.where(date_only, resolved)).dt.tz_convert("UTC")
-    return instants
+    resolved = pd.Series(pd.DatetimeIndex(utc.view("datetime64[ns]")).tz_localize("UTC"), index=naive.index)
+    return resolved if days is None else days.where(date_only, resolved).dt.tz_convert("UTC")
 
 
-def _order_repeats(times: pd.Series, *, index: pd.Index) -> tuple[pd.Series, pd.Series]:
-    """For repeated wall-clock `times` in row order, masks over `index`: (second occurrence, cannot tell)."""
-    day = times.dt.normalize()
-    steps_back = times.groupby(day).diff() <= pd.Timedelta(0)
-    settled = steps_back.groupby(day).transform("sum") == 1
-    later = steps_back.groupby(day).cumsum() >= 1
-    return (later & settled).reindex(index, fill_value=False), (~settled).reindex(index, fill_value=False)
+_DAY_NS = 86_400 * 10**9
+
+
+def _order_repeats(wall: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For repeated wall-clock times (int64 ns) in row order: (second occurrence, cannot tell). Within one local
+    day, the times after the clock reading steps back are the second occurrence; a day that steps back other than
+    exactly once cannot tell."""
+    day = wall // _DAY_NS
+    order = np.argsort(day, kind="stable")
+    day, wall = day[order], wall[order]
+    same_day = np.r_[False, day[1:] == day[:-1]]
+    steps_back = same_day & np.r_[False, wall[1:] <= wall[:-1]]
+    group = np.cumsum(~same_day) - 1
+    settled = (np.bincount(group, weights=steps_back) == 1)[group]
+    running = np.cumsum(steps_back)
+    starts = np.flatnonzero(~same_day)
+    later = running - (running[starts] - steps_back[starts])[group] >= 1
+    in_rows = np.empty((2, len(wall)), dtype=bool)
+    in_rows[0, order], in_rows[1, order] = later & settled, ~settled
+    return in_rows[0], in_rows[1]
