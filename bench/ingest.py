@@ -78,7 +78,7 @@ def csv_upload_vs_copy(owner, *, repeats: int = 7) -> Result:
     )
 
 
-def over_http(owner, *, repeats: int = 7) -> list[Result]:
+def over_http(owner, *, repeats: int = 15) -> list[Result]:
     """A CSV upload and a JSON batch as integrators send them: through gunicorn (DEBUG off, 2 sync workers) on
     loopback, the whole middleware stack, JWT and DRF; COPY of the same rows alternates with each request."""
     env = production_env(database=database_url(connection.settings_dict), JWT_SIGNING_KEY=settings.JWT_SIGNING_KEY)

@@ -110,7 +110,8 @@ def _stage_sqlite(cursor, table: SeriesTable, stage: str, frame: pd.DataFrame) -
     cursor.executemany(f"INSERT INTO {stage} VALUES ({placeholders})", list(zip(*columns, strict=True)))
 
 
-@transaction.atomic
+# No savepoint of its own: every caller's transaction ends with it, so a failure here ends that transaction anyway.
+@transaction.atomic(savepoint=False)
 def upsert_series(*, table: SeriesTable, frame: pd.DataFrame, constants: dict) -> UpsertCounts:
     """Writes `frame` (columns = table.varying) with `constants` (column → value) into the table."""
     if frame.empty:
