@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "carbonexia.common.read_once.ReadOnceMiddleware",
 ]
 
 ROOT_URLCONF = "carbonexia.urls"

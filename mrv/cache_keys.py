@@ -11,6 +11,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from buildings.models import Building
+from carbonexia.common.read_once import read_once
 from metering.factors.models import EmissionFactor
 from mrv import calc
 
@@ -40,8 +41,9 @@ def mrv_cache_keys(*, building: Building, spans: list[tuple[pd.Period, pd.Period
     return [state.key(building=building, first=first, last=last, kind=kind) for first, last in spans]
 
 
+@read_once
 def key_state(building: Building) -> "KeyState":
-    """What the building's keys depend on now, read from the database once."""
+    """What the building's keys depend on now, read from the database once (once a read-only request)."""
     version = Building.objects.filter(pk=building.pk).values_list("data_version", flat=True).get()
     # The running month is part of the key: when a month ends, runs that cover it can become eligible.
     return KeyState(version, factors_fingerprint(), running_month(building, timezone.now()))

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from buildings.models import Building
 from carbonexia.common.errors import Invalid
+from carbonexia.common.read_once import read_once
 from metering.readings.models import MeterReading
 
 from .cache_keys import MRV_CACHE_SECONDS, KeyState, mrv_cache_key, running_month
@@ -28,6 +29,7 @@ def baselines_of(building: Building) -> QuerySet[Baseline]:
     return building.baselines.order_by("-created_at")
 
 
+@read_once
 def current_baseline(building: Building) -> Baseline | None:
     return baselines_of(building).first()
 
@@ -44,6 +46,7 @@ def reporting_start(baseline: Baseline | None) -> pd.Period | None:
     return pd.Period(baseline.period_end, freq="M") + 1 if baseline else None
 
 
+@read_once
 def latest_complete_month(building: Building) -> pd.Period | None:
     """The month of the latest reading, or the one before it while that month is still running; never a month
     that has not ended in the building's zone, even if a reading dated later was stored before such readings
