@@ -47,6 +47,19 @@ class Quantity:
     above: str
 
 
+@dataclass(frozen=True)
+class Rules:
+    """What one parse holds its values to: the quantity and its bounds, the zone of wall-clock times, the latest
+    instant a value may be dated, the power ceiling (meter readings only), and whether to keep each value's
+    resolution (a date alone is a day's value)."""
+
+    quantity: Quantity
+    with_resolution: bool
+    tz: str
+    latest: pd.Timestamp
+    power: PowerCeiling | None
+
+
 def parse_csv(
     data: bytes,
     *,
@@ -60,7 +73,8 @@ def parse_csv(
     """A file of timestamps and one quantity; `latest` is the latest instant a value may be dated, `power` the
     ceiling meter readings are held to (None for other quantities), `date_order` the sender's order of slashed
     dates (None: read off the file, AmbiguousDates if it cannot be)."""
-    quick = _quick_csv(data, quantity=quantity, with_resolution=with_resolution, tz=tz, latest=latest, power=power)
+    rules = Rules(quantity=quantity, with_resolution=with_resolution, tz=tz, latest=latest, power=power)
+    quick = _quick_csv(data, rules=rules)
     if quick is not None:
         return quick
     table = read_table(data, specs=(TIMESTAMP, quantity.column))
@@ -78,11 +92,7 @@ def parse_csv(
         numbers=numbers,
         raw=raw,
         column=column,
-        quantity=quantity,
-        with_resolution=with_resolution,
-        tz=tz,
-        latest=latest,
-        power=power,
+        rules=rules,
         errors=errors,
     )
 
@@ -98,15 +108,8 @@ def parse_items(
     power: PowerCeiling | None,
 ) -> pd.DataFrame:
     key = quantity.column.key
-    quick = _quick_items(
-        items,
-        timestamp_keys=timestamp_keys,
-        quantity=quantity,
-        with_resolution=with_resolution,
-        tz=tz,
-        latest=latest,
-        power=power,
-    )
+    rules = Rules(quantity=quantity, with_resolution=with_resolution, tz=tz, latest=latest, power=power)
+    quick = _quick_items(items, timestamp_keys=timestamp_keys, rules=rules)
     if quick is not None:
         return quick
     errors = RowErrors(np.arange(1, len(items) + 1), noun="reading")
@@ -121,11 +124,7 @@ def parse_items(
         numbers=numbers,
         raw=raw,
         column=key,
-        quantity=quantity,
-        with_resolution=with_resolution,
-        tz=tz,
-        latest=latest,
-        power=power,
+        rules=rules,
         errors=errors,
     )
 
@@ -138,13 +137,10 @@ def _assemble(
     numbers: pd.Series,
     raw: ArrayLike,
     column: str,
-    quantity: Quantity,
-    with_resolution: bool,
-    tz: str,
-    latest: pd.Timestamp,
-    power: PowerCeiling | None,
+    rules: Rules,
     errors: RowErrors,
 ) -> pd.DataFrame:
+    quantity, tz, power = rules.quantity, rules.tz, rules.power
     numbers = flag_out_of_range(
         numbers,
         low=quantity.low,
@@ -155,12 +151,12 @@ def _assemble(
         column=column,
         errors=errors,
     )
-    ts = flag_future(instants.ts, latest=latest, tz=tz, raw=raw_ts, column=ts_column, errors=errors)
+    ts = flag_future(instants.ts, latest=rules.latest, tz=tz, raw=raw_ts, column=ts_column, errors=errors)
     if power is not None:
         flag_over_power(ts, numbers, date_only=instants.date_only, ceiling=power, raw=raw, column=column, errors=errors)
     frame = pd.DataFrame({"ts": ts, quantity.column.key: numbers.to_numpy()})
     keys = ["ts"]
-    if with_resolution:
+    if rules.with_resolution:
         frame["resolution"] = np.where(instants.date_only, "day", "hour")
         keys.append("resolution")
     _flag_duplicates(frame, keys=keys, raw_ts=raw_ts, ts_column=ts_column, errors=errors)
@@ -184,14 +180,13 @@ def _flag_duplicates(
     )
 
 
-def _quick_csv(data: bytes, **bounds: Any) -> pd.DataFrame | None:
+def _quick_csv(data: bytes, *, rules: Rules) -> pd.DataFrame | None:
     """parse_csv's frame by the quick path, for a plain CSV (plain_csv) of ISO 8601 timestamps of one shape and
     plain decimal numbers; None for any other file."""
-    quantity: Quantity = bounds["quantity"]
-    plain = plain_columns(data, specs=(TIMESTAMP, quantity.column))
+    plain = plain_columns(data, specs=(TIMESTAMP, rules.quantity.column))
     if plain is None:
         return None
-    key = quantity.column.key
+    key = rules.quantity.column.key
     numbers = decimal_bytes(plain.values[key])
     if numbers is None:
         return None
@@ -202,19 +197,19 @@ def _quick_csv(data: bytes, **bounds: Any) -> pd.DataFrame | None:
         raw=plain.values[key],
         column=plain.columns[key],
         errors=RowErrors(plain.lines, noun="line"),
-        **bounds,
+        rules=rules,
     )
 
 
-def _quick_items(items: list[Any], *, timestamp_keys: tuple[str, ...], **bounds: Any) -> pd.DataFrame | None:
+def _quick_items(items: list[Any], *, timestamp_keys: tuple[str, ...], rules: Rules) -> pd.DataFrame | None:
     """parse_items' frame by the quick path, for a batch of objects that each have one string timestamp and one
     number; None for any other batch."""
-    quantity: Quantity = bounds["quantity"]
+    key = rules.quantity.column.key
     if len(timestamp_keys) != 1 or not items:
         return None
     try:
         raw_ts = [item[timestamp_keys[0]] for item in items]
-        raw = [item[quantity.column.key] for item in items]
+        raw = [item[key] for item in items]
     except (KeyError, TypeError):  # an item without either field, or not an object
         return None
     if not all(type(value) is str for value in raw_ts) or not all(type(value) in (float, int) for value in raw):
@@ -229,9 +224,9 @@ def _quick_items(items: list[Any], *, timestamp_keys: tuple[str, ...], **bounds:
         ts_column=timestamp_keys[0],
         numbers=numbers,
         raw=raw,
-        column=quantity.column.key,
+        column=key,
         errors=errors,
-        **bounds,
+        rules=rules,
     )
 
 
@@ -243,11 +238,7 @@ def _quick(
     raw: ArrayLike,
     column: str,
     errors: RowErrors,
-    quantity: Quantity,
-    with_resolution: bool,
-    tz: str,
-    latest: pd.Timestamp,
-    power: PowerCeiling | None,
+    rules: Rules,
 ) -> pd.DataFrame | None:
     """The frame the general path makes of these values, when their timestamps are of one ISO 8601 shape and none
     is bad; else None, and the general path reads them again and explains what is wrong (the quick one only
@@ -260,7 +251,9 @@ def _quick(
     ts = (
         naive.dt.tz_localize("UTC")
         if iso.exact
-        else localize_wall_clock(naive, pd.Series(date_only), tz=tz, values=raw_ts, column=ts_column, errors=errors)
+        else localize_wall_clock(
+            naive, pd.Series(date_only), tz=rules.tz, values=raw_ts, column=ts_column, errors=errors
+        )
     )
     try:
         return _assemble(
@@ -270,11 +263,7 @@ def _quick(
             numbers=pd.Series(numbers),
             raw=raw,
             column=column,
-            quantity=quantity,
-            with_resolution=with_resolution,
-            tz=tz,
-            latest=latest,
-            power=power,
+            rules=rules,
             errors=errors,
         )
     except InvalidRows:

@@ -119,23 +119,25 @@ def outcome(parse, *args, **kwargs):
         return type(refusal), str(refusal), getattr(refusal, "errors", None), getattr(refusal, "total", None)
 
 
-def assert_same(quick, general) -> None:
+def read_both_ways(parse, value, *, tz: str, future: bool, quick: str, patch: pytest.MonkeyPatch) -> None:
+    """`value` parsed as the application does (quick path first), then with the quick path `quick` turned off:
+    the same frame, or the same refusal."""
+    by_default = outcome(parse, value, tz=tz, **bounds(future))
+    with patch.context() as off:
+        off.setattr(series, quick, lambda *args, **kwargs: None)
+        general = outcome(parse, value, tz=tz, **bounds(future))
     if isinstance(general, pd.DataFrame):
-        assert isinstance(quick, pd.DataFrame), quick
-        pd.testing.assert_frame_equal(quick, general)
+        assert isinstance(by_default, pd.DataFrame), by_default
+        pd.testing.assert_frame_equal(by_default, general)
     else:
-        assert quick == general
+        assert by_default == general
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(file=csv_files(), future=st.booleans())
 def test_a_file_reads_the_same_by_either_path(file, future, monkeypatch_module):
     data, tz = file
-    quick = outcome(parsers.parse_meter_csv, data, tz=tz, **bounds(future))
-    with monkeypatch_module.context() as patch:
-        patch.setattr(series, "_quick_csv", lambda data, **bounds: None)
-        general = outcome(parsers.parse_meter_csv, data, tz=tz, **bounds(future))
-    assert_same(quick, general)
+    read_both_ways(parsers.parse_meter_csv, data, tz=tz, future=future, quick="_quick_csv", patch=monkeypatch_module)
 
 
 @st.composite
@@ -165,11 +167,7 @@ def batches(draw) -> tuple[list, str]:
 @given(batch=batches(), future=st.booleans())
 def test_a_batch_reads_the_same_by_either_path(batch, future, monkeypatch_module):
     items, tz = batch
-    quick = outcome(parsers.parse_readings, items, tz=tz, **bounds(future))
-    with monkeypatch_module.context() as patch:
-        patch.setattr(series, "_quick_items", lambda items, **bounds: None)
-        general = outcome(parsers.parse_readings, items, tz=tz, **bounds(future))
-    assert_same(quick, general)
+    read_both_ways(parsers.parse_readings, items, tz=tz, future=future, quick="_quick_items", patch=monkeypatch_module)
 
 
 @pytest.fixture(scope="module")
