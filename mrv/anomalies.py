@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.timezone import now
+from django.utils import timezone
 
 from buildings.models import Building, EventType, ProjectEvent
 from carbonexia.common.errors import Unavailable
@@ -241,7 +241,7 @@ def _reporting_window(building: Building, baseline: Baseline | None) -> list[pd.
     ]
     after = max([baseline.period_end, *completed])
     first = pd.Period(after, freq="M") + 1
-    last = running_month(building, now()) - 1
+    last = running_month(building, timezone.now()) - 1
     return inputs.months_between(first, last) if first <= last else None
 
 
