@@ -7,7 +7,10 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from metering.readings.models import MeterReading
 from mrv.engine import mrv_run
 from mrv.recompute import mrv_recompute_batch, mrv_recompute_one
 from mrv.selectors import cached_mrv_run, current_baseline, latest_complete_month
@@ -112,3 +115,39 @@ def test_a_batch_of_unknown_or_deleted_buildings_is_answered_not_computed(owner)
     assert mrv_recompute_batch(building_ids=[gone_id]) == [
         {"building_id": gone_id, "computed": False, "savings_kwh": 0.0, "co2_saved_kg": 0.0}
     ]
+
+
+def _chunk_scans(plan: dict):
+    """Every scan node of a readings chunk in an EXPLAIN (FORMAT JSON) plan."""
+    if plan.get("Relation Name", "").startswith("_hyper_"):
+        yield plan
+    for child in plan.get("Plans", []):
+        yield from _chunk_scans(child)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_batch_reads_each_building_s_readings_through_its_own_index_entries(owner, verifier, clock):
+    """Buildings whose readings end at different dates, as a portfolio's do: the batch's queries of the readings
+    never walk through other buildings' readings to find a building's own (what made a batch of 50 take 14 s)."""
+    clock.set("2025-07-10T06:00:00+00:00")
+    ids = [str(b.pk) for b in _portfolio(owner, verifier)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {MeterReading._meta.db_table}")
+    with CaptureQueriesContext(connection) as batch:
+        mrv_recompute_batch(building_ids=ids)
+
+    # The batch's own queries of the readings, for all its buildings at once: the latest readings and the
+    # meters' intervals (a meter with too few readings for the batch's sample is then asked alone, as before).
+    readings_queries = [
+        q["sql"] for q in batch.captured_queries if MeterReading._meta.db_table in q["sql"] and "unnest(" in q["sql"]
+    ]
+    assert len(readings_queries) == 2
+    for sql in readings_queries:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0][0]["Plan"]
+        scans = list(_chunk_scans(plan))
+        assert scans, sql
+        for scan in scans:
+            assert scan.get("Rows Removed by Filter", 0) == 0, (sql, scan.get("Index Name"))
