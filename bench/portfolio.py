@@ -22,7 +22,7 @@ from buildings.services import building_create, event_record, station_create
 from metering.parsers.demo_series import generate_meter, generate_weather
 from metering.readings.services import meter_readings_ingest
 from metering.weather.services import temperatures_ingest
-from mrv.recompute import MONTHS
+from mrv.recompute import MONTHS, recompute_months
 from mrv.selectors import latest_complete_month
 from mrv.services import baseline_calculate
 
@@ -126,8 +126,12 @@ def _recompute_windows() -> dict[str, tuple[str, str] | None]:
     """
     windows: dict[str, tuple[str, str] | None] = {}
     for building in Building.objects.order_by("pk"):
-        last = latest_complete_month(building)
-        windows[str(building.pk)] = None if last is None else (str(last - (MONTHS - 1)), str(last))
+        latest = latest_complete_month(building)
+        if latest is None:
+            windows[str(building.pk)] = None
+        else:
+            first, last = recompute_months(latest)
+            windows[str(building.pk)] = (str(first), str(last))
     return windows
 
 

@@ -39,7 +39,11 @@ MONTHS = 12  # a recompute covers the building's last twelve complete months
 READINGS = MeterReading._meta.db_table
 # meter_interval's sample: the latest readings of the month before the end of the run.
 INTERVAL_SAMPLE, INTERVAL_WINDOW = 100, timedelta(days=31)
-_INSTANT = timedelta(microseconds=1)  # the resolution of timestamptz: before an instant is up to one earlier
+
+
+def recompute_months(last: pd.Period) -> tuple[pd.Period, pd.Period]:
+    """The first and last month a recompute covers, given the building's latest complete month."""
+    return last - (MONTHS - 1), last
 
 
 def outcome(building_id: str, run: MrvRun | None) -> dict[str, Any]:
@@ -58,7 +62,8 @@ def mrv_recompute_one(building_id: str) -> dict[str, Any]:
     last = latest_complete_month(building) if building else None
     if building is None or last is None:
         return outcome(building_id, None)
-    return outcome(building_id, mrv_recompute(building=building, first=last - (MONTHS - 1), last=last))
+    first, last = recompute_months(last)
+    return outcome(building_id, mrv_recompute(building=building, first=first, last=last))
 
 
 def mrv_recompute_batch(*, building_ids: list[str]) -> list[dict[str, Any]]:
@@ -77,7 +82,7 @@ def mrv_recompute_batch(*, building_ids: list[str]) -> list[dict[str, Any]]:
     for pk, building in buildings.items():
         last = complete_month_of(building, latest=latest.get(pk), now=now)
         if last is not None:
-            spans[pk] = inputs.months_between(last - (MONTHS - 1), last)
+            spans[pk] = inputs.months_between(*recompute_months(last))
     batch = _Batch(buildings={pk: buildings[pk] for pk in spans}, spans=spans, now=now)
     runs = {pk: batch.run(pk) for pk in spans}
     cache.set_many(
@@ -189,9 +194,10 @@ def _rows(sql: str, params: Iterable[Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _newest_readings(column: str, *, since: str, until: str, limit: str) -> str:
-    """A subquery of the newest `limit` readings of building `w.id` with `since` <= time <= `until` (SQL
-    expressions), newest first, that only the (building_id, time) index can answer: one probe a chunk.
+def _newest_readings(column: str, *, since: str, until: str, inclusive: bool, limit: str) -> str:
+    """A subquery of the newest `limit` readings of building `w.id` with `since` <= time and time before `until`,
+    or at it if `inclusive` (SQL expressions), newest first, that only the (building_id, time) index can answer:
+    one probe a chunk.
 
     Written with `building_id = w.id`, the planner may walk the time index backwards through each newer chunk and
     filter out every other building's readings, as it did once the hypertable held buildings whose readings end at
@@ -200,14 +206,15 @@ def _newest_readings(column: str, *, since: str, until: str, limit: str) -> str:
     """
     return (
         f"SELECT {column} FROM {READINGS} r "
-        f"WHERE (r.building_id, r.time) >= (w.id, {since}) AND (r.building_id, r.time) <= (w.id, {until}) "
+        f"WHERE (r.building_id, r.time) >= (w.id, {since}) "
+        f"AND (r.building_id, r.time) {'<=' if inclusive else '<'} (w.id, {until}) "
         f"ORDER BY r.building_id DESC, r.time DESC LIMIT {limit}"
     )
 
 
 def _latest_readings(ids: list[str], now: datetime) -> dict[str, datetime]:
     """Each building's latest reading up to `now`: one index probe per building and chunk, in one query."""
-    latest = _newest_readings("r.time", since="'-infinity'::timestamptz", until="%s", limit="1")
+    latest = _newest_readings("r.time", since="'-infinity'::timestamptz", until="%s", inclusive=True, limit="1")
     rows = _rows(f"SELECT w.id::text, ({latest}) FROM unnest(%s::uuid[]) AS w(id)", [now, ids])
     return {pk: latest for pk, latest in rows if latest is not None}
 
@@ -249,14 +256,18 @@ def _intervals(buildings: dict[str, Building], ends: dict[str, pd.Timestamp]) ->
     with fewer than two readings in the month before `end` is asked alone, as meter_interval widens its look."""
     ids = list(ends)
     sample = _newest_readings(
-        "EXTRACT(EPOCH FROM r.time)::float8", since="w.since", until="w.until", limit=str(INTERVAL_SAMPLE)
+        "EXTRACT(EPOCH FROM r.time)::float8",
+        since="w.since",
+        until="w.before",
+        inclusive=False,
+        limit=str(INTERVAL_SAMPLE),
     )
     rows = _rows(
         f"SELECT w.id::text, array({sample}) "
-        "FROM unnest(%s::uuid[], %s::timestamptz[], %s::timestamptz[]) AS w(id, until, since)",
+        "FROM unnest(%s::uuid[], %s::timestamptz[], %s::timestamptz[]) AS w(id, before, since)",
         [
             ids,
-            [(ends[pk] - _INSTANT).to_pydatetime() for pk in ids],
+            [ends[pk].to_pydatetime() for pk in ids],
             [(ends[pk] - INTERVAL_WINDOW).to_pydatetime() for pk in ids],
         ],
     )
